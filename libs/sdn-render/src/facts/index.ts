@@ -1,0 +1,4 @@
+export * from './node-facts';
+export * from './interfaces-file';
+export * from './route-lookup';
+export * from './own-ip';

@@ -1,0 +1,24 @@
+import type { RunningConfig } from '@sdn/model';
+import type { NodeFacts } from './facts/node-facts';
+import { renderInterfaces } from './ifupdown/render-interfaces';
+import { renderFrr } from './frr/render-frr';
+
+/** The files one node must run. */
+export interface NodeBundleFiles {
+  /** Content of `/etc/network/interfaces.d/sdn`. */
+  interfaces: string;
+  /** Content of `/etc/frr/frr.conf`, when the config has controllers (or a local FRR snippet applies). */
+  frr?: string;
+}
+
+/** Renders one node's files. Pure: no I/O, no clock, no randomness. */
+export function renderNode(config: RunningConfig, facts: NodeFacts): NodeBundleFiles {
+  const interfaces = renderInterfaces(config, facts);
+  const frr = renderFrr(config, facts);
+  return frr === undefined ? { interfaces } : { interfaces, frr };
+}
+
+/** Features of a config this renderer cannot render yet (the caller reports them). */
+export function unsupportedFeatures(config: RunningConfig & { fabrics?: unknown }): string[] {
+  return config.fabrics ? ['SDN fabrics'] : [];
+}
