@@ -9,15 +9,16 @@ export type CaseOutcome =
 export function runCase(c: ConformanceCase): CaseOutcome {
   const missing = unsupportedFeatures(c.config);
   if (missing.length) return { name: c.name, status: 'skipped', reason: `uses ${missing.join(', ')}, not built yet` };
-  let out;
+  let out: { interfaces: string; frr?: string };
   try {
     out = renderNode(c.config, factsFromMocks(c));
   } catch (e) {
     return { name: c.name, status: 'failed', reason: `render threw: ${(e as Error).message}` };
   }
-  if (out.interfaces !== c.expectedInterfaces) return { name: c.name, status: 'failed', reason: firstDifference('sdn_interfaces', c.expectedInterfaces, out.interfaces) };
-  if (c.expectedFrr !== undefined && out.frr !== c.expectedFrr) return { name: c.name, status: 'failed', reason: firstDifference('frr.conf', c.expectedFrr, out.frr ?? '') };
-  return { name: c.name, status: 'passed' };
+  const problems: string[] = [];
+  if (out.interfaces !== c.expectedInterfaces) problems.push(firstDifference('sdn_interfaces', c.expectedInterfaces, out.interfaces));
+  if (c.expectedFrr !== undefined && out.frr !== c.expectedFrr) problems.push(firstDifference('frr.conf', c.expectedFrr, out.frr ?? ''));
+  return problems.length ? { name: c.name, status: 'failed', reason: problems.join('; ') } : { name: c.name, status: 'passed' };
 }
 
 export function runConformance(root: string): CaseOutcome[] {
