@@ -1,1 +1,3 @@
 export * from './subjects';
+export * from './schema';
+export * from './messages';
