@@ -1,0 +1,32 @@
+import type { RunningConfig } from './model';
+
+/**
+ * A large, valid running config for benchmarks and load tests: `vxlan` vnets
+ * in one VXLAN zone and `evpn` vnets in one EVPN zone, each vnet with a /24
+ * subnet and gateway, and one EVPN controller.
+ */
+export function syntheticConfig(opts: { vxlan: number; evpn: number; peers: string[]; version?: number }): RunningConfig {
+  const zones: NonNullable<RunningConfig['zones']>['ids'] = {
+    vxzone: { type: 'vxlan', peers: opts.peers.join(','), ipam: 'pve' },
+    evzone: { type: 'evpn', controller: 'evpnctl', 'vrf-vxlan': 10000, mac: 'BC:24:11:00:00:01', ipam: 'pve' },
+  };
+  const vnets: NonNullable<RunningConfig['vnets']>['ids'] = {};
+  const subnets: NonNullable<RunningConfig['subnets']>['ids'] = {};
+  const add = (zone: string, prefix: string, i: number, tag: number) => {
+    const id = `${prefix}${i}`;
+    vnets[id] = { type: 'vnet', zone, tag };
+    // 10.<hi>.<lo>.0/24 keeps every subnet distinct for up to 65536 vnets.
+    const n = tag - 1;
+    const net = `${10 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}.0`;
+    subnets[`${zone}-${net}-24`] = { type: 'subnet', vnet: id, gateway: net.replace(/0$/, '1') };
+  };
+  for (let i = 0; i < opts.vxlan; i++) add('vxzone', 'vx', i, 1 + i);
+  for (let i = 0; i < opts.evpn; i++) add('evzone', 'ev', i, 1 + opts.vxlan + i);
+  return {
+    version: opts.version ?? 1,
+    zones: { ids: zones },
+    vnets: { ids: vnets },
+    subnets: { ids: subnets },
+    controllers: { ids: { evpnctl: { type: 'evpn', asn: 65000, peers: opts.peers.join(',') } } },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: render time of a large config.
+ * Baseline (issue 2): the reference needs about 3.6 s of work for the one-node case.
+ * Targets: one node <= 36 ms (median of 20), 100 nodes < 1 s.
+ */
+import { syntheticConfig } from '@sdn/model';
+import { renderNode, type NodeFacts } from '@sdn/render';
+
+const PEERS = ['10.255.0.1', '10.255.0.2', '10.255.0.3'];
+const config = syntheticConfig({ vxlan: 2000, evpn: 500, peers: PEERS });
+
+function factsFor(i: number): NodeFacts {
+  const ip = `10.255.${(i >> 8) & 255}.${(i & 255) + 1}`;
+  return {
+    nodename: `node${i + 1}`,
+    addresses: { vmbr0: ip },
+    routes: [{ dst: '0.0.0.0/0', dev: 'vmbr0', src: ip }],
+    bridges: { vmbr0: { ovs: false, vlanAware: false, ports: ['eth0'] } },
+    macs: { vmbr0: 'bc:24:11:1d:69:60' },
+    frrLocal: null,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+// Warm-up so the JIT has seen the code once; the figure is steady-state work.
+const first = renderNode(config, factsFor(0));
+const one: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const t = process.hrtime.bigint();
+  renderNode(config, factsFor(0));
+  one.push(ms(process.hrtime.bigint() - t));
+}
+const t100 = process.hrtime.bigint();
+let bytes = 0;
+for (let i = 0; i < 100; i++) {
+  const out = renderNode(config, factsFor(i));
+  bytes += out.interfaces.length + (out.frr?.length ?? 0);
+}
+const hundred = ms(process.hrtime.bigint() - t100);
+
+const oneMedian = median(one);
+console.log(`config: 2000 vxlan + 500 evpn vnets, ${Object.keys(config.subnets!.ids).length} subnets, evpn controller with ${PEERS.length} peers`);
+console.log(`output for one node: ${first.interfaces.split('\n').length} interfaces lines, ${first.frr?.split('\n').length ?? 0} frr lines`);
+console.log(`one node: median ${oneMedian.toFixed(2)} ms over 20 runs (min ${Math.min(...one).toFixed(2)}, max ${Math.max(...one).toFixed(2)})`);
+console.log(`100 nodes: ${hundred.toFixed(1)} ms total (${(hundred / 100).toFixed(2)} ms per node, ${(bytes / 1e6).toFixed(1)} MB rendered)`);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
+console.log(`vs reference baseline 3600 ms for one node: ${(3600 / oneMedian).toFixed(0)}x faster (target >= 100x); 100 nodes target < 1000 ms: ${hundred < 1000 ? 'met' : 'NOT met'}`);

@@ -1,0 +1,91 @@
+import * as ipaddr from 'ipaddr.js';
+import { isSet, sortedKeys, text, type RunningConfig } from '@sdn/model';
+import type { NodeFacts } from '../facts/node-facts';
+import { OUTSIDE_TARGET_V4, OUTSIDE_TARGET_V6, routeLookup } from '../facts/route-lookup';
+
+/** One subnet of a vnet as the generators see it (rendering.md §1.3). */
+export interface VnetSubnet {
+  id: string;
+  /** `<network>/<mask>` from the id, network verbatim (host bits kept, IPv6 text not normalised). */
+  cidr: string;
+  mask: string;
+  /** The gateway when set. */
+  gateway?: string;
+  /** Decided by the gateway alone; no gateway counts as IPv4. */
+  ipVersion: 4 | 6;
+  snat: boolean;
+}
+
+export function ipVersionOfGateway(gateway: string | undefined): 4 | 6 {
+  return gateway !== undefined && ipaddr.IPv6.isValid(gateway) ? 6 : 4;
+}
+
+/**
+ * Subnets whose `vnet` is this vnet, in byte order of id. Everything is
+ * derived from the id `<zone>-<network>-<mask>` because the reference does
+ * so, not from the subnet's own properties.
+ */
+export function subnetsOfVnet(config: RunningConfig, vnetId: string): VnetSubnet[] {
+  const ids = config.subnets?.ids ?? {};
+  const out: VnetSubnet[] = [];
+  for (const id of sortedKeys(ids)) {
+    const subnet = ids[id];
+    if (!subnet || subnet.vnet !== vnetId) continue;
+    const [, network = '', mask = ''] = id.split('-');
+    const gateway = isSet(subnet.gateway) ? text(subnet.gateway) : undefined;
+    out.push({ id, cidr: `${network}/${mask}`, mask, gateway, ipVersion: ipVersionOfGateway(gateway), snat: isSet(subnet.snat) });
+  }
+  return out;
+}
+
+export interface SubnetLineOptions {
+  /** `up ip route add <cidr> dev <vnet>` for IPv4 /32 subnets (simple zones only). */
+  hostRoutes: boolean;
+  /** Whether SNAT rules may be emitted on this node at all (EVPN: exit nodes only). */
+  snat: boolean;
+}
+
+/**
+ * The per-subnet lines at the top of an L3 vnet bridge stanza, subnet after
+ * subnet (§1.4 step 1, §1.8 step 1): the gateway address (each gateway string
+ * once per vnet), the /32 host route, the SNAT block.
+ */
+export function subnetLines(vnetId: string, subnets: readonly VnetSubnet[], facts: NodeFacts, options: SubnetLineOptions): string[] {
+  const lines: string[] = [];
+  const gatewaysSeen = new Set<string>();
+  for (const s of subnets) {
+    if (s.gateway !== undefined && !gatewaysSeen.has(s.gateway)) {
+      gatewaysSeen.add(s.gateway);
+      lines.push(`address ${s.gateway}/${s.mask}`);
+    }
+    if (options.hostRoutes && Number(s.mask) === 32 && s.ipVersion === 4) lines.push(`up ip route add ${s.cidr} dev ${vnetId}`);
+    if (options.snat && s.snat) lines.push(...snatLines(s, facts));
+  }
+  return lines;
+}
+
+/**
+ * SNAT towards the node's outgoing address. The conntrack-zone pair is
+ * repeated per subnet because the reference does not de-duplicate it.
+ */
+export function snatLines(subnet: VnetSubnet, facts: NodeFacts): string[] {
+  const route = routeLookup(facts, subnet.ipVersion === 6 ? OUTSIDE_TARGET_V6 : OUTSIDE_TARGET_V4);
+  if (!route.ip || !route.iface) return [];
+  const tool = subnet.ipVersion === 6 ? 'ip6tables' : 'iptables';
+  const rule = `POSTROUTING -s '${subnet.cidr}' -o ${route.iface} -j SNAT --to-source ${route.ip}`;
+  return [
+    `post-up ${tool} -t nat -A ${rule}`,
+    `post-down ${tool} -t nat -D ${rule}`,
+    `post-up ${tool} -t raw -I PREROUTING -i fwbr+ -j CT --zone 1`,
+    `post-down ${tool} -t raw -D PREROUTING -i fwbr+ -j CT --zone 1`,
+  ];
+}
+
+/** `ip-forward on` / `ip6-forward on` for the families that have a gateway on this vnet. */
+export function forwardingLines(subnets: readonly VnetSubnet[]): string[] {
+  const withGateway = subnets.filter((s) => s.gateway !== undefined);
+  const lines: string[] = [];
+  if (withGateway.some((s) => s.ipVersion === 4)) lines.push('ip-forward on');
+  if (withGateway.some((s) => s.ipVersion === 6)) lines.push('ip6-forward on');
+  return lines;
+}
