@@ -1,0 +1,3 @@
+export * from './privileges';
+export * from './acl-path';
+export * from './permissions';
