@@ -107,6 +107,15 @@ export interface DnsServer {
   [key: string]: unknown;
 }
 
+/**
+ * A fabric or fabric-node section (Appendix A). Fabrics are parsed and
+ * validated elsewhere; this library only resolves references to them.
+ */
+export interface FabricObject {
+  type?: string;
+  [key: string]: unknown;
+}
+
 export interface RunningConfig {
   version?: Scalar;
   zones?: Section<Zone>;
@@ -115,6 +124,7 @@ export interface RunningConfig {
   controllers?: Section<Controller>;
   ipams?: Section<Ipam>;
   dns?: Section<DnsServer>;
+  fabrics?: Section<FabricObject>;
 }
 
 /** Validation result: every problem keyed by its path in the config, e.g. `zones.myzone.tag`. */

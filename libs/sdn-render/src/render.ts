@@ -2,6 +2,7 @@ import type { RunningConfig } from '@sdn/model';
 import type { NodeFacts } from './facts/node-facts';
 import { renderInterfaces } from './ifupdown/render-interfaces';
 import { renderFrr } from './frr/render-frr';
+import { renderFabricInterfaces } from './fabrics/interfaces';
 
 /** The files one node must run. */
 export interface NodeBundleFiles {
@@ -13,12 +14,13 @@ export interface NodeBundleFiles {
 
 /** Renders one node's files. Pure: no I/O, no clock, no randomness. */
 export function renderNode(config: RunningConfig, facts: NodeFacts): NodeBundleFiles {
-  const interfaces = renderInterfaces(config, facts);
+  // The fabric stanzas follow the zone part unsorted (rendering.md §1.1 step 5, §1.10).
+  const interfaces = renderInterfaces(config, facts) + renderFabricInterfaces(config, facts);
   const frr = renderFrr(config, facts);
   return frr === undefined ? { interfaces } : { interfaces, frr };
 }
 
 /** Features of a config this renderer cannot render yet (the caller reports them). */
-export function unsupportedFeatures(config: RunningConfig & { fabrics?: unknown }): string[] {
-  return config.fabrics ? ['SDN fabrics'] : [];
+export function unsupportedFeatures(_config: RunningConfig): string[] {
+  return [];
 }

@@ -26,16 +26,33 @@ export function ipVersionOfGateway(gateway: string | undefined): 4 | 6 {
  * so, not from the subnet's own properties.
  */
 export function subnetsOfVnet(config: RunningConfig, vnetId: string): VnetSubnet[] {
+  return subnetsByVnet(config).get(vnetId) ?? [];
+}
+
+/*
+ * The grouping is cluster-wide work: it is the same for every node, so it is
+ * computed once per config snapshot and reused while rendering each node
+ * (a running config is never mutated once applied). Without it every vnet
+ * re-sorted every subnet: quadratic in the size of the cluster.
+ */
+const byVnetCache = new WeakMap<object, Map<string, VnetSubnet[]>>();
+
+function subnetsByVnet(config: RunningConfig): Map<string, VnetSubnet[]> {
   const ids = config.subnets?.ids ?? {};
-  const out: VnetSubnet[] = [];
+  let index = byVnetCache.get(ids);
+  if (index) return index;
+  index = new Map();
   for (const id of sortedKeys(ids)) {
     const subnet = ids[id];
-    if (!subnet || subnet.vnet !== vnetId) continue;
+    if (!subnet || typeof subnet.vnet !== 'string') continue;
     const [, network = '', mask = ''] = id.split('-');
     const gateway = isSet(subnet.gateway) ? text(subnet.gateway) : undefined;
-    out.push({ id, cidr: `${network}/${mask}`, mask, gateway, ipVersion: ipVersionOfGateway(gateway), snat: isSet(subnet.snat) });
+    const list = index.get(subnet.vnet) ?? [];
+    list.push({ id, cidr: `${network}/${mask}`, mask, gateway, ipVersion: ipVersionOfGateway(gateway), snat: isSet(subnet.snat) });
+    index.set(subnet.vnet, list);
   }
-  return out;
+  byVnetCache.set(ids, index);
+  return index;
 }
 
 export interface SubnetLineOptions {
