@@ -7,6 +7,9 @@ const commands: Record<string, () => Promise<Command>> = {
   render: () => import('./commands/render'),
   validate: () => import('./commands/validate'),
   conformance: () => import('./commands/conformance'),
+  token: () => import('./commands/token'),
+  projections: () => import('./commands/projections'),
+  events: () => import('./commands/events'),
 };
 
 async function main(argv: string[]): Promise<number> {

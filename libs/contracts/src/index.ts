@@ -1,3 +1,5 @@
 export * from './subjects';
 export * from './schema';
 export * from './messages';
+export * from './contracts';
+export * from './bundle-hash';

@@ -24,7 +24,7 @@ export interface EventEnvelope<P = unknown> {
   time: string;
 }
 
-export const eventEnvelopeSchema: Check = object({
+const eventEnvelopeFields: Record<string, Check> = {
   id: nonEmptyStr,
   seq: int,
   type: nonEmptyStr,
@@ -36,7 +36,13 @@ export const eventEnvelopeSchema: Check = object({
   actor: str,
   correlationId: str,
   time: nonEmptyStr,
-});
+};
+export const eventEnvelopeSchema: Check = object(eventEnvelopeFields);
+
+/** Envelope schema whose payload must also satisfy `payload` (consumers of one event type use this). */
+export function eventEnvelopeOf(payload: Check): Check {
+  return object({ ...eventEnvelopeFields, payload });
+}
 
 /** `ConfigApplied` v1: a new running config version. Aggregate `config`, id `running`. */
 export interface ConfigAppliedV1 {
@@ -47,6 +53,7 @@ export interface ConfigAppliedV1 {
   task?: string;
 }
 export const configAppliedV1Schema: Check = object({ version: int, running: record, task: optional(str) });
+export const configAppliedEventSchema: Check = eventEnvelopeOf(configAppliedV1Schema);
 
 /** Message on `sdn.node.<node>.bundle`: everything a node must run. */
 export interface NodeBundleV1 {
@@ -77,6 +84,21 @@ export interface NodeFactsMessageV1 {
   publishedAt: string;
 }
 export const nodeFactsV1Schema: Check = object({ node: nonEmptyStr, facts: record, publishedAt: nonEmptyStr });
+
+/**
+ * The shape of `NodeFactsMessageV1.facts` that the renderer reads (`NodeFacts`
+ * of @sdn/render). Kept apart from `nodeFactsV1Schema` so the envelope stays
+ * as agreed; the config service checks this before it renders with the facts.
+ */
+export const renderFactsV1Schema: Check = object({
+  nodename: nonEmptyStr,
+  interfaces: optional(record),
+  addresses: mapOf(str),
+  routes: arrayOf(object({ dst: nonEmptyStr, dev: optional(str), src: optional(str) })),
+  bridges: mapOf(object({ ovs: bool, vlanAware: bool, ports: arrayOf(str) })),
+  macs: mapOf(str),
+  frrLocal: optional(str),
+});
 
 export type ObjectState = 'available' | 'pending' | 'error';
 

@@ -1,3 +1,6 @@
 export * from './model';
 export * from './values';
+export * from './schema';
+export * from './validation';
+export * from './edits';
 export * from './synthetic';

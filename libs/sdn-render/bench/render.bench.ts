@@ -4,7 +4,7 @@
  * Targets: one node <= 36 ms (median of 20), 100 nodes < 1 s.
  */
 import { syntheticConfig } from '@sdn/model';
-import { renderNode, type NodeFacts } from '@sdn/render';
+import { renderNode, type NodeFacts } from '../src';
 
 const PEERS = ['10.255.0.1', '10.255.0.2', '10.255.0.3'];
 const config = syntheticConfig({ vxlan: 2000, evpn: 500, peers: PEERS });

@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<number> {
     config = readJsonFile(p.flags.config) as RunningConfig;
     facts = readJsonFile(requireFlag(p, 'facts')) as NodeFacts;
     if (!facts || typeof facts !== 'object' || typeof facts.nodename !== 'string') throw new UsageError('facts: "nodename" (string) is required');
-    facts = { addresses: {}, routes: [], bridges: {}, macs: {}, ...facts };
+    facts = Object.assign({ addresses: {}, routes: [], bridges: {}, macs: {} }, facts);
   } else {
     throw new UsageError(`usage:\n${usage}`);
   }

@@ -1,3 +1,4 @@
+import { validateConfig } from '@sdn/model';
 import { parseArgs, requireFlag } from '../args';
 import { readJsonFile } from '../read-json';
 
@@ -5,10 +6,7 @@ export const usage = 'sdnctl validate --config RUNNING.json   print every proble
 
 export async function run(args: string[]): Promise<number> {
   const config = readJsonFile(requireFlag(parseArgs(args), 'config'));
-  // validateConfig lands with the model library's validation module.
-  const { validateConfig } = (await import('@sdn/model')) as unknown as { validateConfig(c: unknown): Record<string, string> };
-  const errors = validateConfig(config);
-  const entries = Object.entries(errors);
+  const entries = Object.entries(validateConfig(config));
   for (const [p, m] of entries) console.log(`${p}: ${m}`);
   if (entries.length) {
     console.log(`${entries.length} error${entries.length === 1 ? '' : 's'}`);

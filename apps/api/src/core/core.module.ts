@@ -1,0 +1,41 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { openEventStoreDataSource } from '@sdn/event-store';
+import { AllowAllPermissions, AuthGuard, PermissionChecker } from '../auth/auth.guard';
+import { TokenService } from '../auth/token.service';
+import { ApiExceptionFilter } from './api-error';
+import { API_CONFIG, type ApiConfig } from './config';
+import { DATA_SOURCE, EventStoreService } from './database';
+import { EnvelopeInterceptor } from './envelope.interceptor';
+import { NatsService } from './nats.service';
+import { SdnObjectsService } from './objects.service';
+import { SdnStateService } from './sdn-state.service';
+
+/**
+ * Process-wide services every feature module may inject: configuration,
+ * event store, in-memory SDN state, NATS, auth. Global so that a feature
+ * module (ipam, dns, nodes…) only has to be listed in AppModule.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: DATA_SOURCE, useFactory: () => openEventStoreDataSource(config.databaseUrl, config.dbPoolSize) },
+        EventStoreService,
+        SdnStateService,
+        SdnObjectsService,
+        NatsService,
+        TokenService,
+        { provide: PermissionChecker, useClass: AllowAllPermissions },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, NatsService, TokenService, PermissionChecker],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The API's single door into the domain library: handlers never implement
+ * SDN rules themselves. This file only translates @sdn/model's edit results
+ * into what the API needs (the resulting object for the event, an HTTP status
+ * for a refusal).
+ */
+import { randomBytes } from 'node:crypto';
+import { createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
+import type { SdnObject, SectionName } from '@sdn/event-store';
+import { ApiError } from './api-error';
+
+export type Config = Record<SectionName, { ids: Record<string, SdnObject> }>;
+
+/** The outcome of an accepted edit: the object's id and its new value (null when deleted). */
+export interface Edit {
+  id: string;
+  object: SdnObject | null;
+}
+
+// Random anycast MAC for evpn zones without one (Z11). Random is fine here: the
+// event records the resulting object, so replay never calls this again.
+const options = { generateMac: () => macFromBytes(randomBytes(6)) };
+
+function accept(section: SectionName, r: ModelEditResult): Edit {
+  if (!r.ok) {
+    if (r.code === 'not-found') throw new ApiError(404, Object.values(r.errors)[0] ?? 'not found', r.errors);
+    throw ApiError.params(r.errors);
+  }
+  const ids = (r.config as unknown as Config)[section]?.ids ?? {};
+  return { id: r.id, object: ids[r.id] ?? null };
+}
+
+/** `params`: the request's object parameters including the ID parameter (subnets: `vnet` and `subnet` CIDR). */
+export function create(config: Config, section: SectionName, params: SdnObject): Edit {
+  return accept(section, createObject(config as unknown as SdnConfig, section, params, options));
+}
+
+/** `params`: properties to set plus `delete` (list) and, for subnets, the path `vnet`. */
+export function update(config: Config, section: SectionName, id: string, params: SdnObject): Edit {
+  return accept(section, updateObject(config as unknown as SdnConfig, section, id, params, options));
+}
+
+export function remove(config: Config, section: SectionName, id: string, pathVnet?: string): Edit {
+  return accept(section, deleteObject(config as unknown as SdnConfig, section, id, { vnet: pathVnet }));
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { EventEnvelope } from '@sdn/contracts';
+import { aggregateKey, loadProjection, type NewEvent, type SdnState, StateDraft, writeProjectionDelta } from '@sdn/event-store';
+import { EventStoreService } from './database';
+
+/** An event a command wants to append; the service numbers it and stamps actor and correlation. */
+export interface DraftEvent {
+  type: string;
+  typeVersion?: number;
+  aggregateType: string;
+  aggregateId: string;
+  payload: unknown;
+}
+
+/**
+ * A command's decision, computed from the state it is given (which includes
+ * every earlier command of the same batch). Throw an ApiError to refuse.
+ */
+export type Decide<T> = (state: SdnState) => { events: DraftEvent[]; result?: T };
+
+interface Pending {
+  decide: Decide<unknown>;
+  actor: string;
+  correlationId: string;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Holds the SDN state in memory and serialises every write.
+ *
+ * Writes are group-committed: commands queue up while a transaction runs, and
+ * the next transaction takes them all. Inside it (holding the store's global
+ * advisory lock) the service first folds any events other replicas committed
+ * since it last looked, then runs each command's `decide` against the state
+ * left by the previous one, appends all resulting events and the projection
+ * rows in one commit. A refused command affects only itself. If the
+ * transaction fails nothing in memory has changed (the batch folded into a
+ * StateDraft, which never touches the committed state), and every command of
+ * the batch fails.
+ */
+@Injectable()
+export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly log = new Logger('sdn-state');
+  private state!: SdnState;
+  private versions = new Map<string, number>();
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private readonly commitListeners: ((events: EventEnvelope[]) => void)[] = [];
+
+  constructor(readonly store: EventStoreService) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    // Other replicas write too: fold their events for readers even when we do not write.
+    this.poller = setInterval(() => void this.catchUp().catch((e) => this.log.warn(`catch-up failed: ${(e as Error).message}`)), 1000);
+    this.poller.unref();
+  }
+
+  /** Lets queued writes commit before the pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.poller) clearInterval(this.poller);
+    await this.flushing;
+  }
+
+  /** Loads the projection tables and folds the log after their checkpoint. */
+  async reload(): Promise<void> {
+    const draft = new StateDraft(await loadProjection(this.store.ds));
+    for (;;) {
+      const page = await this.store.read(draft.state.seq, 5000);
+      for (const e of page) draft.apply(e);
+      if (page.length < 5000) break;
+    }
+    this.state = draft.state;
+    this.versions = await this.store.aggregateVersions();
+  }
+
+  /** The current state (immutable snapshot). */
+  get current(): SdnState {
+    return this.state;
+  }
+
+  onCommit(fn: (events: EventEnvelope[]) => void): void {
+    this.commitListeners.push(fn);
+  }
+
+  /** Folds events committed by other writers; skipped while our own writer runs (it catches up itself). */
+  async catchUp(): Promise<void> {
+    if (this.flushing) return;
+    const base = this.state;
+    const events = await this.store.read(base.seq, 5000);
+    if (!events.length || this.flushing || this.state !== base) return;
+    const draft = new StateDraft(base);
+    for (const e of events) {
+      draft.apply(e);
+      this.versions.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
+    }
+    this.state = draft.state;
+  }
+
+  /** Runs a command serialised with every other write; resolves after its events are committed. */
+  execute<T>(decide: Decide<T>, actor: string, correlationId?: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ decide: decide as Decide<unknown>, actor, correlationId: correlationId ?? randomUUID(), resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) this.flushing = this.flush().finally(() => (this.flushing = null));
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const outcomes = new Map<Pending, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+      try {
+        const { state, versions, appended } = await this.store.write(async (tx) => {
+          const overlay = new Map<string, number>();
+          // Events other replicas committed since we last looked (the projection rows are theirs).
+          const missed = await tx.readSince(this.state.seq);
+          const base = missed.length ? new StateDraft(this.state) : null;
+          for (const e of missed) {
+            base!.apply(e);
+            overlay.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
+          }
+          const baseState = base?.state ?? this.state;
+          // One draft for the whole batch: each command sees the state its predecessors left.
+          const working = new StateDraft(baseState);
+          const drafts: NewEvent[] = [];
+          for (const item of batch) {
+            try {
+              const d = item.decide(working.state);
+              for (const ev of d.events) {
+                const key = aggregateKey(ev.aggregateType, ev.aggregateId);
+                const version = (overlay.get(key) ?? this.versions.get(key) ?? 0) + 1;
+                overlay.set(key, version);
+                const draft: NewEvent = {
+                  id: randomUUID(),
+                  type: ev.type,
+                  typeVersion: ev.typeVersion ?? 1,
+                  aggregateType: ev.aggregateType,
+                  aggregateId: ev.aggregateId,
+                  aggregateVersion: version,
+                  payload: ev.payload,
+                  actor: item.actor,
+                  correlationId: item.correlationId,
+                };
+                drafts.push(draft);
+                // seq is unknown until the insert; the draft keeps the larger one, fixed up below.
+                working.apply({ seq: 0, type: draft.type, payload: draft.payload });
+              }
+              outcomes.set(item, { ok: true, value: d.result });
+            } catch (error) {
+              outcomes.set(item, { ok: false, error });
+            }
+          }
+          const appended = await tx.append(drafts);
+          const state = working.state;
+          if (appended.length) state.seq = appended[appended.length - 1].seq;
+          await writeProjectionDelta(tx, baseState, state);
+          return { state, versions: overlay, appended };
+        });
+        this.state = state;
+        for (const [k, v] of versions) this.versions.set(k, v);
+        for (const item of batch) {
+          const o = outcomes.get(item)!;
+          if (o.ok) item.resolve(o.value);
+          else item.reject(o.error);
+        }
+        if (appended.length) for (const l of this.commitListeners) l(appended);
+      } catch (e) {
+        // The transaction failed: nothing was committed and our state is unchanged.
+        for (const item of batch) {
+          const o = outcomes.get(item);
+          item.reject(o && !o.ok ? o.error : e);
+        }
+        // Should the failure come from our view being out of date (a conflict on an
+        // aggregate version), start the next batch from the database's truth.
+        this.log.warn(`write batch failed: ${(e as Error).message}`);
+        await this.reload().catch((err) => this.log.error(`reload after failed write: ${(err as Error).message}`));
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { busTopology, type BusTopology } from '@sdn/bus';
+import {
+  assertContract,
+  type Check,
+  type NodeBundleV1,
+  nodeBundleV1Schema,
+  type NodeFactsMessageV1,
+  nodeFactsV1Schema,
+} from '@sdn/contracts';
+import { API_CONFIG, type ApiConfig } from '../core/config';
+import { NatsService } from '../core/nats.service';
+
+/** What the dry-run compares against: a node's published facts and the bundle it runs. */
+export abstract class NodeFilesSource {
+  abstract facts(node: string): Promise<NodeFactsMessageV1 | null>;
+  abstract bundle(node: string): Promise<NodeBundleV1 | null>;
+}
+
+/**
+ * Reads the last message per node subject from the facts and bundles streams
+ * (SDN_FACTS, SDN_BUNDLES; namespaced with SDN_BUS_NAMESPACE). A missing stream, a missing message, NATS being down or a message
+ * that breaks its contract all read as "unknown" (null): a diff against
+ * garbage would mislead more than an empty side.
+ */
+@Injectable()
+export class JetStreamNodeFilesSource extends NodeFilesSource {
+  private readonly topology: BusTopology;
+
+  constructor(
+    private readonly nats: NatsService,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    super();
+    this.topology = busTopology(config.busNamespace);
+  }
+
+  private async last<T>(stream: string, subject: string, schema: Check): Promise<T | null> {
+    const nc = this.nats.current();
+    if (!nc) return null;
+    try {
+      const jsm = await nc.jetstreamManager();
+      const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+      return assertContract<T>(stream, schema, m.json<unknown>());
+    } catch {
+      return null;
+    }
+  }
+
+  facts(node: string): Promise<NodeFactsMessageV1 | null> {
+    return this.last(this.topology.streams.facts.name, this.topology.factsSubject(node), nodeFactsV1Schema);
+  }
+
+  bundle(node: string): Promise<NodeBundleV1 | null> {
+    return this.last(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
+  }
+}

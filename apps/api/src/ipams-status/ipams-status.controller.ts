@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { IPAM_PATTERNS } from '@sdn/contracts';
+import { Privilege } from '../auth/privilege.decorator';
+import { ApiError } from '../core/api-error';
+import { type Params, ReqParams } from '../core/params';
+import { IpamClient } from '../ips/ipam-client';
+
+@ApiTags('ipams')
+@ApiSecurity('PVEAPIToken')
+@Controller('cluster/sdn/ipams/:ipam/status')
+export class IpamsStatusController {
+  constructor(private readonly ipam: IpamClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Entries of the IPAM (only the built-in pve IPAM is served by ipam-service)' })
+  @Privilege('SDN.Audit', '/sdn/ipams/{ipam}')
+  status(@ReqParams() p: Params) {
+    if (String(p.ipam) !== 'pve') throw new ApiError(501, `status of ipam '${String(p.ipam)}' is not implemented`);
+    return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {});
+  }
+}

@@ -1,0 +1,66 @@
+import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../auth/auth.guard';
+import { Privilege } from '../auth/privilege.decorator';
+import { ApiError } from '../core/api-error';
+import { SdnObjectsService } from '../core/objects.service';
+import { CorrelationId, objectProps, type Params, ReqParams } from '../core/params';
+
+/*
+ * Subnets live under their vnet's path. Unlike the reference (B.16) every
+ * operation checks that the subnet belongs to the vnet in the path (the model
+ * refuses with `vnet: wrong vnet`), so the permission checked on the path is
+ * the one that governs the subnet.
+ */
+
+@ApiTags('subnets')
+@ApiSecurity('PVEAPIToken')
+@Controller('cluster/sdn/vnets/:vnet/subnets')
+export class SubnetsController {
+  constructor(private readonly objects: SdnObjectsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "List the vnet's subnets (views: running=1, pending=1)" })
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
+  list(@ReqParams() p: Params) {
+    const vnet = String(p.vnet);
+    this.objects.require('vnets', vnet);
+    return this.objects.list('subnets', p, (o) => o.vnet === vnet);
+  }
+
+  @Get(':subnet')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
+  get(@ReqParams() p: Params) {
+    const vnet = String(p.vnet);
+    this.objects.require('vnets', vnet);
+    const o = this.objects.get('subnets', String(p.subnet), p);
+    if (o.vnet !== vnet) throw ApiError.param('vnet', 'wrong vnet');
+    return o;
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a subnet (subnet CIDR, type=subnet, gateway, snat, dnszoneprefix, dhcp-range[], dhcp-dns-server; lock-token)' })
+  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  create(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    const vnet = String(p.vnet);
+    this.objects.require('vnets', vnet);
+    return this.objects.create('subnets', { ...objectProps(p, []), vnet }, p, { actor, correlationId });
+  }
+
+  @Put(':subnet')
+  @ApiOperation({ summary: 'Update a subnet (properties, delete, digest, lock-token)' })
+  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    const vnet = String(p.vnet);
+    this.objects.require('vnets', vnet);
+    return this.objects.update('subnets', String(p.subnet), { ...objectProps(p, ['subnet']), vnet }, p, { actor, correlationId });
+  }
+
+  @Delete(':subnet')
+  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  remove(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    const vnet = String(p.vnet);
+    this.objects.require('vnets', vnet);
+    return this.objects.remove('subnets', String(p.subnet), p, { actor, correlationId }, vnet);
+  }
+}

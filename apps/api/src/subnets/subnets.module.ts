@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { SubnetsController } from './subnets.controller';
+
+@Module({ controllers: [SubnetsController] })
+export class SubnetsModule {}

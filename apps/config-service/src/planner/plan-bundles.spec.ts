@@ -1,0 +1,105 @@
+import { bundleContentHash } from '@sdn/contracts';
+import { planBundles, renderFactsOf, type PlanInput } from './plan-bundles';
+import { factsMessage, sampleConfig } from './test-fixtures';
+
+const NOW = '2026-01-01T00:00:00.000Z';
+const threeNodes = new Map([
+  ['n1', factsMessage('n1', '10.0.0.1')],
+  ['n2', factsMessage('n2', '10.0.0.2')],
+  ['n3', factsMessage('n3', '10.0.0.3')],
+]);
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  config: { version: 4, running: sampleConfig(4), task: 'UPID:t1' },
+  facts: threeNodes,
+  lastBundles: new Map(),
+  now: NOW,
+  ...over,
+});
+
+describe('planBundles', () => {
+  it('renders a bundle for every node with facts, with version, task and content hash', () => {
+    const plan = planBundles(input());
+    expect(plan.skipped).toEqual([]);
+    expect(plan.publish.map((b) => b.node)).toEqual(['n1', 'n2', 'n3']);
+    for (const b of plan.publish) {
+      expect(b).toMatchObject({ version: 4, task: 'UPID:t1', renderedAt: NOW });
+      expect(b.hash).toBe(bundleContentHash(b.files));
+      expect(b.files.interfaces).toContain('auto vx1');
+    }
+  });
+
+  it("honours a zone's node restriction: only n1 gets the simple zone's vnet", () => {
+    const byNode = Object.fromEntries(planBundles(input()).publish.map((b) => [b.node, b.files.interfaces]));
+    expect(byNode.n1).toContain('auto vs1');
+    expect(byNode.n2).not.toContain('vs1');
+    expect(byNode.n3).not.toContain('vs1');
+  });
+
+  it('renders each node against its own facts (VXLAN peers exclude the node itself)', () => {
+    const byNode = Object.fromEntries(planBundles(input()).publish.map((b) => [b.node, b.files.interfaces]));
+    expect(byNode.n1).toMatch(/vxlan_remoteip 10\.0\.0\.2/);
+    expect(byNode.n1).not.toMatch(/vxlan_remoteip 10\.0\.0\.1\b/);
+    expect(byNode.n2).not.toMatch(/vxlan_remoteip 10\.0\.0\.2\b/);
+  });
+
+  it('skips a node whose last bundle has the same hash', () => {
+    const first = planBundles(input());
+    const n2 = first.publish.find((b) => b.node === 'n2')!;
+    const plan = planBundles(input({ lastBundles: new Map([['n2', { version: 4, hash: n2.hash }]]) }));
+    expect(plan.publish.map((b) => b.node)).toEqual(['n1', 'n3']);
+    expect(plan.skipped).toEqual([{ node: 'n2', reason: 'unchanged' }]);
+  });
+
+  it('re-sends a bundle when only the facts changed (same version, other hash)', () => {
+    const before = planBundles(input()).publish.find((b) => b.node === 'n2')!;
+    const moved = new Map(threeNodes).set('n2', factsMessage('n2', '10.0.0.9'));
+    const plan = planBundles(input({ facts: moved, lastBundles: new Map([['n2', { version: 4, hash: before.hash }]]) }));
+    expect(plan.publish.map((b) => b.node)).toContain('n2');
+  });
+
+  it('never replaces a bundle of a newer config version', () => {
+    const plan = planBundles(input({ lastBundles: new Map([['n3', { version: 5, hash: 'x' }]]) }));
+    expect(plan.publish.map((b) => b.node)).toEqual(['n1', 'n2']);
+    expect(plan.skipped).toEqual([{ node: 'n3', reason: 'superseded', detail: 'node has version 5' }]);
+  });
+
+  it('leaves out nodes with unusable facts and nodes the renderer fails on, keeping the others', () => {
+    const facts = new Map(threeNodes).set('n2', { ...factsMessage('n2', '10.0.0.2'), facts: { nodename: 'n2' } });
+    const plan = planBundles(
+      input({
+        facts,
+        render: (config, f) => {
+          if (f.nodename === 'n3') throw new Error('boom');
+          return { interfaces: `#version:${config.version}\n` };
+        },
+      }),
+    );
+    expect(plan.publish.map((b) => b.node)).toEqual(['n1']);
+    expect(plan.skipped.map((s) => [s.node, s.reason])).toEqual([
+      ['n2', 'invalid-facts'],
+      ['n3', 'render-failed'],
+    ]);
+    expect(plan.skipped[1].detail).toBe('boom');
+  });
+
+  it('omits task and warnings when there are none, and carries frr when rendered', () => {
+    const plan = planBundles(input({ config: { version: 1, running: sampleConfig(1) }, render: () => ({ interfaces: 'i', frr: 'f' }) }));
+    expect(plan.publish[0]).toEqual({ node: 'n1', version: 1, hash: bundleContentHash({ interfaces: 'i', frr: 'f' }), files: { interfaces: 'i', frr: 'f' }, renderedAt: NOW });
+  });
+});
+
+describe('renderFactsOf', () => {
+  it('accepts the facts the node agent publishes', () => {
+    expect(renderFactsOf('n1', factsMessage('n1', '10.0.0.1'))).toHaveProperty('facts.nodename', 'n1');
+  });
+  it('rejects facts published under another node name', () => {
+    expect(renderFactsOf('n2', factsMessage('n1', '10.0.0.1'))).toEqual({ problem: 'facts on the subject of n2 name node n1' });
+    const renamed = factsMessage('n2', '10.0.0.1');
+    renamed.facts.nodename = 'other';
+    expect(renderFactsOf('n2', renamed)).toEqual({ problem: 'facts.nodename other differs from node n2' });
+  });
+  it('names the missing fields of malformed facts', () => {
+    const r = renderFactsOf('n1', { ...factsMessage('n1', '10.0.0.1'), facts: { nodename: 'n1', addresses: {} } });
+    expect('problem' in r && r.problem).toMatch(/routes must be an array/);
+  });
+});

@@ -1,0 +1,100 @@
+import { assertContract, bundleContentHash, ContractViolation, NODE_NAME_PATTERN, renderFactsV1Schema, type NodeBundleV1, type NodeFactsMessageV1 } from '@sdn/contracts';
+import type { RunningConfig } from '@sdn/model';
+import { renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+
+/** A running config version to render. */
+export interface ConfigVersion {
+  version: number;
+  running: RunningConfig;
+  /** Task of the `PUT /cluster/sdn` that applied it, passed on to the nodes for their task log. */
+  task?: string;
+}
+
+/** What the node's latest bundle on the bus says about itself (undefined fields: unknown). */
+export interface LastBundle {
+  version?: number;
+  hash?: string;
+}
+
+export interface PlanInput {
+  config: ConfigVersion;
+  /** Latest facts message per node name (the name in the subject). */
+  facts: ReadonlyMap<string, NodeFactsMessageV1>;
+  /** Latest bundle per node name; a node without one has never received a bundle. */
+  lastBundles: ReadonlyMap<string, LastBundle>;
+  /** Timestamp for `renderedAt` (the planner reads no clock). */
+  now: string;
+  render?: (config: RunningConfig, facts: NodeFacts) => NodeBundleFiles;
+}
+
+export type SkipReason =
+  /** Same files as the node's last bundle: re-sending would make every node re-apply for nothing. */
+  | 'unchanged'
+  /** The node already has a bundle of a newer config version (this event is old or was redelivered). */
+  | 'superseded'
+  /** Facts message unusable (wrong shape, node name mismatch): the node is left alone until it sends good facts. */
+  | 'invalid-facts'
+  /** The renderer threw: a bug or an unsupported config; other nodes still get their bundles. */
+  | 'render-failed';
+
+export interface BundlePlan {
+  publish: NodeBundleV1[];
+  skipped: { node: string; reason: SkipReason; detail?: string }[];
+}
+
+/** Facts of one node as the renderer needs them, or the reason they cannot be used. */
+export function renderFactsOf(node: string, message: NodeFactsMessageV1): { facts: NodeFacts } | { problem: string } {
+  if (!NODE_NAME_PATTERN.test(node)) return { problem: `node name "${node}" is not a valid node name` };
+  if (message.node !== node) return { problem: `facts on the subject of ${node} name node ${message.node}` };
+  try {
+    const facts = assertContract<NodeFacts>('NodeFacts/v1 facts', renderFactsV1Schema, message.facts);
+    if (facts.nodename !== node) return { problem: `facts.nodename ${facts.nodename} differs from node ${node}` };
+    return { facts };
+  } catch (e) {
+    if (e instanceof ContractViolation) return { problem: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Decides which bundles to publish for one config version: renders every node
+ * that has facts (the renderer applies each zone's `nodes` restriction, so a
+ * node outside every zone gets an empty file — which is how vnets are removed
+ * from it), hashes the files, and keeps only bundles that change what the node
+ * has. Pure: the caller does all I/O, so this runs in unit tests without NATS.
+ */
+export function planBundles(input: PlanInput): BundlePlan {
+  const render = input.render ?? renderNode;
+  const { version, running, task } = input.config;
+  const warnings = unsupportedFeatures(running);
+  const plan: BundlePlan = { publish: [], skipped: [] };
+  for (const node of [...input.facts.keys()].sort()) {
+    const last = input.lastBundles.get(node);
+    if (last?.version !== undefined && last.version > version) {
+      plan.skipped.push({ node, reason: 'superseded', detail: `node has version ${last.version}` });
+      continue;
+    }
+    const usable = renderFactsOf(node, input.facts.get(node)!);
+    if ('problem' in usable) {
+      plan.skipped.push({ node, reason: 'invalid-facts', detail: usable.problem });
+      continue;
+    }
+    let files: NodeBundleFiles;
+    try {
+      files = render(running, usable.facts);
+    } catch (e) {
+      plan.skipped.push({ node, reason: 'render-failed', detail: String((e as Error)?.message ?? e) });
+      continue;
+    }
+    const hash = bundleContentHash(files);
+    if (last?.hash === hash) {
+      plan.skipped.push({ node, reason: 'unchanged' });
+      continue;
+    }
+    const bundle: NodeBundleV1 = { node, version, hash, files: files.frr === undefined ? { interfaces: files.interfaces } : { interfaces: files.interfaces, frr: files.frr }, renderedAt: input.now };
+    if (task !== undefined) bundle.task = task;
+    if (warnings.length) bundle.warnings = warnings;
+    plan.publish.push(bundle);
+  }
+  return plan;
+}

@@ -1,0 +1,180 @@
+import { bundleContentHash } from '@sdn/contracts';
+import { connectBus, silentLogger, type IsolatedBus } from '@sdn/bus';
+import { renderNode } from '@sdn/render';
+import { sampleConfig, factsMessage } from '../planner/test-fixtures';
+import { bundleHistory, bundleHistoryBus, drained, publishConfigApplied, registerNode, until } from '../testing/bus-fixtures';
+import { ConfigService, type ReconcileReport } from './config-service';
+
+const NODES: [string, string][] = [
+  ['n1', '10.0.0.1'],
+  ['n2', '10.0.0.2'],
+  ['n3', '10.0.0.3'],
+];
+
+describe('ConfigService (real NATS)', () => {
+  let bus: IsolatedBus;
+  const services: ConfigService[] = [];
+  const start = async (opts: Partial<ConstructorParameters<typeof ConfigService>[0]> = {}) => {
+    const s = new ConfigService({ bus, ackWaitMs: 1500, retryDelayMs: () => 100, ...opts });
+    await s.start();
+    services.push(s);
+    return s;
+  };
+  const idle = async () => {
+    await drained(bus, bus.topology.streams.events.name, 'config-service-config-applied');
+    await drained(bus, bus.topology.streams.facts.name, 'config-service-facts');
+  };
+  const versions = async (node: string) => (await bundleHistory(bus, node)).map((b) => b.version);
+
+  beforeEach(async () => {
+    bus = await bundleHistoryBus('config-service-spec');
+    for (const [n, ip] of NODES) await registerNode(bus, n, ip);
+  });
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.stop();
+    await bus.destroy();
+  });
+
+  it('publishes each node its rendered bundle for a ConfigApplied', async () => {
+    await start();
+    await publishConfigApplied(bus, 1, sampleConfig(1), 'UPID:apply1');
+    await until(async () => (await bundleHistory(bus, 'n3')).length === 1);
+    await idle();
+    for (const [n, ip] of NODES) {
+      const [bundle] = await bundleHistory(bus, n);
+      const files = renderNode(sampleConfig(1), factsMessage(n, ip).facts as never);
+      expect(bundle).toMatchObject({ node: n, version: 1, task: 'UPID:apply1', files, hash: bundleContentHash(files) });
+    }
+    expect((await bundleHistory(bus, 'n1'))[0].files.interfaces).toContain('auto vs1');
+    expect((await bundleHistory(bus, 'n2'))[0].files.interfaces).not.toContain('vs1');
+  });
+
+  it('does not re-send an unchanged bundle (facts re-published, event delivered again)', async () => {
+    const svc = await start();
+    const event = await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n3')).length === 1);
+    await idle();
+    await registerNode(bus, 'n2', '10.0.0.2'); // same facts, new publishedAt
+    await svc.onConfigApplied(event); // as a redelivery would
+    await idle();
+    for (const [n] of NODES) expect(await versions(n)).toEqual([1]);
+  });
+
+  it('re-renders only the node whose facts changed', async () => {
+    await start();
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n3')).length === 1);
+    await registerNode(bus, 'n2', '10.0.0.9');
+    await until(async () => (await versions('n2')).length === 2);
+    await idle();
+    const n2 = await bundleHistory(bus, 'n2');
+    expect(n2[1].version).toBe(1);
+    expect(n2[1].hash).not.toBe(n2[0].hash);
+    expect(await versions('n1')).toEqual([1]);
+    expect(await versions('n3')).toEqual([1]);
+  });
+
+  it('gives a node that registers later the current bundle', async () => {
+    await start();
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await publishConfigApplied(bus, 2, sampleConfig(2));
+    await until(async () => (await versions('n1')).includes(2));
+    await registerNode(bus, 'n4', '10.0.0.4');
+    await until(async () => (await versions('n4')).length === 1);
+    expect((await bundleHistory(bus, 'n4'))[0]).toMatchObject({ node: 'n4', version: 2 });
+  });
+
+  it('publishes nothing for facts before the first ConfigApplied, then everything on it', async () => {
+    await start();
+    await registerNode(bus, 'n5', '10.0.0.5');
+    await idle();
+    expect(await versions('n5')).toEqual([]);
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n5')).length === 1);
+  });
+
+  it('renders only the newest config of a backlog', async () => {
+    for (let v = 1; v <= 5; v++) await publishConfigApplied(bus, v, sampleConfig(v));
+    const svc = await start();
+    await until(async () => (await versions('n1')).includes(5));
+    await idle();
+    expect(svc.handledVersions).toEqual([1, 2, 3, 4, 5]);
+    for (const [n] of NODES) expect(await versions(n)).toEqual([5]);
+  });
+
+  it('loses and duplicates nothing when a replica dies after publishing but before acking', async () => {
+    // Replica A "crashes" (connection gone, no ack) right after the bundles of version 2 are stored.
+    const busA = await connectBus({ name: 'replica-a', topology: bus.topology, log: silentLogger });
+    const a = new ConfigService({
+      bus: busA,
+      ackWaitMs: 1000,
+      afterPublished: async (r: ReconcileReport) => {
+        if (r.trigger === 'config' && r.version === 2) {
+          await busA.nc.close();
+          throw new Error('simulated crash');
+        }
+      },
+    });
+    await a.start();
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n3')).includes(1));
+    await publishConfigApplied(bus, 2, sampleConfig(2));
+    await until(async () => busA.nc.isClosed());
+    await a.stop();
+    // Replica B takes over the unacked event (after ack_wait) and the next one.
+    const b = await start();
+    await publishConfigApplied(bus, 3, sampleConfig(3));
+    await until(async () => (await versions('n3')).includes(3));
+    await idle();
+    // v2 comes back only after ack_wait, so B may see it after v3 (then it is superseded).
+    expect([...b.handledVersions].sort()).toEqual([2, 3]);
+    for (const [n] of NODES) expect(await versions(n)).toEqual([1, 2, 3]);
+  });
+
+  it('shares the work between two replicas: each event handled once, bundles in order', async () => {
+    const r1 = await start();
+    const r2 = await start();
+    for (let v = 1; v <= 12; v++) {
+      await publishConfigApplied(bus, v, sampleConfig(v));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await until(async () => (await versions('n1')).includes(12));
+    await idle();
+    const handled = [...r1.handledVersions, ...r2.handledVersions].sort((x, y) => x - y);
+    expect(handled).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(r1.handledVersions.length).toBeGreaterThan(0);
+    expect(r2.handledVersions.length).toBeGreaterThan(0);
+    for (const [n] of NODES) {
+      const history = await bundleHistory(bus, n);
+      const vs = history.map((h) => h.version);
+      expect(vs).toEqual([...new Set(vs)].sort((x, y) => x - y)); // strictly increasing: no duplicate, no going back
+      expect(vs[vs.length - 1]).toBe(12);
+    }
+  });
+
+  it('re-plans a node when another writer stored its bundle in between (compare-and-set)', async () => {
+    // A reads the latest bundles, then waits; meanwhile B stores n2's bundle for other facts.
+    const a = new ConfigService({ bus });
+    const b = new ConfigService({ bus });
+    const config = { version: 1, running: sampleConfig(1) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const aDone = a.reconcile('config', async () => {
+      await gate;
+      return config;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await registerNode(bus, 'n2', '10.0.0.9');
+    const bReport = await b.reconcile('facts', async () => config, ['n2']);
+    expect(bReport.published).toEqual(['n2']);
+    await registerNode(bus, 'n2', '10.0.0.2'); // back to the original facts before A renders
+    release();
+    const aReport = await aDone;
+    expect(aReport.rounds).toBe(2);
+    expect(aReport.published.sort()).toEqual(['n1', 'n2', 'n3']);
+    const n2 = await bundleHistory(bus, 'n2');
+    expect(n2).toHaveLength(2);
+    // The last word is the render of the facts stored last, not B's older view.
+    expect(n2[1].hash).toBe(bundleContentHash(renderNode(sampleConfig(1), factsMessage('n2', '10.0.0.2').facts as never)));
+  });
+});

@@ -1,0 +1,167 @@
+import type { NodeFactsMessageV1 } from '@sdn/contracts';
+import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope } from '@sdn/contracts';
+import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
+import type { RunningConfig } from '@sdn/model';
+import { planBundles, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
+import { BundleBus, type PublishOutcome } from '../bundles/bundle-bus';
+
+export interface ConfigServiceOptions {
+  bus: Bus;
+  /** Durable consumer names are `<durablePrefix>-config-applied` and `<durablePrefix>-facts`; replicas share them. */
+  durablePrefix?: string;
+  ackWaitMs?: number;
+  retryDelayMs?(deliveryCount: number): number;
+  render?: PlanInput['render'];
+  clock?(): Date;
+  /** Called once a handled message's bundles are all published, before the message is acked (metrics, tests). */
+  afterPublished?(report: ReconcileReport): Promise<void> | void;
+}
+
+/** What one reconcile did, for the log line and for tests. */
+export interface ReconcileReport {
+  trigger: 'config' | 'facts';
+  version?: number;
+  published: string[];
+  skipped: Partial<Record<SkipReason | 'too-large', string[]>>;
+  /** Rounds needed because another writer published a node's bundle in between (compare-and-set conflicts). */
+  rounds: number;
+  ms: number;
+  /** Where the time went: reading bundles/config/facts, rendering, publishing (summed over rounds). */
+  phases: { readMs: number; renderMs: number; publishMs: number };
+}
+
+/** Conflicts on the same node in a row before the message is given back for redelivery. */
+const MAX_ROUNDS = 8;
+
+/**
+ * Keeps every node's bundle equal to the render of the latest running config
+ * with the node's latest facts. Two triggers, each a durable pull consumer
+ * shared by all replicas (each message handled once):
+ * - `ConfigApplied`: render all nodes for that version;
+ * - facts of a node: render that node for the latest running config.
+ * A message is acked only after its bundles are stored. Every bundle is a
+ * compare-and-set on the node's subject, so replicas and both triggers can
+ * race without an older render overwriting a newer one.
+ */
+export class ConfigService {
+  private readonly store: BundleBus;
+  private readonly consumers: RunningConsumer[] = [];
+  private readonly log;
+  /** Versions of the ConfigApplied events this replica handled (superseded ones included). */
+  readonly handledVersions: number[] = [];
+
+  constructor(private readonly opts: ConfigServiceOptions) {
+    this.store = new BundleBus(opts.bus);
+    this.log = opts.bus.log;
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.opts;
+    const prefix = this.opts.durablePrefix ?? 'config-service';
+    const common = { log: this.log, ackWaitMs: this.opts.ackWaitMs, retryDelayMs: this.opts.retryDelayMs };
+    this.consumers.push(
+      await startDurableConsumer(bus.js, bus.jsm, {
+        ...common,
+        stream: bus.topology.streams.events.name,
+        durable: `${prefix}-config-applied`,
+        filterSubject: bus.topology.eventSubject('config', 'ConfigApplied'),
+        contract: CONTRACTS.configAppliedEvent,
+        // `pending` counts the ConfigApplied events stored after this one (the consumer filters on that subject).
+        handle: (event, msg) => this.onConfigApplied(event, msg.info.pending),
+      }),
+      await startDurableConsumer(bus.js, bus.jsm, {
+        ...common,
+        stream: bus.topology.streams.facts.name,
+        durable: `${prefix}-facts`,
+        filterSubject: bus.topology.streams.facts.subjects,
+        contract: CONTRACTS.nodeFacts,
+        handle: (facts, msg) => this.onFacts(facts, msg.subject),
+      }),
+    );
+    this.log.info('config service consuming ConfigApplied and node facts', { durablePrefix: prefix });
+  }
+
+  /** Finishes the messages in hand (and acks them); unstarted ones go back to the other replicas. */
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.splice(0).map((c) => c.stop()));
+  }
+
+  /** `newer`: how many ConfigApplied events follow this one in the stream. */
+  async onConfigApplied(event: EventEnvelope<ConfigAppliedV1>, newer = 0): Promise<void> {
+    const { version, running, task } = event.payload;
+    this.handledVersions.push(version);
+    // A backlog (restart, burst of applies) needs only its newest config rendered;
+    // the newer event is still to be delivered, so skipping this one loses nothing.
+    if (newer > 0) {
+      this.log.info('ConfigApplied superseded by a newer one, not rendered', { version, newer });
+      return;
+    }
+    const config: ConfigVersion = { version, running: running as RunningConfig, task };
+    await this.reconcile('config', async () => config);
+  }
+
+  async onFacts(message: NodeFactsMessageV1, subject: string): Promise<void> {
+    const node = this.opts.bus.topology.nodeOfSubject(subject);
+    if (!node) return;
+    // Render against the facts stored now, not the message: a newer facts message may have replaced it.
+    await this.reconcile('facts', () => this.store.latestConfig(), [node]);
+  }
+
+  /**
+   * Plans and publishes until no node had a conflict. The latest bundles are
+   * read before the facts (and the config), so a bundle stored by anyone after
+   * our facts read fails our compare-and-set and the node is re-planned with
+   * fresh facts.
+   */
+  async reconcile(trigger: ReconcileReport['trigger'], config: () => Promise<ConfigVersion | undefined>, nodes?: string[]): Promise<ReconcileReport> {
+    const t0 = performance.now();
+    const report: ReconcileReport = { trigger, published: [], skipped: {}, rounds: 0, ms: 0, phases: { readMs: 0, renderMs: 0, publishMs: 0 } };
+    const phase = (name: keyof ReconcileReport['phases'], since: number) => {
+      const now = performance.now();
+      report.phases[name] += Math.round(now - since);
+      return now;
+    };
+    let todo = nodes;
+    while (todo === undefined || todo.length > 0) {
+      if (++report.rounds > MAX_ROUNDS) throw new Error(`bundles of ${todo?.join(', ')} kept changing under us (${MAX_ROUNDS} rounds)`);
+      let t = performance.now();
+      const lastBundles = await this.store.lastBundles(todo);
+      const cfg = await config();
+      if (!cfg) break;
+      report.version = cfg.version;
+      const facts = await this.store.latestFacts(todo);
+      t = phase('readMs', t);
+      const plan = planBundles({ config: cfg, facts, lastBundles, now: (this.opts.clock?.() ?? new Date()).toISOString(), render: this.opts.render });
+      t = phase('renderMs', t);
+      const outcomes: PublishOutcome[] = await Promise.all(plan.publish.map((b) => this.store.publish(b, lastBundles.get(b.node)?.seq ?? 0)));
+      phase('publishMs', t);
+      todo = [];
+      plan.publish.forEach((b, i) => {
+        const outcome = outcomes[i];
+        if (outcome === 'conflict') todo!.push(b.node);
+        else if (outcome === 'too-large') (report.skipped['too-large'] ??= []).push(b.node);
+        // Another writer stored exactly this transition first (same message id): nothing was re-sent.
+        else if (outcome === 'duplicate') (report.skipped.unchanged ??= []).push(b.node);
+        else report.published.push(b.node);
+      });
+      for (const s of plan.skipped) {
+        if (report.published.includes(s.node)) continue;
+        (report.skipped[s.reason] ??= []).push(s.node);
+        if (s.reason === 'invalid-facts' || s.reason === 'render-failed') this.log.error(`node ${s.node}: ${s.reason}`, { version: cfg.version, detail: s.detail });
+      }
+    }
+    for (const node of report.skipped['too-large'] ?? []) this.log.error(`node ${node}: bundle exceeds the NATS max_payload, not published`, { version: report.version });
+    report.ms = Math.round(performance.now() - t0);
+    // Facts arrive often and usually change nothing: only say something when they did.
+    if (report.version !== undefined && (trigger === 'config' || report.published.length > 0)) {
+      this.log.info(`${trigger}: version ${report.version}, ${report.published.length} bundle(s) published`, {
+        skipped: Object.fromEntries(Object.entries(report.skipped).map(([k, v]) => [k, v.length])),
+        rounds: report.rounds,
+        ms: report.ms,
+        ...report.phases,
+      });
+    }
+    await this.opts.afterPublished?.(report);
+    return report;
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope, type NodeBundleV1 } from '@sdn/contracts';
+import { decodeJson, isolatedBus, publishContract, scanStream, type Bus, type IsolatedBus } from '@sdn/bus';
+import type { RunningConfig } from '@sdn/model';
+import { factsMessage } from '../planner/test-fixtures';
+
+/** An isolated bus whose bundle stream keeps history, so tests can see every bundle ever stored. */
+export function bundleHistoryBus(name: string): Promise<IsolatedBus> {
+  return isolatedBus({ name, adjust: (s) => (s.name.endsWith('SDN_BUNDLES') ? { ...s, max_msgs_per_subject: -1 } : s) });
+}
+
+/** Appends a ConfigApplied event the way the event store's relay does (message id = event id). */
+export async function publishConfigApplied(bus: Bus, version: number, running: RunningConfig, task?: string): Promise<EventEnvelope<ConfigAppliedV1>> {
+  const event: EventEnvelope<ConfigAppliedV1> = {
+    id: randomUUID(),
+    seq: version,
+    type: 'ConfigApplied',
+    typeVersion: 1,
+    aggregateType: 'config',
+    aggregateId: 'running',
+    aggregateVersion: version,
+    payload: { version, running: running as Record<string, unknown>, task },
+    actor: 'root@pam',
+    correlationId: randomUUID(),
+    time: new Date().toISOString(),
+  };
+  await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.configAppliedEvent, event, { msgID: event.id });
+  return event;
+}
+
+export async function registerNode(bus: Bus, node: string, ip: string): Promise<void> {
+  await publishContract(bus.js, bus.topology.factsSubject(node), CONTRACTS.nodeFacts, factsMessage(node, ip));
+}
+
+/** Every bundle stored for `node`, oldest first. */
+export async function bundleHistory(bus: Bus, node: string): Promise<NodeBundleV1[]> {
+  const found = await scanStream(bus.js, bus.jsm, bus.topology.streams.bundles.name, { filter: bus.topology.bundleSubject(node) });
+  return found.map((m) => decodeJson(m.data) as NodeBundleV1);
+}
+
+/** Resolves when the durable has nothing pending nor unacked. */
+export async function drained(bus: Bus, stream: string, durable: string, timeoutMs = 20_000): Promise<void> {
+  await until(async () => {
+    const i = await bus.jsm.consumers.info(stream, durable).catch(() => undefined);
+    return !!i && i.num_pending === 0 && i.num_ack_pending === 0;
+  }, timeoutMs);
+}
+
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,102 @@
+import { isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@sdn/bus';
+import { CONTRACTS, type IpEventV1 } from '@sdn/contracts';
+import { PowerDnsHttpError, type DnsPlugin } from '@sdn/dns';
+import { startDnsService, type DnsService } from '../dns-service';
+import { envelope, waitFor } from '../testing/pdns-fixture';
+
+/**
+ * Consumer semantics on the real NATS JetStream with an in-memory DNS plugin:
+ * ack only after the plugin accepted, retry on failure, per-address order kept
+ * across retries, unrelated events not held up, malformed events terminated.
+ */
+describe('IpEventConsumer', () => {
+  let bus: IsolatedBus;
+  let svc: DnsService;
+  const records = new Map<string, string>(); // "A name" / "PTR ip" -> content
+  const calls: string[] = [];
+  let failAddFor = new Set<string>();
+  const invalidFor = new Set<string>(['10.0.0.7']);
+
+  const plugin: DnsPlugin = {
+    verifyZone: async () => undefined,
+    verifyServer: async () => undefined,
+    addARecord: async (zone, host, ip) => {
+      calls.push(`addA ${ip}`);
+      if (failAddFor.has(ip)) throw new Error('connect ECONNREFUSED');
+      if (invalidFor.has(ip)) throw new PowerDnsHttpError('Invalid response from server: 422 Unprocessable Entity', 422);
+      records.set(`A ${host}.${zone}`, ip);
+    },
+    delARecord: async (zone, host, ip) => {
+      calls.push(`delA ${ip}`);
+      if (records.get(`A ${host}.${zone}`) === ip) records.delete(`A ${host}.${zone}`);
+    },
+    delAddressFromOtherNames: async () => [],
+    addPtrRecord: async (_z, host, ip) => void records.set(`PTR ${ip}`, host),
+    delPtrRecord: async (_z, ip) => void records.delete(`PTR ${ip}`),
+    reverseZone: () => '',
+  };
+
+  const publish = (type: string, p: Partial<IpEventV1> & { ip: string }) =>
+    publishContract(bus.js, bus.topology.eventSubject('ip', type), CONTRACTS.event, envelope(type, 'ip', p.ip, { zone: 'z1', vnet: 'v1', subnet: 'z1-10.0.0.0-24', ...p }));
+
+  beforeAll(async () => {
+    bus = await isolatedBus({ name: 'dns-consumer-test', log: silentLogger });
+    const running = {
+      zones: { ids: { z1: { type: 'simple', dns: 'd', reversedns: 'd', dnszone: 'ex.test' }, plain: { type: 'simple' } } },
+      subnets: { ids: { 'z1-10.0.0.0-24': { vnet: 'v1' }, 'plain-10.1.0.0-24': { vnet: 'v2' } } },
+      dns: { ids: { d: { type: 'powerdns', url: 'http://unused', key: 'k' } } },
+    };
+    await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', { version: 3, running }));
+    svc = await startDnsService(bus, { durable: 'dns-order', log: silentLogger, pluginFor: () => plugin, retryDelayMs: () => 100 });
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await bus?.destroy();
+  });
+
+  it('reads the running config from the last ConfigApplied', () => {
+    expect(svc.config.current()?.version).toBe(3);
+  });
+
+  it('retries a failed allocation, keeps release after it, and lets unrelated events through', async () => {
+    failAddFor = new Set(['10.0.0.5']);
+    await publish('IpAllocated', { ip: '10.0.0.5', hostname: 'a' });
+    await publish('IpReleased', { ip: '10.0.0.5', hostname: 'a' });
+    await publish('IpAllocated', { ip: '10.0.0.6', hostname: 'b' });
+
+    // b is applied while a is still failing.
+    expect(await waitFor(() => records.get('A b.ex.test') === '10.0.0.6', 5_000)).toBe(true);
+    expect(await waitFor(() => calls.filter((c) => c === 'addA 10.0.0.5').length >= 2, 5_000)).toBe(true);
+    expect(calls).not.toContain('delA 10.0.0.5');
+
+    failAddFor = new Set();
+    expect(await waitFor(() => calls.includes('delA 10.0.0.5'), 5_000)).toBe(true);
+    const lastAdd = calls.lastIndexOf('addA 10.0.0.5');
+    expect(lastAdd).toBeLessThan(calls.indexOf('delA 10.0.0.5'));
+    expect(await waitFor(() => !records.has('A a.ex.test') && !records.has('PTR 10.0.0.5'), 5_000)).toBe(true);
+    expect(records.get('PTR 10.0.0.6')).toBe('b.ex.test');
+  });
+
+  it('drops an event PowerDNS keeps refusing as invalid (422) after 5 deliveries, then later events of the address proceed', async () => {
+    const before = svc.consumer.stats.terminated;
+    await publish('IpAllocated', { ip: '10.0.0.7', hostname: 'bad' });
+    await publish('IpReleased', { ip: '10.0.0.7', hostname: 'bad' });
+    expect(await waitFor(() => calls.includes('delA 10.0.0.7'), 10_000)).toBe(true);
+    expect(calls.filter((c) => c === 'addA 10.0.0.7')).toHaveLength(5);
+    expect(calls.lastIndexOf('addA 10.0.0.7')).toBeLessThan(calls.indexOf('delA 10.0.0.7'));
+    expect(svc.consumer.stats.terminated).toBe(before + 1);
+  });
+
+  it('acks events of zones without DNS and terminates malformed ones', async () => {
+    const before = { ...svc.consumer.stats };
+    await publish('IpAllocated', { zone: 'plain', vnet: 'v2', subnet: 'plain-10.1.0.0-24', ip: '10.1.0.9', hostname: 'x' });
+    await bus.js.publish(bus.topology.eventSubject('ip', 'IpAllocated'), new TextEncoder().encode('{"not":"an envelope"}'));
+    expect(await waitFor(() => svc.consumer.stats.skipped === before.skipped + 1 && svc.consumer.stats.terminated === before.terminated + 1, 5_000)).toBe(true);
+    expect(
+      await waitFor(async () => {
+        const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'dns-order');
+        return i.num_ack_pending === 0 && i.num_pending === 0;
+      }, 5_000),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,233 @@
+import type { ConsumerMessages, JsMsg } from 'nats';
+import { assertContract, CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
+import { decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
+import { addressRecordType, applyIpEvent, canonicalIp, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
+import type { RunningConfigSource } from '../config/running-config';
+import { KeyLocks, type LockMode } from '../ordering/key-locks';
+import { retryDelayMs } from './retry-delay';
+
+const BLOCK_TTL_MS = 5 * 60_000;
+/** Deliveries of an event PowerDNS answers with 400/422 before it is dropped (see handle). */
+const INVALID_ATTEMPTS = 5;
+
+function refusedAsInvalid(e: unknown): boolean {
+  return e instanceof PowerDnsHttpError && (e.status === 400 || e.status === 422);
+}
+const KINDS: readonly IpEventKind[] = ['IpAllocated', 'IpUpdated', 'IpReleased'];
+
+export interface IpEventConsumerOptions {
+  bus: Bus;
+  config: RunningConfigSource;
+  pluginFor: PluginFor;
+  /** Durable consumer name; replicas share it (default `dns-service`). */
+  durable?: string;
+  /** Events handled concurrently (unrelated names/addresses only, see KeyLocks). */
+  maxInFlight?: number;
+  ackWaitMs?: number;
+  retryDelayMs?: (deliveryCount: number) => number;
+  log?: BusLogger;
+  /** Test/bench hook: called after an event was applied and acked. */
+  onApplied?: (kind: IpEventKind, payload: IpEventV1, seq: number) => void;
+}
+
+export interface ConsumerStats {
+  applied: number;
+  skipped: number;
+  retried: number;
+  terminated: number;
+}
+
+/**
+ * Applies IpAllocated / IpUpdated / IpReleased events to DNS from a durable
+ * JetStream pull consumer on the events stream (`…sdn.events.ip.>`).
+ *
+ * - An event is acked (ack confirmed by the server) only after every DNS
+ *   change it implies was accepted by PowerDNS; on any failure it is nak'ed
+ *   with a growing delay and redelivered, with no delivery limit.
+ * - Re-applying an event changes nothing (see @sdn/dns rrset edits), so a
+ *   redelivery after a crash between the PowerDNS write and the ack is safe.
+ * - Events touching the same DNS name or address apply in stream order: they
+ *   share a lock key, and while an earlier event on a key waits for its retry,
+ *   later events on that key are put back as well instead of overtaking it.
+ */
+export class IpEventConsumer {
+  readonly stats: ConsumerStats = { applied: 0, skipped: 0, retried: 0, terminated: 0 };
+  private readonly locks = new KeyLocks();
+  /** Lock key → stream sequence of the earliest event on it that failed and awaits redelivery, and when. */
+  private readonly blocked = new Map<string, { seq: number; at: number }>();
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly log: BusLogger;
+  private stopping = false;
+
+  constructor(private readonly opts: IpEventConsumerOptions) {
+    this.log = opts.log ?? opts.bus.log;
+  }
+
+  get durable(): string {
+    return this.opts.durable ?? 'dns-service';
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.opts;
+    const spec = {
+      stream: bus.topology.streams.events.name,
+      durable: this.durable,
+      filterSubject: bus.topology.eventSubject('ip', '>'),
+      ackWaitMs: this.opts.ackWaitMs ?? 60_000,
+    };
+    await ensureDurableConsumer(bus.jsm, spec, this.log);
+    const consumer = await bus.js.consumers.get(spec.stream, spec.durable);
+    const max = this.opts.maxInFlight ?? 64;
+    this.messages = await consumer.consume({ max_messages: max });
+    this.loop = (async () => {
+      for await (const m of this.messages as ConsumerMessages) {
+        if (this.stopping) {
+          m.nak();
+          continue;
+        }
+        const p = this.handle(m).catch((e) => this.log.error('message handling failed', { seq: m.seq, error: String((e as Error)?.stack ?? e) }));
+        this.inFlight.add(p);
+        void p.finally(() => this.inFlight.delete(p));
+        // Bound the work in hand; the rest stays on the server (and with other replicas).
+        while (this.inFlight.size >= max) await Promise.race(this.inFlight);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.messages?.stop();
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  private delay(m: JsMsg): number {
+    return (this.opts.retryDelayMs ?? retryDelayMs)(m.info.deliveryCount);
+  }
+
+  private async handle(m: JsMsg): Promise<void> {
+    let env: EventEnvelope<IpEventV1>;
+    try {
+      env = assertContract<EventEnvelope<IpEventV1>>(CONTRACTS.event.name, CONTRACTS.event.schema, decodeJson(m.data));
+      assertContract<IpEventV1>(CONTRACTS.ipEvent.name, CONTRACTS.ipEvent.schema, env.payload);
+      canonicalIp(env.payload.ip);
+    } catch (e) {
+      // Redelivering a malformed event would fail the same way forever.
+      this.log.error('terminating malformed ip event', { seq: m.seq, subject: m.subject, error: (e as Error).message });
+      this.stats.terminated++;
+      m.term();
+      return;
+    }
+    const kind = env.type as IpEventKind;
+    if (!KINDS.includes(kind)) {
+      await m.ackAck();
+      return;
+    }
+    const ev = env.payload;
+    const ipKey = `ip:${canonicalIp(ev.ip)}`;
+
+    let plan: DnsPlan | { retry: string };
+    try {
+      plan = await this.plan(ev);
+    } catch (e) {
+      // A config problem (bad reverse mask, missing server): wait for a config that fixes it.
+      plan = { retry: (e as Error).message };
+    }
+    const locks = 'work' in plan ? lockKeys(kind, plan.work) : [[ipKey, 'exclusive'] as [string, LockMode]];
+    if (!locks.some(([k]) => k === ipKey)) locks.push([ipKey, 'exclusive']);
+
+    await this.locks.run(locks, async () => {
+      // Order is kept per address and per name; the zone key only serialises a zone scan
+      // against concurrent edits, so a failure must not hold up the whole zone.
+      const keys = locks.map(([k]) => k).filter((k) => !k.startsWith('zone:'));
+      const earlier = keys.find((k) => this.blockedBefore(k, m.seq));
+      if (earlier) {
+        // Keep stream order per key: an earlier event on this key has not been applied yet.
+        m.nak(this.delay(m));
+        this.stats.retried++;
+        return;
+      }
+      try {
+        if ('retry' in plan) throw new Error(plan.retry);
+        if ('work' in plan) await applyIpEvent(kind, plan.work, this.opts.pluginFor);
+      } catch (e) {
+        if (refusedAsInvalid(e) && m.info.deliveryCount >= INVALID_ATTEMPTS) {
+          // PowerDNS keeps calling the request itself invalid (e.g. a PTR name outside the
+          // reference's 16-31.172.in-addr.arpa. zone): retrying cannot help and would hold up
+          // every later event of this address. Drop it loudly instead.
+          for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
+          this.log.error('dropping ip event that PowerDNS refuses as invalid', { seq: m.seq, type: kind, event: ev, delivery: m.info.deliveryCount, error: (e as Error).message });
+          this.stats.terminated++;
+          m.term();
+          return;
+        }
+        // Record (or refresh) this event as the key's blocker, unless an earlier one still is.
+        for (const k of keys) if (!this.blockedBefore(k, m.seq)) this.blocked.set(k, { seq: m.seq, at: Date.now() });
+        const delay = this.delay(m);
+        this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
+        this.stats.retried++;
+        m.nak(delay);
+        return;
+      }
+      for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
+      await m.ackAck();
+      if ('skip' in plan) this.stats.skipped++;
+      else this.stats.applied++;
+      this.opts.onApplied?.(kind, ev, m.seq);
+    });
+  }
+
+  /**
+   * True when an earlier event on `key` failed and was not applied since. The
+   * blocker refreshes the block each time it fails again, so it lasts for as
+   * long as the blocker is being retried (backoff cap 30 s < BLOCK_TTL_MS). A
+   * block nobody refreshes for BLOCK_TTL_MS is dropped: with several replicas
+   * the blocker may have been applied by another one, and ordering must not
+   * turn into a permanent stall. The table is in memory: after a restart,
+   * order across redeliveries is JetStream's (sequence order).
+   */
+  private blockedBefore(key: string, seq: number): boolean {
+    const b = this.blocked.get(key);
+    if (!b) return false;
+    if (Date.now() - b.at > BLOCK_TTL_MS) {
+      this.blocked.delete(key);
+      return false;
+    }
+    return b.seq < seq;
+  }
+
+  /**
+   * Plans with the current running config. Before concluding "nothing to do"
+   * it re-reads the last ConfigApplied: the event may have been published right
+   * after a config this process has not seen yet.
+   */
+  private async plan(ev: IpEventV1): Promise<DnsPlan | { retry: string }> {
+    let view = this.opts.config.current();
+    let plan = view ? planDnsWork(view.running, ev) : undefined;
+    if (!plan || 'skip' in plan) {
+      view = await this.opts.config.refresh();
+      if (!view) return { retry: 'no running config (ConfigApplied) seen yet' };
+      plan = planDnsWork(view.running, ev);
+    }
+    return plan;
+  }
+}
+
+/**
+ * Lock keys of one event: the address (PTR and per-address order), the
+ * forward name it adds or deletes, and the forward zone — shared for edits of
+ * one name, exclusive when the event scans the zone for the address.
+ */
+function lockKeys(kind: IpEventKind, work: DnsWork): Array<[string, LockMode]> {
+  const keys: Array<[string, LockMode]> = [[`ip:${work.ip}`, 'exclusive']];
+  const f = work.forward;
+  if (f) {
+    const zoneKey = `zone:${f.serverId}:${f.zone.toLowerCase()}`;
+    const scans = kind === 'IpUpdated' || (kind === 'IpReleased' && !f.fqdn);
+    keys.push([zoneKey, scans ? 'exclusive' : 'shared']);
+    if (f.fqdn) keys.push([`name:${f.serverId}:${f.fqdn.toLowerCase()}:${addressRecordType(work.ip)}`, 'exclusive']);
+  }
+  return keys;
+}

@@ -1,0 +1,49 @@
+import { connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { RunningConfigTracker } from './config/running-config';
+import { IpEventConsumer, type IpEventConsumerOptions } from './consumer/ip-event-consumer';
+import { PluginRegistry } from './plugins/plugin-registry';
+
+export interface DnsService {
+  readonly bus: Bus;
+  readonly config: RunningConfigTracker;
+  readonly consumer: IpEventConsumer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the DNS service on a connected bus: running-config tracker, plugin
+ * registry and the durable IP-event consumer. Separate from main.ts so tests
+ * and the benchmark run the real service on an isolated bus namespace.
+ */
+export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsumerOptions, 'bus' | 'config'>> = {}): Promise<DnsService> {
+  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
+  const config = new RunningConfigTracker(bus);
+  await config.start();
+  const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry().pluginFor, ...opts });
+  await consumer.start();
+  return {
+    bus,
+    config,
+    consumer,
+    async stop() {
+      await consumer.stop();
+      config.stop();
+    },
+  };
+}
+
+export async function main(): Promise<void> {
+  const bus = await connectBus({ name: 'dns-service' });
+  const svc = await startDnsService(bus, {
+    durable: process.env.DNS_DURABLE || 'dns-service',
+    maxInFlight: Number(process.env.DNS_MAX_IN_FLIGHT) || 64,
+  });
+  bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null });
+  const shutdown = async () => {
+    await svc.stop();
+    await bus.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}

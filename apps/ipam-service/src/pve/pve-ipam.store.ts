@@ -1,0 +1,285 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { IpamError, bigIntToIp, canonicalIp, familyOf, inSubnet, ipToBigInt, subnetBounds } from '@sdn/ipam';
+
+export interface PveIpAttrs {
+  hostname?: string | null;
+  mac?: string | null;
+  vmid?: string | null;
+  vnet?: string | null;
+  isGateway?: boolean;
+}
+export interface IpRow {
+  zone: string;
+  subnet: string;
+  ip: string;
+  vnet: string | null;
+  gateway: boolean;
+  mac: string | null;
+  hostname: string | null;
+  vmid: string | null;
+}
+export interface Range {
+  start: string;
+  end: string;
+}
+/** Runs inside the allocating transaction before commit; throwing rolls the allocation back. */
+export type BeforeCommit = (ip: string) => Promise<void>;
+
+type Q = Pick<EntityManager, 'query'>;
+const ROW = `zone, subnet, host(ip) AS ip, vnet, gateway, mac, hostname, vmid`;
+/** TypeORM returns [rows, count] for UPDATE/DELETE and plain rows otherwise. */
+function rowsOf(r: any): any[] {
+  return Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r;
+}
+const norm = (r: IpRow): IpRow => ({ ...r, ip: canonicalIp(r.ip) });
+
+/**
+ * Built-in `pve` IPAM in PostgreSQL (§6.3). Free space is kept as interval rows
+ * (ipam_free_block) so next-free is an index lookup plus one row update, independent of
+ * fill level and of the subnet size (IPv6 /64 included).
+ */
+export class PveIpamStore {
+  constructor(private readonly db: DataSource, readonly ipam = 'pve') {}
+
+  private key(zone: string, subnet: string) {
+    return [this.ipam, zone, subnet];
+  }
+
+  async addSubnet(zone: string, cidr: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`INSERT INTO ipam_zone (ipam, zone) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [this.ipam, zone]);
+      const ins = await m.query(`INSERT INTO ipam_subnet (ipam, zone, subnet) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING RETURNING subnet`, this.key(zone, cidr));
+      if (ins.length === 0) return; // idempotent
+      const b = subnetBounds(cidr);
+      if (b.first > b.last) return;
+      await m.query(`INSERT INTO ipam_free_block (ipam, zone, subnet, start, "end") VALUES ($1,$2,$3,$4,$5)`, [
+        ...this.key(zone, cidr),
+        bigIntToIp(b.first, b.family),
+        bigIntToIp(b.last, b.family),
+      ]);
+    });
+  }
+
+  /** Allowed only when empty or when the gateway is the sole entry (§6.3). */
+  async delSubnet(zone: string, cidr: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const s = await m.query(`SELECT 1 FROM ipam_subnet WHERE ipam=$1 AND zone=$2 AND subnet=$3 FOR UPDATE`, this.key(zone, cidr));
+      if (s.length === 0) throw new IpamError(`subnet '${cidr}' not found in ipam`);
+      const ips: { gateway: boolean }[] = await m.query(`SELECT gateway FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 LIMIT 2`, this.key(zone, cidr));
+      if (ips.length > 1 || (ips.length === 1 && !ips[0].gateway)) throw new IpamError(`cannot delete subnet '${cidr}', not empty`);
+      await m.query(`DELETE FROM ipam_subnet WHERE ipam=$1 AND zone=$2 AND subnet=$3`, this.key(zone, cidr));
+    });
+  }
+
+  private async requireSubnet(m: Q, zone: string, cidr: string) {
+    const s = await m.query(`SELECT 1 FROM ipam_subnet WHERE ipam=$1 AND zone=$2 AND subnet=$3`, this.key(zone, cidr));
+    if (s.length === 0) throw new IpamError(`subnet '${cidr}' not found in ipam`);
+  }
+
+  /** Removes `ip` from the free interval containing it (lock first, then insert: one lock order). */
+  private async carve(m: Q, zone: string, cidr: string, ip: string): Promise<void> {
+    const k = this.key(zone, cidr);
+    const rows: { start: string; end: string }[] = await m.query(
+      `SELECT host(start) AS start, host("end") AS "end" FROM ipam_free_block
+        WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start <= $4::inet AND "end" >= $4::inet FOR UPDATE`,
+      [...k, ip],
+    );
+    if (rows.length === 0) return; // outside the window or already taken (the PK insert decides)
+    const { start, end } = rows[0];
+    const isStart = canonicalIp(start) === canonicalIp(ip);
+    const isEnd = canonicalIp(end) === canonicalIp(ip);
+    if (isStart && isEnd) await m.query(`DELETE FROM ipam_free_block WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start=$4::inet`, [...k, start]);
+    else if (isStart) await m.query(`UPDATE ipam_free_block SET start = start + 1 WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start=$4::inet`, [...k, start]);
+    else if (isEnd) await m.query(`UPDATE ipam_free_block SET "end" = "end" - 1 WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start=$4::inet`, [...k, start]);
+    else {
+      await m.query(`UPDATE ipam_free_block SET "end" = $4::inet - 1 WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start=$5::inet`, [...k, ip, start]);
+      await m.query(`INSERT INTO ipam_free_block (ipam, zone, subnet, start, "end") VALUES ($1,$2,$3,$4::inet + 1,$5)`, [...k, ip, end]);
+    }
+  }
+
+  private async insertIp(m: Q, zone: string, cidr: string, ip: string, a: PveIpAttrs, auto: boolean) {
+    const r = await m.query(
+      `INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING RETURNING ip`,
+      [...this.key(zone, cidr), ip, a.vnet ?? null, !!a.isGateway, a.isGateway ? null : a.mac ?? null, a.isGateway ? null : a.hostname ?? null, a.isGateway ? null : a.vmid ?? null, auto],
+    );
+    return r.length === 1;
+  }
+
+  /** Explicit registration (§6.3 add ip). */
+  async addIp(zone: string, cidr: string, ipText: string, a: PveIpAttrs, beforeCommit?: BeforeCommit, tx?: Q): Promise<string> {
+    if (!inSubnet(ipText, cidr)) throw new IpamError(`IP '${ipText}' is not in subnet '${cidr}'`);
+    const ip = canonicalIp(ipText);
+    const run = async (m: Q) => {
+      await this.requireSubnet(m, zone, cidr);
+      await this.carve(m, zone, cidr, ip);
+      if (!(await this.insertIp(m, zone, cidr, ip, a, false))) {
+        const [cur] = await m.query(`SELECT gateway FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 FOR UPDATE`, [...this.key(zone, cidr), ip]);
+        // A gateway may be re-registered over itself; anything else is a duplicate.
+        if (!(a.isGateway && cur?.gateway)) throw new IpamError(`IP '${ip}' already exist`);
+      }
+      if (beforeCommit) await beforeCommit(ip);
+      return ip;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  /** Our extension of §6.3: hostname/mac/vmid changes are recorded (the reference drops them). */
+  async updateIp(zone: string, cidr: string, ipText: string, a: PveIpAttrs): Promise<void> {
+    const r = await this.db.query(
+      `UPDATE ipam_ip SET mac = COALESCE($5, mac), hostname = COALESCE($6, hostname), vmid = COALESCE($7, vmid), vnet = COALESCE($8, vnet)
+        WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ip`,
+      [...this.key(zone, cidr), canonicalIp(ipText), a.mac ?? null, a.hostname ?? null, a.vmid ?? null, a.vnet ?? null],
+    );
+    if (rowsOf(r).length === 0) throw new IpamError(`IP '${ipText}' not found in subnet '${cidr}'`);
+  }
+
+  /** Release: give the address back to the free intervals, merging with its neighbours. */
+  async delIp(zone: string, cidr: string, ipText: string): Promise<IpRow> {
+    const ip = canonicalIp(ipText);
+    return this.db.transaction(async (m) => {
+      const k = this.key(zone, cidr);
+      const del: IpRow[] = rowsOf(await m.query(`DELETE FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ${ROW}`, [...k, ip]));
+      if (del.length === 0) throw new IpamError(`IP '${ip}' not found in subnet '${cidr}'`);
+      const b = subnetBounds(cidr);
+      const ipb = ipToBigInt(ip);
+      if (ipb >= b.first && ipb <= b.last) {
+        const nb: { start: string; end: string }[] = await m.query(
+          `SELECT host(start) AS start, host("end") AS "end" FROM ipam_free_block
+            WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ("end" = $4::inet - 1 OR start = $4::inet + 1) ORDER BY start FOR UPDATE`,
+          [...k, ip],
+        );
+        let start = ip;
+        let end = ip;
+        for (const n of nb) {
+          await m.query(`DELETE FROM ipam_free_block WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND start=$4::inet`, [...k, n.start]);
+          if (ipToBigInt(n.end) < ipb) start = n.start;
+          else end = n.end;
+        }
+        await m.query(`INSERT INTO ipam_free_block (ipam, zone, subnet, start, "end") VALUES ($1,$2,$3,$4,$5)`, [...k, start, end]);
+      }
+      return norm(del[0]);
+    });
+  }
+
+  /**
+   * Whole-subnet next-free (§6.3): one call of ipam_next_free (migration 1764300000001), which
+   * locks the lowest free interval, shrinks or drops it and inserts the address. The interval
+   * lock is held only inside that call, which keeps concurrent replicas fast; the PK still
+   * guarantees no duplicate.
+   */
+  async nextFreeIp(zone: string, cidr: string, a: PveIpAttrs, tx?: Q): Promise<string> {
+    const m = tx ?? this.db;
+    const r: { ip: string | null }[] = await m.query(`SELECT host(ipam_next_free($1,$2,$3,$4,$5,$6,$7)) AS ip`, [
+      ...this.key(zone, cidr),
+      a.vnet ?? null,
+      a.mac ?? null,
+      a.hostname ?? null,
+      a.vmid ?? null,
+    ]);
+    if (r[0]?.ip) return canonicalIp(r[0].ip);
+    await this.requireSubnet(m, zone, cidr);
+    if (familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32')) throw new IpamError(`cannot find free IP in subnet '${cidr}'`);
+    throw new IpamError(`can't find free ip in subnet '${cidr}'`);
+  }
+
+  /** Next free inside a DHCP range; null when the range is exhausted (§6.3: swallowed). */
+  async rangeNextFreeIp(zone: string, cidr: string, range: Range, a: PveIpAttrs, tx?: Q): Promise<string | null> {
+    const run = async (m: Q) => {
+      const k = this.key(zone, cidr);
+      const rows: { start: string }[] = await m.query(
+        `SELECT host(greatest(start, $4::inet)) AS start FROM ipam_free_block
+          WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND "end" >= $4::inet AND start <= $5::inet ORDER BY start LIMIT 1 FOR UPDATE`,
+        [...k, canonicalIp(range.start), canonicalIp(range.end)],
+      );
+      if (rows.length === 0) return null;
+      const ip = canonicalIp(rows[0].start);
+      await this.carve(m, zone, cidr, ip);
+      if (!(await this.insertIp(m, zone, cidr, ip, a, true))) throw new IpamError(`IP '${ip}' already exist`);
+      return ip;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  /**
+   * vnet-level allocation (§6.7 add_next_free_cidr): one address per subnet, DHCP-range aware,
+   * all-or-nothing across families because everything runs in one transaction.
+   */
+  async allocateForVnet(zone: string, vnet: string, subnets: { cidr: string; dhcpRanges?: Range[] }[], a: PveIpAttrs, useRanges = true): Promise<string[]> {
+    return this.db.transaction(async (m) => {
+      const out: string[] = [];
+      const seen = new Set<4 | 6>();
+      for (const s of subnets) {
+        const fam = familyOf(s.cidr.split('/')[0]);
+        if (seen.has(fam)) continue; // one address per family, first subnet that has room wins
+        let ip: string | null = null;
+        if (useRanges && s.dhcpRanges?.length) {
+          for (const r of s.dhcpRanges) if ((ip = await this.rangeNextFreeIp(zone, s.cidr, r, { ...a, vnet }, m))) break;
+        } else {
+          ip = await this.nextFreeIp(zone, s.cidr, { ...a, vnet }, m).catch(() => null);
+        }
+        if (ip) {
+          out.push(ip);
+          seen.add(fam);
+        }
+      }
+      const wanted = new Set(subnets.map((s) => familyOf(s.cidr.split('/')[0])));
+      for (const f of wanted) if (!seen.has(f)) throw new IpamError(`can't find free ip in vnet '${vnet}' for IPv${f}`);
+      return out;
+    });
+  }
+
+  /** §6.7 add_dhcp_mapping: allocate only for the families that have no address for the MAC yet. */
+  async ensureDhcpMapping(zone: string, vnet: string, subnets: { cidr: string; dhcpRanges?: Range[] }[], a: PveIpAttrs): Promise<string[]> {
+    const have = a.mac ? await this.ipsFromMac(zone, a.mac).catch(() => ({}) as { ip4?: string; ip6?: string }) : {};
+    const missing = subnets.filter((s) => !(familyOf(s.cidr.split('/')[0]) === 4 ? have.ip4 : have.ip6));
+    return missing.length ? this.allocateForVnet(zone, vnet, missing, a) : [];
+  }
+
+  /** Registered subnets of a zone containing `ip` (the API's ip endpoints do not name the subnet). */
+  async subnetsOf(zone: string): Promise<string[]> {
+    const r = await this.db.query(`SELECT subnet FROM ipam_subnet WHERE ipam=$1 AND zone=$2 ORDER BY subnet`, [this.ipam, zone]);
+    return r.map((x: { subnet: string }) => x.subnet);
+  }
+
+  async gatewayOf(zone: string, cidr: string): Promise<string | undefined> {
+    const r = await this.db.query(`SELECT host(ip) AS ip FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND gateway LIMIT 1`, this.key(zone, cidr));
+    return r[0] ? canonicalIp(r[0].ip) : undefined;
+  }
+
+  async ipsFromMac(zone: string, mac: string): Promise<{ ip4?: string; ip6?: string }> {
+    const z = await this.db.query(`SELECT 1 FROM ipam_zone WHERE ipam=$1 AND zone=$2`, [this.ipam, zone]);
+    if (z.length === 0) throw new IpamError(`zone '${zone}' not found in ipam`);
+    const rows: IpRow[] = await this.db.query(`SELECT ${ROW} FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND mac=$3 ORDER BY ip`, [this.ipam, zone, mac]);
+    const out: { ip4?: string; ip6?: string } = {};
+    for (const r of rows) out[familyOf(r.ip) === 4 ? 'ip4' : 'ip6'] ??= canonicalIp(r.ip);
+    return out;
+  }
+
+  async list(filter: { zone?: string; mac?: string } = {}): Promise<IpRow[]> {
+    const rows: IpRow[] = await this.db.query(
+      `SELECT ${ROW} FROM ipam_ip WHERE ipam=$1 AND ($2::text IS NULL OR zone=$2) AND ($3::text IS NULL OR mac=$3) ORDER BY zone, subnet, ip`,
+      [this.ipam, filter.zone ?? null, filter.mac ?? null],
+    );
+    return rows.map(norm);
+  }
+
+  /** The reference's pve-ipam-state.json shape (§6.3), for conformance comparisons and export. */
+  async dump(): Promise<{ zones: Record<string, { subnets: Record<string, { ips: Record<string, Record<string, unknown>> }> }> }> {
+    const zones: Record<string, { subnets: Record<string, { ips: Record<string, Record<string, unknown>> }> }> = {};
+    for (const z of await this.db.query(`SELECT zone FROM ipam_zone WHERE ipam=$1`, [this.ipam])) zones[z.zone] = { subnets: {} };
+    for (const s of await this.db.query(`SELECT zone, subnet FROM ipam_subnet WHERE ipam=$1`, [this.ipam])) zones[s.zone].subnets[s.subnet] = { ips: {} };
+    const rows = await this.db.query(`SELECT ${ROW}, auto FROM ipam_ip WHERE ipam=$1`, [this.ipam]);
+    for (const r of rows) {
+      let e: Record<string, unknown>;
+      if (r.gateway) e = { gateway: 1 };
+      else if (r.auto) e = { mac: r.mac, hostname: r.hostname, vmid: r.vmid };
+      else {
+        e = {};
+        for (const f of ['mac', 'hostname', 'vmid']) if (r[f]) e[f] = r[f];
+      }
+      zones[r.zone].subnets[r.subnet].ips[canonicalIp(r.ip)] = e;
+    }
+    return { zones };
+  }
+}

@@ -1,0 +1,84 @@
+import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { IPAM_PATTERNS } from '@sdn/contracts';
+import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import { firstValueFrom } from 'rxjs';
+import { freshDatabase } from '../testing/pg';
+import { startIpamService } from '../main';
+
+/** Two replicas on the real NATS + PostgreSQL, talking through the Nest NATS transport. */
+describe('ipam-service replicas', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let bus: IsolatedBus;
+  let r1: Awaited<ReturnType<typeof startIpamService>>;
+  let r2: Awaited<ReturnType<typeof startIpamService>>;
+  let client: ClientProxy;
+  const call = <T = any>(p: string, body: unknown) => firstValueFrom(client.send<T>(p, body));
+
+  beforeAll(async () => {
+    db = await freshDatabase('ipam_svc');
+    bus = await isolatedBus({ name: 'ipam-service-test' });
+    r1 = await startIpamService({ pgUrl: db.url, bus });
+    r2 = await startIpamService({ pgUrl: db.url, bus });
+    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: ['nats://127.0.0.1:4222'] } });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.close();
+    await r1.close();
+    await r2.close();
+    await bus.destroy();
+    await db.drop();
+  });
+
+  async function publishSubnet(type: string, id: string, object: object) {
+    const env = { id: `${type}-${id}-${Date.now()}`, seq: 1, type, typeVersion: 1, aggregateType: 'subnet', aggregateId: id, aggregateVersion: 1, payload: { id, object }, actor: 't', correlationId: 'c', time: new Date().toISOString() };
+    await bus.js.publish(bus.topology.eventSubject('subnet', type), JSON.stringify(env), { msgID: env.id });
+  }
+  async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean) {
+    for (let i = 0; i < 100; i++) {
+      const v = await f();
+      if (ok(v)) return v;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('condition not reached');
+  }
+
+  it('SubnetCreated registers the prefix and reserves the gateway', async () => {
+    await publishSubnet('SubnetCreated', 'z1-10.20.0.0-24', { vnet: 'v1', gateway: '10.20.0.1' });
+    const rows = await until(() => r1.store.list({ zone: 'z1' }), (r) => r.length > 0);
+    expect(rows).toMatchObject([{ ip: '10.20.0.1', gateway: true }]);
+  });
+
+  it('allocates concurrently through both replicas without duplicates, and publishes IpAllocated', async () => {
+    const sub = bus.nc.subscribe(bus.topology.eventSubject('ip', 'IpAllocated'));
+    const seen: string[] = [];
+    (async () => {
+      for await (const m of sub) seen.push(JSON.parse(new TextDecoder().decode(m.data)).payload.ip);
+    })();
+    const res = await Promise.all(Array.from({ length: 100 }, (_, i) => call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', mac: `02:00:00:00:00:${(i % 256).toString(16).padStart(2, '0')}`, vmid: 100 + i })));
+    const ips = res.flatMap((r) => r.data.map((x: any) => x.ip));
+    expect(res.every((r) => r.ok)).toBe(true);
+    expect(new Set(ips).size).toBe(100);
+    expect(ips).not.toContain('10.20.0.1');
+    await until(async () => seen.length, (n) => n >= 100);
+    expect(new Set(seen)).toEqual(new Set(ips));
+    sub.unsubscribe();
+  });
+
+  it('explicit ip, batch count, duplicate error in words, update and release', async () => {
+    const one = await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250', mac: 'aa:bb:cc:00:00:01' });
+    expect(one).toEqual({ ok: true, data: [expect.objectContaining({ ip: '10.20.0.250' })] });
+    expect(await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250' })).toEqual({ ok: false, error: "IP '10.20.0.250' already exist" });
+    const batch = await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', count: 5 });
+    expect(batch.data.map((x: any) => x.ip)).toEqual(['10.20.0.102', '10.20.0.103', '10.20.0.104', '10.20.0.105', '10.20.0.106']);
+    // more than is left: all-or-nothing, nothing kept
+    const before = (await r1.store.list({ zone: 'z1' })).length;
+    const tooMany = await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', count: 500 });
+    expect(tooMany).toEqual({ ok: false, error: "can't find free ip in subnet '10.20.0.0/24'" });
+    expect((await r1.store.list({ zone: 'z1' })).length).toBe(before);
+    expect(await call(IPAM_PATTERNS.update, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250', hostname: 'web' })).toMatchObject({ ok: true });
+    expect(await call(IPAM_PATTERNS.release, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250' })).toMatchObject({ ok: true, data: { ip: '10.20.0.250', hostname: 'web' } });
+    const status = await call(IPAM_PATTERNS.status, {});
+    expect(status.data.find((x: any) => x.ip === '10.20.0.1')).toMatchObject({ gateway: 1, zone: 'z1' });
+  });
+});

@@ -1,0 +1,92 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeBundleV1 } from '@sdn/contracts';
+import { configFromEnv } from '../config/agent-config';
+import { Applier } from './applier';
+
+/**
+ * The apply transaction with stand-in commands (no root needed): the
+ * "ifreload" fails when the SDN file contains `broken`, the "ifquery"
+ * reports every stanza of the file as passing, the "FRR reload" records its call.
+ */
+describe('Applier (live mode, stand-in commands)', () => {
+  let root: string;
+  let applier: Applier;
+  const bundle = (version: number, interfaces: string, frr?: string): NodeBundleV1 => ({
+    node: 'n1',
+    version,
+    hash: `h${version}-${interfaces.length}-${frr?.length ?? 0}`,
+    files: frr === undefined ? { interfaces } : { interfaces, frr },
+    renderedAt: new Date(0).toISOString(),
+  });
+  const sdnPath = () => join(root, 'etc/network/interfaces.d/sdn');
+  const frrPath = () => join(root, 'etc/frr/frr.conf');
+  const v1 = '#version:1\n\nauto a\niface a\n\tbridge_ports none\n';
+  const v2 = '#version:2\n\nauto a\niface a\n\tbridge_ports none\n\nauto b\niface b\n\tbridge_ports none\n';
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'applier-'));
+    const sdn = join(root, 'etc/network/interfaces.d/sdn');
+    const base = configFromEnv({ SDN_NODE_NAME: 'n1', SDN_AGENT_MODE: 'live', SDN_AGENT_ROOT: root });
+    applier = new Applier({
+      ...base,
+      commands: {
+        wrapper: [],
+        ifreload: ['sh', '-c', `! grep -q broken ${sdn} || { echo boom >&2; exit 1; }`],
+        ifquery: ['sh', '-c', `printf '['; sed -n 's/^iface \\([^ ]*\\).*/{"name":"\\1","status":"pass"},/p' ${sdn} | tr -d '\\n' | sed 's/,$//'; printf ']'`],
+        frrReload: ['sh', '-c', `echo "$0" >> ${root}/frr-reloads; ! grep -q broken "$0" || exit 3`, '{frrConf}'],
+      },
+    });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes the files, records the version, keeps history, and skips an identical bundle', async () => {
+    const out = await applier.apply(bundle(1, v1, 'frr defaults datacenter\n'));
+    expect(out).toMatchObject({ state: 'applied', running: { version: 1 } });
+    expect(readFileSync(sdnPath(), 'utf8')).toBe(v1);
+    expect(readFileSync(join(root, 'frr-reloads'), 'utf8').trim()).toBe(frrPath());
+    expect(readdirSync(join(root, 'var/lib/sdn-agent/history'))).toHaveLength(1);
+    expect(applier.check?.get('a')?.status).toBe('pass');
+    const mtime = statSync(sdnPath()).mtimeMs;
+    expect((await applier.apply(bundle(1, v1, 'frr defaults datacenter\n'))).state).toBe('unchanged');
+    expect(statSync(sdnPath()).mtimeMs).toBe(mtime);
+    expect(readFileSync(join(root, 'frr-reloads'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('restores the previous files when the reload fails and keeps the running version', async () => {
+    await applier.apply(bundle(1, v1));
+    const out = await applier.apply(bundle(2, `${v2}\nauto broken\niface broken\n`));
+    expect(out.state).toBe('error');
+    expect(out.message).toMatch(/ifreload failed \(rc 1\): boom/);
+    expect(out.running?.version).toBe(1);
+    expect(readFileSync(sdnPath(), 'utf8')).toBe(v1);
+    expect((await applier.state())?.version).toBe(1);
+    expect((await applier.apply(bundle(3, v2))).state).toBe('applied');
+  });
+
+  it('a failed first apply leaves no SDN file behind', async () => {
+    const out = await applier.apply(bundle(1, '#version:1\n\nauto broken\niface broken\n'));
+    expect(out.state).toBe('error');
+    expect(existsSync(sdnPath())).toBe(false);
+  });
+
+  it('a failing FRR reload rolls back both files', async () => {
+    await applier.apply(bundle(1, v1, 'router bgp 65000\n'));
+    const out = await applier.apply(bundle(2, v2, 'router bgp 65000\n broken\n'));
+    expect(out.state).toBe('error');
+    expect(out.message).toMatch(/FRR reload failed \(rc 3\)/);
+    expect(readFileSync(sdnPath(), 'utf8')).toBe(v1);
+    expect(readFileSync(frrPath(), 'utf8')).toBe('router bgp 65000\n');
+  });
+
+  it('fails the apply when ifquery reports an SDN interface as not passing', async () => {
+    const failing = new Applier({
+      ...configFromEnv({ SDN_NODE_NAME: 'n1', SDN_AGENT_MODE: 'live', SDN_AGENT_ROOT: root }),
+      commands: { wrapper: [], ifreload: ['true'], ifquery: ['echo', '[{"name":"a","status":"fail","config_status":{"mtu":"fail"}}]'], frrReload: [] },
+    });
+    const out = await failing.apply(bundle(1, v1));
+    expect(out.state).toBe('error');
+    expect(out.message).toBe('ifquery check failed: a: fail (mtu)');
+  });
+});

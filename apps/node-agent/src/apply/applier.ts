@@ -1,0 +1,201 @@
+import { access, constants, readFile } from 'node:fs/promises';
+import type { NodeBundleV1 } from '@sdn/contracts';
+import { parseInterfaces } from '@sdn/render';
+import { managedPaths, type AgentConfig } from '../config/agent-config';
+import { removeIfExists, writeAtomic } from './atomic-write';
+import { archiveBundle } from './history';
+import { failingInterfaces, parseIfqueryCheck, type IfqueryEntry } from './ifquery';
+import { dedupPostUpRules } from './iptables-dedup';
+import { run, type RunResult } from './run';
+
+export interface AppliedState {
+  version: number;
+  hash: string;
+  task?: string;
+  at: string;
+}
+
+export interface ApplyOutcome {
+  /** `unchanged`: same files already in place, nothing was run. */
+  state: 'applied' | 'unchanged' | 'error';
+  version: number;
+  message?: string;
+  /** The version running after this attempt (the previous one after a rollback). */
+  running: AppliedState | null;
+  ms: number;
+}
+
+interface Files {
+  interfaces: string | null;
+  frr: string | null;
+}
+
+export type Logger = (msg: string) => void;
+
+class StepError extends Error {}
+
+/**
+ * Applies bundles as a transaction: write both files atomically, reload,
+ * check; on any failure put the previous files back and reload those, so a
+ * node runs either the old or the new configuration, never a mix.
+ */
+export class Applier {
+  readonly paths: ReturnType<typeof managedPaths>;
+  private lastCheck: Map<string, IfqueryEntry> | null = null;
+  /** Checks overlap (heartbeat vs apply): a result only replaces one from an earlier-started check. */
+  private checkStarted = 0;
+  private checkStored = 0;
+
+  constructor(
+    private readonly cfg: AgentConfig,
+    private readonly log: Logger = () => undefined,
+  ) {
+    this.paths = managedPaths(cfg.root);
+  }
+
+  get live(): boolean {
+    return this.cfg.mode === 'live';
+  }
+
+  async state(): Promise<AppliedState | null> {
+    try {
+      return JSON.parse(await readFile(`${this.paths.stateDir}/applied.json`, 'utf8')) as AppliedState;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The most recent `ifquery -a -c` result (live mode), for status. */
+  get check(): Map<string, IfqueryEntry> | null {
+    return this.lastCheck;
+  }
+
+  async apply(bundle: NodeBundleV1): Promise<ApplyOutcome> {
+    const t0 = Date.now();
+    const before = await this.state();
+    const prev = await this.readFiles();
+    const frrManaged = bundle.files.frr !== undefined;
+    const same = prev.interfaces === bundle.files.interfaces && (!frrManaged || prev.frr === bundle.files.frr);
+    // Skip by content, not only by the recorded hash: a hand-edited file is re-written.
+    if (same && before?.hash === bundle.hash) return { state: 'unchanged', version: bundle.version, running: before, ms: Date.now() - t0 };
+
+    await archiveBundle(this.paths.stateDir, bundle.version, bundle.hash, bundle.files, this.cfg.keepHistory);
+    const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as string) : prev.frr };
+    try {
+      await this.writeFiles(next);
+      if (this.live) await this.activate(prev, next);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log(`apply of version ${bundle.version} failed, restoring the previous files: ${message}`);
+      const restoreProblem = await this.restore(prev, next);
+      return {
+        state: 'error',
+        version: bundle.version,
+        message: restoreProblem ? `${message}; restoring the previous configuration also failed: ${restoreProblem}` : message,
+        running: before,
+        ms: Date.now() - t0,
+      };
+    }
+    const running: AppliedState = { version: bundle.version, hash: bundle.hash, task: bundle.task, at: new Date().toISOString() };
+    await writeAtomic(`${this.paths.stateDir}/applied.json`, JSON.stringify(running));
+    return { state: 'applied', version: bundle.version, running, ms: Date.now() - t0 };
+  }
+
+  /** Re-runs the ifupdown2 check (live mode) so heartbeats report the current interface state. */
+  async refreshCheck(): Promise<void> {
+    if (!this.live) return;
+    await this.runCheck().catch(() => undefined);
+  }
+
+  private async runCheck(): Promise<Map<string, IfqueryEntry>> {
+    const seq = ++this.checkStarted;
+    const q = await this.cmd(this.cfg.commands.ifquery);
+    let check: Map<string, IfqueryEntry>;
+    try {
+      check = parseIfqueryCheck(q.stdout);
+    } catch {
+      throw new StepError(`ifquery check gave no JSON (rc ${q.code}): ${lastLines(q)}`);
+    }
+    if (seq > this.checkStored) {
+      this.checkStored = seq;
+      this.lastCheck = check;
+    }
+    return check;
+  }
+
+  private async activate(prev: Files, next: Files): Promise<void> {
+    const r = await this.cmd(this.cfg.commands.ifreload);
+    if (r.code !== 0) throw new StepError(`ifreload failed (rc ${r.code}): ${lastLines(r)}`);
+    await this.dedup(next.interfaces);
+    if (next.frr !== prev.frr && next.frr !== null) await this.reloadFrr();
+    const check = await this.runCheck();
+    const failing = failingInterfaces(check, sdnDevices(next.interfaces));
+    if (failing.length) throw new StepError(`ifquery check failed: ${failing.join('; ')}`);
+  }
+
+  /** Puts `prev` back and reloads it; returns a problem description or null. */
+  private async restore(prev: Files, failed: Files): Promise<string | null> {
+    try {
+      await this.writeFiles(prev);
+      if (!this.live) return null;
+      const problems: string[] = [];
+      const r = await this.cmd(this.cfg.commands.ifreload);
+      if (r.code !== 0) problems.push(`ifreload rc ${r.code}: ${lastLines(r)}`);
+      // Devices only the failed file declared may survive a partial ifreload.
+      const keep = new Set(sdnDevices(prev.interfaces));
+      for (const dev of sdnDevices(failed.interfaces)) {
+        if (keep.has(dev)) continue;
+        if ((await run(['ip', 'link', 'show', 'dev', dev])).code === 0) await run(['ip', 'link', 'del', 'dev', dev]);
+      }
+      await this.dedup(prev.interfaces);
+      if (failed.frr !== prev.frr && prev.frr !== null) await this.reloadFrr().catch((e: Error) => problems.push(e.message));
+      await this.refreshCheck();
+      return problems.length ? problems.join('; ') : null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private async reloadFrr(): Promise<void> {
+    const argv = this.cfg.commands.frrReload.map((a) => a.replace('{frrConf}', this.paths.frrConf));
+    if (argv.length === 0) return;
+    // "where available": a node without FRR installed cannot run EVPN anyway; say so instead of failing every apply.
+    if (argv[0].startsWith('/') && !(await access(argv[0], constants.X_OK).then(() => true, () => false))) {
+      this.log(`${argv[0]} not available: FRR configuration written but not reloaded`);
+      return;
+    }
+    // Not through the ifupdown2 wrapper: FRR's sockets live in the real /run, which that wrapper hides.
+    const r = await run(argv);
+    if (r.code !== 0) throw new StepError(`FRR reload failed (rc ${r.code}): ${lastLines(r)}`);
+  }
+
+  private async dedup(interfaces: string | null): Promise<void> {
+    const postUps = parseInterfaces(interfaces ?? '').stanzas.flatMap((s) => s.options.filter((o) => o.key === 'post-up').map((o) => o.value));
+    const removed = await dedupPostUpRules(postUps, (argv) => run(argv));
+    if (removed) this.log(`removed ${removed} duplicate iptables rule(s) re-added by post-up`);
+  }
+
+  private cmd(argv: string[]): Promise<RunResult> {
+    return run([...this.cfg.commands.wrapper, ...argv]);
+  }
+
+  private async readFiles(): Promise<Files> {
+    const rd = (p: string) => readFile(p, 'utf8').catch(() => null);
+    return { interfaces: await rd(this.paths.sdnInterfaces), frr: await rd(this.paths.frrConf) };
+  }
+
+  private async writeFiles(f: Files): Promise<void> {
+    if (f.interfaces === null) await removeIfExists(this.paths.sdnInterfaces);
+    else await writeAtomic(this.paths.sdnInterfaces, f.interfaces);
+    if (f.frr === null) await removeIfExists(this.paths.frrConf);
+    else await writeAtomic(this.paths.frrConf, f.frr);
+  }
+}
+
+function sdnDevices(text: string | null): string[] {
+  return parseInterfaces(text ?? '').stanzas.map((s) => s.name);
+}
+
+function lastLines(r: RunResult): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+}

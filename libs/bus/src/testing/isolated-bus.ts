@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { connectBus, type Bus } from '../connection/connect-bus';
+import { silentLogger, type BusLogger } from '../log/bus-logger';
+import { ensureStreams, sdnStreamSpecs, type StreamSpec } from '../streams/ensure-streams';
+import { busTopology } from '../topology/bus-topology';
+
+export interface IsolatedBus extends Bus {
+  /** Deletes the namespace's streams (and their consumers) and closes the connection. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A bus on the real NATS server with its own namespace (fresh stream names and
+ * subjects), so tests run in parallel with each other and with a running
+ * installation without seeing each other's messages.
+ */
+export async function isolatedBus(opts: { name: string; log?: BusLogger; adjust?(spec: StreamSpec): StreamSpec }): Promise<IsolatedBus> {
+  const namespace = `t${randomBytes(5).toString('hex')}`;
+  const topology = busTopology(namespace);
+  const bus = await connectBus({ name: opts.name, topology, log: opts.log ?? silentLogger });
+  const specs = sdnStreamSpecs(topology).map((s) => (opts.adjust ? opts.adjust(s) : s));
+  await ensureStreams(bus.jsm, specs);
+  return {
+    ...bus,
+    async destroy() {
+      for (const s of specs) await bus.jsm.streams.delete(s.name).catch(() => undefined);
+      await bus.close();
+    },
+  };
+}

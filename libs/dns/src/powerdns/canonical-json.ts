@@ -1,0 +1,21 @@
+/**
+ * Compact JSON with object keys sorted at every level: the encoding the
+ * reference's HTTP layer is observed to produce (conformance vectors), so our
+ * request bodies are byte-identical to it. Array order is meaningful and kept.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE_ENTITIES } from './entities';
+import { Initial1764300000000 } from './migrations/1764300000000-initial';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sdn';
+
+export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SDN_DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
+/** Creates the database named in `url` when it does not exist (first start on a fresh server). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!name) return;
+  u.pathname = '/postgres';
+  const c = new Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!r.rowCount) {
+      await c.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((e: { code?: string }) => {
+        // Two processes starting at once may both try; the loser sees duplicate_database.
+        if (e.code !== '42P04') throw e;
+      });
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+/** A TypeORM data source over the event store schema; migrations run on `openEventStoreDataSource`. */
+export function createEventStoreDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: EVENT_STORE_ENTITIES,
+    migrations: [Initial1764300000000],
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize },
+  });
+}
+
+/** Creates the database if needed, connects and runs pending migrations. */
+export async function openEventStoreDataSource(url: string, poolSize = 10): Promise<DataSource> {
+  await ensureDatabase(url);
+  const ds = createEventStoreDataSource(url, poolSize);
+  await ds.initialize();
+  // Several replicas may start together: serialise migrations on a session
+  // advisory lock, held on its own connection so a pool of one still works.
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(7421, 0)');
+    await ds.runMigrations({ transaction: 'each' });
+  } catch (e) {
+    await ds.destroy().catch(() => undefined);
+    throw e;
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
+  return ds;
+}

@@ -1,0 +1,4 @@
+export * from './exec';
+export * from './lab';
+export * from './ping';
+export * from './nats-server';

@@ -1,0 +1,34 @@
+import type { ValidationErrors } from '../model';
+import { normaliseConfig, type SdnConfig } from '../schema/normalise';
+import { RuleContext } from './context';
+import { checkControllers, checkIpams } from './controller-rules';
+import { checkSubnets } from './subnet-rules';
+import { checkVnets } from './vnet-rules';
+import { checkZones } from './zone-rules';
+
+/** Cross-object rules over an already normalised configuration; adds to `errors`. */
+export function checkConfigRules(config: SdnConfig, errors: ValidationErrors): ValidationErrors {
+  const ctx = new RuleContext(config, errors);
+  checkZones(ctx);
+  checkVnets(ctx);
+  checkSubnets(ctx);
+  checkControllers(ctx);
+  checkIpams(ctx);
+  return errors;
+}
+
+/**
+ * Every problem of a running or pending configuration, by path
+ * (`zones.myzone.tag`, `subnets.z-10.0.0.0-24.gateway`, `config` for the
+ * root). Empty when the configuration is valid. Never throws: the input is
+ * whatever a file or a client sent.
+ */
+export function validateConfig(config: unknown): ValidationErrors {
+  try {
+    const { config: normalised, errors } = normaliseConfig(config);
+    return checkConfigRules(normalised, errors);
+  } catch (e) {
+    // Only reachable through a bug in a rule; reporting it beats crashing the caller.
+    return { config: `internal validation error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

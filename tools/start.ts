@@ -1,0 +1,154 @@
+/**
+ * `npm start`: the whole control plane on one machine, for development and
+ * evaluation. Makes PostgreSQL and NATS available (starting local ones when
+ * needed), then runs every app that exists under apps/ as a child process
+ * with prefixed log lines, plus one node agent in safe mode for this host.
+ * Ctrl-C (or SIGTERM) stops the apps, then the NATS server it started.
+ *
+ * Environment: DATABASE_URL (or SDN_DATABASE_URL), NATS_URL (or SDN_NATS_URL),
+ * SDN_BOOTSTRAP_TOKEN, SDN_API_HOST / SDN_API_PORT; everything is passed on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bootstrapToken } from './launcher/bootstrap-token';
+import { ensureNats, ensurePostgres, natsDataDir, SetupError } from './launcher/infrastructure';
+import { pipeLines, prefix } from './launcher/log-lines';
+
+const ROOT = resolve(__dirname, '..');
+/** Start order: the API first (it owns the schema and the event relay), the node agent last. */
+const APPS = ['api', 'config-service', 'ipam-service', 'dns-service', 'node-agent'] as const;
+const STOP_TIMEOUT_MS = 10_000;
+
+const log = (line: string) => process.stdout.write(prefix('start') + line + '\n');
+
+interface Running {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+function startApp(name: string, env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', join('apps', name, 'src', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  pipeLines(child, name);
+  const exited = new Promise<void>((res) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) log(`${name} exited (${signal ?? `code ${code}`}); the other apps keep running — see its log lines above`);
+      res();
+    }),
+  );
+  return { name, child, exited };
+}
+
+async function stopChild(name: string, child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    log(`${name} did not stop within ${STOP_TIMEOUT_MS / 1000} s, killing it`);
+    child.kill('SIGKILL');
+  }, STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+let stopping = false;
+/** The NATS server this launcher started, if any: stopped on a setup failure too. */
+let ownNats: ChildProcess | undefined;
+
+async function waitForApi(url: string, seconds: number): Promise<boolean> {
+  for (let i = 0; i < seconds * 2 && !stopping; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const databaseUrl = env.DATABASE_URL || env.SDN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/sdn';
+  const natsUrl = env.NATS_URL || env.SDN_NATS_URL || 'nats://127.0.0.1:4222';
+  // Apps read one name or the other; give them both.
+  Object.assign(env, { DATABASE_URL: databaseUrl, SDN_DATABASE_URL: databaseUrl, NATS_URL: natsUrl, SDN_NATS_URL: natsUrl });
+
+  await ensurePostgres(databaseUrl, log);
+  log(`PostgreSQL ready: ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  const nats = (ownNats = await ensureNats(natsUrl, natsDataDir(ROOT), log));
+  const natsExited = nats ? new Promise<void>((r) => nats.once('exit', () => r())) : Promise.resolve();
+  log(`NATS ready: ${natsUrl}${nats ? ' (started by this launcher, stopped on exit)' : ''}`);
+
+  const token = bootstrapToken(env, join(ROOT, '.data', 'bootstrap-token'));
+  env.SDN_BOOTSTRAP_TOKEN = token.token;
+
+  const node = (env.SDN_NODE_NAME || hostname().split('.')[0]).toLowerCase();
+  const running: Running[] = [];
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      log('second signal: killing everything now');
+      for (const r of running) r.child.kill('SIGKILL');
+      nats?.kill('SIGKILL');
+      process.exit(130);
+    }
+    stopping = true;
+    log(`${signal}: stopping ${running.map((r) => r.name).join(', ') || 'nothing'}`);
+    // Reverse start order: the agent and services finish their work while the API and NATS are still up.
+    for (const r of [...running].reverse()) await stopChild(r.name, r.child, r.exited);
+    if (nats) {
+      log('stopping nats-server');
+      await stopChild('nats', nats, natsExited);
+    }
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  for (const name of APPS) {
+    if (stopping) break;
+    if (!existsSync(join(ROOT, 'apps', name, 'src', 'main.ts'))) {
+      log(`skipping ${name}: apps/${name}/src/main.ts does not exist yet`);
+      continue;
+    }
+    const appEnv =
+      name === 'node-agent'
+        ? { ...env, SDN_AGENT_MODE: 'safe', SDN_NODE_NAME: node, SDN_AGENT_ROOT: join(ROOT, '.data', 'nodes', node) }
+        : env;
+    running.push(startApp(name, appEnv));
+    log(`started ${name}${name === 'node-agent' ? ` for node ${node} in safe mode (files under .data/nodes/${node}/)` : ''}`);
+  }
+
+  const host = env.SDN_API_HOST || '127.0.0.1';
+  const port = env.SDN_API_PORT || '8006';
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (running.some((r) => r.name === 'api')) {
+    const up = await waitForApi(`${base}/health`, 60);
+    if (stopping) return;
+    log(up ? 'API is up' : 'API did not answer /health within 60 s (see the [api] lines); details below anyway');
+    const [tokenId, secret] = token.token.split('=');
+    log(
+      [
+        '',
+        `  API:      ${base}/api2/json   (OpenAPI docs: ${base}/api2/docs)`,
+        `  Token:    ${token.token}   (${token.source === 'env' ? 'from SDN_BOOTSTRAP_TOKEN' : `kept in .data/bootstrap-token${token.source === 'generated' ? ', new' : ''}`})`,
+        `  Try:      curl -H 'Authorization: PVEAPIToken=${tokenId}=${secret}' ${base}/api2/json/cluster/sdn/zones`,
+        '  Stop:     Ctrl-C',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+main().catch((e) => {
+  ownNats?.kill('SIGTERM');
+  if (e instanceof SetupError) {
+    process.stderr.write(prefix('start') + e.message.split('\n').join('\n' + prefix('start')) + '\n');
+  } else {
+    process.stderr.write(prefix('start') + `failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  }
+  process.exit(1);
+});
