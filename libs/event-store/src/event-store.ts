@@ -2,18 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@sdn/contracts';
 
-/** An event to append; the store assigns id (unless given), seq and time. */
-export interface NewEvent<P = unknown> {
-  id?: string;
-  type: string;
-  typeVersion: number;
-  aggregateType: string;
-  aggregateId: string;
-  aggregateVersion: number;
-  payload: P;
-  actor: string;
-  correlationId: string;
-}
+/** An event to append: the envelope without what the store assigns (seq, time, and id unless given). */
+export type NewEvent<P = unknown> = Omit<EventEnvelope<P>, 'id' | 'seq' | 'time'> & { id?: string };
 
 /**
  * One advisory lock serialises every writer of the log, across processes and
