@@ -19,15 +19,8 @@ export interface AllocateRequest {
   count?: number;
   correlationId?: string;
 }
-export interface IpRecord {
-  zone: string;
-  vnet: string;
-  subnet: string;
-  ip: string;
-  mac?: string;
-  hostname?: string;
-  vmid?: string;
-}
+/** An address as the service reports it: the IP event's fields, with the vmid as stored (text). */
+export type IpRecord = Omit<IpEventV1, 'vmid' | 'gateway'> & { vmid?: string };
 export type RpcResult<T> = { ok: true; data: T } | { ok: false; error: string };
 
 const ok = <T>(data: T): RpcResult<T> => ({ ok: true, data });
