@@ -10,23 +10,9 @@ log() { echo "[setup] $*"; }
 PACKAGES=(ifupdown2 iproute2 iputils-ping iptables bridge-utils frr frr-pythontools pdns-server pdns-backend-sqlite3 sqlite3 dnsutils curl)
 
 if [ "$(id -u)" = 0 ]; then
-  missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    # Packages must not start host services (frr, pdns, networking) on install.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    log "system packages present"
-  fi
+  . tools/lib/apt.sh
+  ensure_packages "${PACKAGES[@]}"
+  log "system packages present"
 else
   log "not root: skipping system packages (data-plane and PowerDNS tests will skip)"
 fi

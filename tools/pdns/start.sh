@@ -19,21 +19,8 @@ log() { echo "[pdns] $*" >&2; }
 
 [ "$(id -u)" = 0 ] || { log "not root: cannot install or start pdns_server"; exit 2; }
 
-missing=()
-for p in pdns-server pdns-backend-sqlite3 sqlite3; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  # The package must not start the distribution's own pdns service on install.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
-fi
+. "$(dirname "$0")/../lib/apt.sh"
+ensure_packages pdns-server pdns-backend-sqlite3 sqlite3
 
 api_ok() { curl -sf -m 2 -H "X-API-Key: $KEY" "$API" >/dev/null 2>&1; }
 ours_running() {

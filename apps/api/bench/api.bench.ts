@@ -89,11 +89,10 @@ async function stopApi(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-/** COUNT requests from CLIENTS concurrent clients; returns the number of non-200 replies. */
-async function runPhase(label: string, request: (i: number) => Promise<Reply>): Promise<number> {
+/** Runs `work(i)` for i < COUNT from CLIENTS concurrent clients; returns per-call latencies (ms) and wall seconds. */
+async function concurrently(work: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
-  let failures = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -101,13 +100,21 @@ async function runPhase(label: string, request: (i: number) => Promise<Reply>): 
         const i = next++;
         if (i >= COUNT) return;
         const t0 = process.hrtime.bigint();
-        const r = await request(i);
+        await work(i);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (r.status !== 200 && failures++ < 3) console.error(`${label} #${i}: ${r.status} ${r.body}`);
       }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** COUNT requests from CLIENTS concurrent clients; returns the number of non-200 replies. */
+async function runPhase(label: string, request: (i: number) => Promise<Reply>): Promise<number> {
+  let failures = 0;
+  const { latencies, seconds } = await concurrently(async (i) => {
+    const r = await request(i);
+    if (r.status !== 200 && failures++ < 3) console.error(`${label} #${i}: ${r.status} ${r.body}`);
+  });
   console.log(`${summary(label, seconds, latencies)} (${COUNT - failures}/${COUNT} ok, ${CLIENTS} clients, ${seconds.toFixed(2)} s${RELAY ? ', relay on' : ''})`);
   return failures;
 }
@@ -128,22 +135,11 @@ async function storeOnly(url: string): Promise<void> {
   const ds = await openEventStoreDataSource(url, 4);
   const sdn = new SdnStateService(new EventStore(ds) as EventStoreService);
   await sdn.onModuleInit();
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= COUNT) return;
-        const t0 = process.hrtime.bigint();
-        const object = { type: 'vnet', zone: 'bench', tag: 100000 + i };
-        await sdn.execute(() => ({ events: [{ type: 'VnetCreated', aggregateType: 'vnet', aggregateId: `s${i}`, payload: { id: `s${i}`, object } }] }), 'bench@pve!bench');
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  console.log(summary('write path only (no HTTP, no validation)', Number(process.hrtime.bigint() - started) / 1e9, latencies));
+  const { latencies, seconds } = await concurrently(async (i) => {
+    const object = { type: 'vnet', zone: 'bench', tag: 100000 + i };
+    await sdn.execute(() => ({ events: [{ type: 'VnetCreated', aggregateType: 'vnet', aggregateId: `s${i}`, payload: { id: `s${i}`, object } }] }), 'bench@pve!bench');
+  });
+  console.log(summary('write path only (no HTTP, no validation)', seconds, latencies));
   await sdn.beforeApplicationShutdown();
   await ds.destroy();
 }
