@@ -1,4 +1,5 @@
 export * from './facts';
 export * from './render';
+export * from './node-scope';
 export * from './conformance/case';
 export * from './conformance/run';

@@ -23,12 +23,21 @@ export function producesFrr(config: ConfigWithFabrics, facts: NodeFacts): boolea
   return controllers || hasFabrics(config) || local;
 }
 
+// Sections of a running config never change once built (as for the subnet
+// index); their sorted ids are the same for every node of a cluster render.
+const sortedIds = new WeakMap<object, string[]>();
+function sortedSection<T>(ids: Record<string, T>): string[] {
+  let keys = sortedIds.get(ids);
+  if (!keys) sortedIds.set(ids, (keys = sortedKeys(ids)));
+  return keys;
+}
+
 /** The raw tree for one node, after the local merge and fabric contributions (§2.2). */
 export function buildFrrTree(config: ConfigWithFabrics, facts: NodeFacts): FrrTree {
   const ctx: FrrContext = { config, facts, tree: emptyTree() };
 
   const controllers = config.controllers?.ids ?? {};
-  for (const id of sortedKeys(controllers)) {
+  for (const id of sortedSection(controllers)) {
     const ctl = controllers[id];
     if (ctl.type === 'evpn') evpnControllerFrr(ctx, ctl);
     else if (ctl.type === 'bgp') bgpControllerFrr(ctx, ctl);
@@ -36,13 +45,13 @@ export function buildFrrTree(config: ConfigWithFabrics, facts: NodeFacts): FrrTr
   }
 
   const zones = config.zones?.ids ?? {};
-  for (const id of sortedKeys(zones)) {
+  for (const id of sortedSection(zones)) {
     const ctl = zoneEvpnController(ctx, zones[id]);
     if (ctl) evpnZoneFrr(ctx, id, zones[id], ctl);
   }
 
   const vnets = config.vnets?.ids ?? {};
-  for (const id of sortedKeys(vnets)) {
+  for (const id of sortedSection(vnets)) {
     const zoneId = text(vnets[id].zone);
     const zone = zones[zoneId];
     if (zone && zoneEvpnController(ctx, zone)) evpnVnetFrr(ctx, id, zoneId, zone);

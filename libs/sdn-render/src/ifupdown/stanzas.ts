@@ -1,6 +1,33 @@
 import { byteOrder } from '@sdn/model';
 
 /**
+ * What a zone generator may do to the stanzas: only commands, never reads.
+ * That is what lets a vnet's contribution be recorded once and replayed on
+ * every node with the same view (render-interfaces.ts).
+ */
+export interface StanzaSink {
+  addIfAbsent(name: string, options: readonly string[]): void;
+  append(name: string, option: string): void;
+  accumulateInFirstLine(name: string, head: string, word: string): void;
+}
+
+/**
+ * A stanza as stored: either shared with a recording (never edited in place)
+ * or owned by this node's `Stanzas` (edited in place, `owned` set).
+ */
+interface Stanza {
+  readonly lines: readonly string[];
+  /** The serialised stanza, when known for exactly these lines. */
+  readonly block?: string;
+  readonly owned?: true;
+}
+
+interface OwnedStanza {
+  lines: string[];
+  owned: true;
+}
+
+/**
  * The ifupdown2 stanzas being generated: interface name -> option lines in
  * the order generators added them (rendering.md §1.1, §1.2).
  *
@@ -8,8 +35,8 @@ import { byteOrder } from '@sdn/model';
  * two explicit list operations (`append`, `accumulateInFirstLine`); that is
  * what makes zone-level stanzas belong to the zone's first vnet.
  */
-export class Stanzas {
-  private readonly byName = new Map<string, string[]>();
+export class Stanzas implements StanzaSink {
+  private readonly byName = new Map<string, Stanza>();
 
   has(name: string): boolean {
     return this.byName.has(name);
@@ -17,8 +44,8 @@ export class Stanzas {
 
   /** Option lines of a stanza (a copy), or undefined when it does not exist. */
   get(name: string): string[] | undefined {
-    const lines = this.byName.get(name);
-    return lines && [...lines];
+    const stanza = this.byName.get(name);
+    return stanza && [...stanza.lines];
   }
 
   get size(): number {
@@ -28,19 +55,39 @@ export class Stanzas {
   /**
    * "First writer wins": creates the stanza with these options only when no
    * stanza of that name exists. An empty option list still creates it.
-   * Returns whether the stanza was created.
+   * Returns whether the stanza was created. `block` is the stanza already
+   * serialised (see `stanzaBlock`), when the caller has it.
    */
   addIfAbsent(name: string, options: readonly string[]): boolean {
     if (this.byName.has(name)) return false;
-    this.byName.set(name, [...options]);
+    const owned: OwnedStanza = { lines: [...options], owned: true };
+    this.byName.set(name, owned);
     return true;
+  }
+
+  /**
+   * `addIfAbsent` of a stanza that is shared, unchanged, by every node that
+   * replays it (a recording): stored without copying, copied on first edit.
+   */
+  addSharedIfAbsent(name: string, stanza: { readonly lines: readonly string[]; readonly block: string }): void {
+    if (!this.byName.has(name)) this.byName.set(name, stanza);
+  }
+
+  /** The stanza's lines, private to this node and with no stale block, ready for an edit. */
+  private editable(name: string): string[] {
+    const stanza = this.byName.get(name);
+    if (stanza?.owned) {
+      (stanza as { block?: string }).block = undefined;
+      return stanza.lines as string[];
+    }
+    const owned: OwnedStanza = { lines: stanza ? [...stanza.lines] : [], owned: true };
+    this.byName.set(name, owned);
+    return owned.lines;
   }
 
   /** Appends one option line, creating the stanza if needed; duplicates are kept on purpose. */
   append(name: string, option: string): void {
-    const lines = this.byName.get(name);
-    if (lines) lines.push(option);
-    else this.byName.set(name, [option]);
+    this.editable(name).push(option);
   }
 
   /**
@@ -50,11 +97,7 @@ export class Stanzas {
    * line another generator put first is extended, not replaced.
    */
   accumulateInFirstLine(name: string, head: string, word: string): void {
-    let lines = this.byName.get(name);
-    if (!lines) {
-      lines = [];
-      this.byName.set(name, lines);
-    }
+    const lines = this.editable(name);
     if (lines.length === 0) lines.push(head);
     if (!lines[0].split(/\s+/).includes(word)) lines[0] += ` ${word}`;
   }
@@ -64,10 +107,31 @@ export class Stanzas {
     return [...this.byName.keys()].sort(byteOrder);
   }
 
-  /** Stanzas in byte order of name, without copying their option lists (for serialisation). */
-  sortedEntries(): [string, readonly string[]][] {
-    return [...this.byName.entries()].sort((a, b) => byteOrder(a[0], b[0]));
+  /**
+   * Serialised stanzas in byte order of name. `previousOrder` is the sorted
+   * name list of another node of the same config: when this node has exactly
+   * those stanzas (the common case) it is reused instead of sorting again.
+   */
+  sortedBlocks(previousOrder?: readonly string[]): { blocks: string[]; order: readonly string[] } {
+    const names = previousOrder && this.hasExactly(previousOrder) ? previousOrder : this.names();
+    const blocks = new Array<string>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      const stanza = this.byName.get(names[i])!;
+      blocks[i] = stanza.block ?? stanzaBlock(names[i], stanza.lines);
+    }
+    return { blocks, order: names };
   }
+
+  private hasExactly(names: readonly string[]): boolean {
+    if (names.length !== this.byName.size) return false;
+    for (const n of names) if (!this.byName.has(n)) return false;
+    return true;
+  }
+}
+
+/** One stanza as it appears in the file: an empty line, `auto`, `iface`, TAB-indented options. */
+export function stanzaBlock(name: string, options: readonly string[]): string {
+  return options.length ? `\nauto ${name}\niface ${name}\n\t${options.join('\n\t')}\n` : `\nauto ${name}\niface ${name}\n`;
 }
 
 /**
@@ -76,11 +140,13 @@ export class Stanzas {
  * TAB-indented in generation order. No trailing blank line.
  */
 export function serialiseStanzas(version: string, stanzas: Stanzas): string {
+  return serialiseStanzasInOrder(version, stanzas).text;
+}
+
+/** `serialiseStanzas`, reusing (and returning) a sorted name order shared by the nodes of one config. */
+export function serialiseStanzasInOrder(version: string, stanzas: Stanzas, previousOrder?: readonly string[]): { text: string; order: readonly string[] } {
   // One string per stanza rather than per line: large clusters have tens of
   // thousands of lines per node, and per-line pieces dominate the render time.
-  const parts = [`#version:${version}\n`];
-  for (const [name, options] of stanzas.sortedEntries()) {
-    parts.push(options.length ? `\nauto ${name}\niface ${name}\n\t${options.join('\n\t')}\n` : `\nauto ${name}\niface ${name}\n`);
-  }
-  return parts.join('');
+  const { blocks, order } = stanzas.sortedBlocks(previousOrder);
+  return { text: `#version:${version}\n${blocks.join('')}`, order };
 }

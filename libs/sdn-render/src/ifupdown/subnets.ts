@@ -1,7 +1,7 @@
 import * as ipaddr from 'ipaddr.js';
 import { isSet, sortedKeys, text, type RunningConfig } from '@sdn/model';
 import type { NodeFacts } from '../facts/node-facts';
-import { OUTSIDE_TARGET_V4, OUTSIDE_TARGET_V6, routeLookup } from '../facts/route-lookup';
+import { OUTSIDE_TARGET_V4, OUTSIDE_TARGET_V6, routeLookup, type RouteAnswer } from '../facts/route-lookup';
 
 /** One subnet of a vnet as the generators see it (rendering.md §1.3). */
 export interface VnetSubnet {
@@ -17,7 +17,8 @@ export interface VnetSubnet {
 }
 
 export function ipVersionOfGateway(gateway: string | undefined): 4 | 6 {
-  return gateway !== undefined && ipaddr.IPv6.isValid(gateway) ? 6 : 4;
+  // Every IPv6 address has a colon; the check spares ipaddr.js's full parse for the IPv4 majority.
+  return gateway !== undefined && gateway.includes(':') && ipaddr.IPv6.isValid(gateway) ? 6 : 4;
 }
 
 /**
@@ -55,11 +56,26 @@ function subnetsByVnet(config: RunningConfig): Map<string, VnetSubnet[]> {
   return index;
 }
 
+/** The node's way out, per family: where SNAT rules send traffic and which source they set. */
+export interface OutsideRoutes {
+  v4: RouteAnswer;
+  v6: RouteAnswer;
+}
+
+export function outsideRoutes(facts: NodeFacts): OutsideRoutes {
+  return { v4: routeLookup(facts, OUTSIDE_TARGET_V4), v6: routeLookup(facts, OUTSIDE_TARGET_V6) };
+}
+
+/** Equal for two nodes exactly when their SNAT lines are equal. */
+export function outsideRoutesKey(o: OutsideRoutes): string {
+  return `${o.v4.iface} ${o.v4.ip} ${o.v6.iface} ${o.v6.ip}`;
+}
+
 export interface SubnetLineOptions {
   /** `up ip route add <cidr> dev <vnet>` for IPv4 /32 subnets (simple zones only). */
   hostRoutes: boolean;
-  /** Whether SNAT rules may be emitted on this node at all (EVPN: exit nodes only). */
-  snat: boolean;
+  /** The node's way out when SNAT rules may be emitted on it at all (EVPN: exit nodes only). */
+  snatVia?: OutsideRoutes;
 }
 
 /**
@@ -67,7 +83,7 @@ export interface SubnetLineOptions {
  * subnet (§1.4 step 1, §1.8 step 1): the gateway address (each gateway string
  * once per vnet), the /32 host route, the SNAT block.
  */
-export function subnetLines(vnetId: string, subnets: readonly VnetSubnet[], facts: NodeFacts, options: SubnetLineOptions): string[] {
+export function subnetLines(vnetId: string, subnets: readonly VnetSubnet[], options: SubnetLineOptions): string[] {
   const lines: string[] = [];
   const gatewaysSeen = new Set<string>();
   for (const s of subnets) {
@@ -76,7 +92,7 @@ export function subnetLines(vnetId: string, subnets: readonly VnetSubnet[], fact
       lines.push(`address ${s.gateway}/${s.mask}`);
     }
     if (options.hostRoutes && Number(s.mask) === 32 && s.ipVersion === 4) lines.push(`up ip route add ${s.cidr} dev ${vnetId}`);
-    if (options.snat && s.snat) lines.push(...snatLines(s, facts));
+    if (options.snatVia && s.snat) lines.push(...snatLines(s, options.snatVia));
   }
   return lines;
 }
@@ -85,8 +101,8 @@ export function subnetLines(vnetId: string, subnets: readonly VnetSubnet[], fact
  * SNAT towards the node's outgoing address. The conntrack-zone pair is
  * repeated per subnet because the reference does not de-duplicate it.
  */
-export function snatLines(subnet: VnetSubnet, facts: NodeFacts): string[] {
-  const route = routeLookup(facts, subnet.ipVersion === 6 ? OUTSIDE_TARGET_V6 : OUTSIDE_TARGET_V4);
+export function snatLines(subnet: VnetSubnet, outside: OutsideRoutes): string[] {
+  const route = subnet.ipVersion === 6 ? outside.v6 : outside.v4;
   if (!route.ip || !route.iface) return [];
   const tool = subnet.ipVersion === 6 ? 'ip6tables' : 'iptables';
   const rule = `POSTROUTING -s '${subnet.cidr}' -o ${route.iface} -j SNAT --to-source ${route.ip}`;
