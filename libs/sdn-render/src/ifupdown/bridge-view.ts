@@ -11,3 +11,8 @@ export function bridgeNodeView({ facts, zone }: ZoneViewContext): BridgeNodeView
   const bridge = bridgeFacts(facts, isSet(zone.bridge) ? text(zone.bridge) : undefined);
   return { key: `${bridge.ovs} ${bridge.vlanAware} ${bridge.ports.join(' ')}`, bridge };
 }
+
+/** Options of an OVS internal port on `bridge` (VLAN vnet uplinks, QinQ service ports). */
+export function ovsIntPortLines(bridge: string, mtu: string | undefined, ovsOptions: string): string[] {
+  return ['ovs_type OVSIntPort', `ovs_bridge ${bridge}`, ...(mtu !== undefined ? [`ovs_mtu ${mtu}`] : []), `ovs_options ${ovsOptions}`];
+}

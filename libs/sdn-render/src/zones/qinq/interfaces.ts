@@ -1,5 +1,5 @@
 import { isSet, text } from '@sdn/model';
-import { bridgeNodeView, type BridgeNodeView } from '../../ifupdown/bridge-view';
+import { bridgeNodeView, ovsIntPortLines, type BridgeNodeView } from '../../ifupdown/bridge-view';
 import { VnetRenderError, type ZoneInterfacesRenderer } from '../../ifupdown/zone-renderer';
 import { VLAN_AWARE_LINES, vnetBridgeLines } from '../../ifupdown/vnet-bridge';
 import { zoneMtu } from '../../ifupdown/mtu';
@@ -27,12 +27,7 @@ export const qinqZoneInterfaces: ZoneInterfacesRenderer<BridgeNodeView> = {
 
     let zoneBridgePort: string;
     if (br.ovs) {
-      stanzas.addIfAbsent(sv, [
-        'ovs_type OVSIntPort',
-        `ovs_bridge ${bridge}`,
-        ...(mtu !== undefined ? [`ovs_mtu ${mtu}`] : []),
-        `ovs_options vlan_mode=dot1q-tunnel tag=${stag} other_config:qinq-ethtype=${protocol ?? OVS_DEFAULT_VLAN_PROTOCOL}`,
-      ]);
+      stanzas.addIfAbsent(sv, ovsIntPortLines(bridge, mtu, `vlan_mode=dot1q-tunnel tag=${stag} other_config:qinq-ethtype=${protocol ?? OVS_DEFAULT_VLAN_PROTOCOL}`));
       stanzas.accumulateInFirstLine(bridge, 'ovs_ports', sv);
       zoneBridgePort = sv;
     } else if (br.vlanAware) {

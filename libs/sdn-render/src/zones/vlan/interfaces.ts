@@ -1,5 +1,5 @@
 import { isSet, text } from '@sdn/model';
-import { bridgeNodeView, type BridgeNodeView } from '../../ifupdown/bridge-view';
+import { bridgeNodeView, ovsIntPortLines, type BridgeNodeView } from '../../ifupdown/bridge-view';
 import { VnetRenderError, type ZoneInterfacesRenderer } from '../../ifupdown/zone-renderer';
 import { vnetBridgeLines } from '../../ifupdown/vnet-bridge';
 import { zoneMtu } from '../../ifupdown/mtu';
@@ -23,12 +23,7 @@ export const vlanZoneInterfaces: ZoneInterfacesRenderer<BridgeNodeView> = {
 
     let uplink: string;
     if (br.ovs) {
-      stanzas.addIfAbsent(ln, [
-        'ovs_type OVSIntPort',
-        `ovs_bridge ${bridge}`,
-        ...(mtu !== undefined ? [`ovs_mtu ${mtu}`] : []),
-        isSet(vnet.vlanaware) ? `ovs_options vlan_mode=dot1q-tunnel other_config:qinq-ethtype=802.1q tag=${tag}` : `ovs_options tag=${tag}`,
-      ]);
+      stanzas.addIfAbsent(ln, ovsIntPortLines(bridge, mtu, isSet(vnet.vlanaware) ? `vlan_mode=dot1q-tunnel other_config:qinq-ethtype=802.1q tag=${tag}` : `tag=${tag}`));
       // One line per vnet on purpose: ifupdown2 merges them with the bridge's main definition.
       stanzas.append(bridge, `ovs_ports ${ln}`);
       uplink = ln;
