@@ -1,7 +1,7 @@
-import { stanzaBlock, type StanzaSink, type Stanzas } from './stanzas';
+import { stanzaBlock, type OptionLine, type StanzaSink, type Stanzas } from './stanzas';
 
 type StanzaOp =
-  | { kind: 'add'; name: string; lines: readonly string[]; block: string }
+  | { kind: 'add'; name: string; lines: readonly OptionLine[]; block: string }
   | { kind: 'append'; name: string; option: string }
   | { kind: 'accumulate'; name: string; head: string; word: string };
 
@@ -14,7 +14,7 @@ type StanzaOp =
 export class StanzaRecording implements StanzaSink {
   private readonly ops: StanzaOp[] = [];
 
-  addIfAbsent(name: string, options: readonly string[]): void {
+  addIfAbsent(name: string, options: readonly OptionLine[]): void {
     // Serialised once here; every node that replays a winning add reuses it.
     // Serialised once here; every node whose add wins shares this object until it edits the stanza.
     this.ops.push({ kind: 'add', name, lines: [...options], block: stanzaBlock(name, options) });

@@ -1,12 +1,40 @@
 import { byteOrder } from '@sdn/model';
 
 /**
+ * Consecutive option lines that many stanzas of one node share (a VXLAN
+ * zone's head-end replication list), serialised once. With every node a peer
+ * of every other, that list is as long as the cluster and appears in every
+ * vnet of the zone: joining it once per node instead of once per vnet keeps
+ * a node's render linear in vnets + peers instead of vnets × peers.
+ */
+export class LineGroup {
+  /** The lines joined as they appear inside a stanza (without the first TAB and last newline). */
+  readonly text: string;
+
+  constructor(readonly lines: readonly string[]) {
+    this.text = lines.join('\n\t');
+  }
+}
+
+/** One option line, or a group of them. */
+export type OptionLine = string | LineGroup;
+
+function flatten(options: readonly OptionLine[]): string[] {
+  const out: string[] = [];
+  for (const o of options) {
+    if (typeof o === 'string') out.push(o);
+    else out.push(...o.lines);
+  }
+  return out;
+}
+
+/**
  * What a zone generator may do to the stanzas: only commands, never reads.
  * That is what lets a vnet's contribution be recorded once and replayed on
  * every node with the same view (render-interfaces.ts).
  */
 export interface StanzaSink {
-  addIfAbsent(name: string, options: readonly string[]): void;
+  addIfAbsent(name: string, options: readonly OptionLine[]): void;
   append(name: string, option: string): void;
   accumulateInFirstLine(name: string, head: string, word: string): void;
 }
@@ -16,7 +44,7 @@ export interface StanzaSink {
  * or owned by this node's `Stanzas` (edited in place, `owned` set).
  */
 interface Stanza {
-  readonly lines: readonly string[];
+  readonly lines: readonly OptionLine[];
   /** The serialised stanza, when known for exactly these lines. */
   readonly block?: string;
   readonly owned?: true;
@@ -45,7 +73,7 @@ export class Stanzas implements StanzaSink {
   /** Option lines of a stanza (a copy), or undefined when it does not exist. */
   get(name: string): string[] | undefined {
     const stanza = this.byName.get(name);
-    return stanza && [...stanza.lines];
+    return stanza && flatten(stanza.lines);
   }
 
   get size(): number {
@@ -55,13 +83,11 @@ export class Stanzas implements StanzaSink {
   /**
    * "First writer wins": creates the stanza with these options only when no
    * stanza of that name exists. An empty option list still creates it.
-   * Returns whether the stanza was created. `block` is the stanza already
-   * serialised (see `stanzaBlock`), when the caller has it.
+   * Returns whether the stanza was created.
    */
-  addIfAbsent(name: string, options: readonly string[]): boolean {
+  addIfAbsent(name: string, options: readonly OptionLine[]): boolean {
     if (this.byName.has(name)) return false;
-    const owned: OwnedStanza = { lines: [...options], owned: true };
-    this.byName.set(name, owned);
+    this.byName.set(name, { lines: [...options] });
     return true;
   }
 
@@ -69,7 +95,7 @@ export class Stanzas implements StanzaSink {
    * `addIfAbsent` of a stanza that is shared, unchanged, by every node that
    * replays it (a recording): stored without copying, copied on first edit.
    */
-  addSharedIfAbsent(name: string, stanza: { readonly lines: readonly string[]; readonly block: string }): void {
+  addSharedIfAbsent(name: string, stanza: { readonly lines: readonly OptionLine[]; readonly block: string }): void {
     if (!this.byName.has(name)) this.byName.set(name, stanza);
   }
 
@@ -80,7 +106,7 @@ export class Stanzas implements StanzaSink {
       (stanza as { block?: string }).block = undefined;
       return stanza.lines as string[];
     }
-    const owned: OwnedStanza = { lines: stanza ? [...stanza.lines] : [], owned: true };
+    const owned: OwnedStanza = { lines: stanza ? flatten(stanza.lines) : [], owned: true };
     this.byName.set(name, owned);
     return owned.lines;
   }
@@ -130,8 +156,14 @@ export class Stanzas implements StanzaSink {
 }
 
 /** One stanza as it appears in the file: an empty line, `auto`, `iface`, TAB-indented options. */
-export function stanzaBlock(name: string, options: readonly string[]): string {
-  return options.length ? `\nauto ${name}\niface ${name}\n\t${options.join('\n\t')}\n` : `\nauto ${name}\niface ${name}\n`;
+export function stanzaBlock(name: string, options: readonly OptionLine[]): string {
+  let block = `\nauto ${name}\niface ${name}\n`;
+  // Concatenation, not join: a group's long text is then referenced, not copied, until the file is joined.
+  for (const o of options) {
+    if (typeof o === 'string') block += `\t${o}\n`;
+    else if (o.lines.length > 0) block += `\t${o.text}\n`;
+  }
+  return block;
 }
 
 /**

@@ -2,13 +2,14 @@ import { isSet, splitList, text } from '@sdn/model';
 import { ownIp } from '../../facts/own-ip';
 import { fabricUnderlay, type ConfigWithFabrics } from '../../ifupdown/fabric-underlay';
 import { assertViewUsable, VnetRenderError, type ZoneInterfacesRenderer, type ZoneNodeView, type ZoneViewContext } from '../../ifupdown/zone-renderer';
+import { LineGroup } from '../../ifupdown/stanzas';
 import { vnetBridgeLines } from '../../ifupdown/vnet-bridge';
 import { tunnelMtu } from '../../ifupdown/mtu';
 
 /** A VXLAN zone depends on the node only through its underlay. */
 interface VxlanNodeView extends ZoneNodeView {
-  /** Head-end replication list: the peers without the node's own address. */
-  remotes: string[];
+  /** Head-end replication list: a `vxlan_remoteip` line per peer but the node's own address. */
+  remotes: LineGroup;
 }
 
 /** Peers and own address from the zone's `peers`, else from its fabric (rendering.md §1.7). */
@@ -29,11 +30,12 @@ function vxlanNodeView({ config, facts, zoneId, zone }: ZoneViewContext): VxlanN
   }
   // The own address is compared as a string, as the reference does.
   const remotes = peers.filter((p) => p !== own);
-  return { key: remotes.join(' '), remotes };
+  // Underscore spelling as in the reference.
+  return { key: remotes.join(' '), remotes: new LineGroup(remotes.map((p) => `vxlan_remoteip ${p}`)) };
 }
 
 function unusable(error: string): VxlanNodeView {
-  return { key: `!${error}`, error, remotes: [] };
+  return { key: `!${error}`, error, remotes: new LineGroup([]) };
 }
 
 /**
@@ -50,8 +52,7 @@ export const vxlanZoneInterfaces: ZoneInterfacesRenderer<VxlanNodeView> = {
 
     stanzas.addIfAbsent(vxlan, [
       `vxlan-id ${text(vnet.tag)}`,
-      // Underscore spelling as in the reference.
-      ...view.remotes.map((p) => `vxlan_remoteip ${p}`),
+      view.remotes,
       ...(isSet(zone['vxlan-port']) ? [`vxlan-port ${text(zone['vxlan-port'])}`] : []),
       `mtu ${mtu}`,
     ]);
