@@ -18,7 +18,7 @@ module.exports = [
         {
           allow: [],
           // sdnctl loads commands lazily; the libraries they use may be imported statically too.
-          checkDynamicDependenciesExceptions: ['event-store', 'sdn-model'],
+          checkDynamicDependenciesExceptions: ['event-store', 'sdn-model', 'access'],
           depConstraints: [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: FRAMEWORKS },
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: FRAMEWORKS },

@@ -6,15 +6,22 @@
  * Ctrl-C (or SIGTERM) stops the apps, then the NATS server it started.
  *
  * Environment: DATABASE_URL (or SDN_DATABASE_URL), NATS_URL (or SDN_NATS_URL),
- * SDN_BOOTSTRAP_TOKEN, SDN_API_HOST / SDN_API_PORT; everything is passed on.
+ * SDN_BOOTSTRAP_TOKEN, SDN_SECRET_KEY, SDN_API_HOST / SDN_API_PORT; everything
+ * is passed on. When no NATS answers at the (local) NATS_URL, by default
+ * 127.0.0.1:4222, the nats-server started here runs the generated
+ * per-identity config (.data/nats-auth/) and every app connects as its own
+ * identity; SDN_NATS_AUTH=0 starts it open instead. A NATS that is already
+ * running is used as it is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrapToken } from './launcher/bootstrap-token';
-import { ensureNats, ensurePostgres, natsDataDir, SetupError } from './launcher/infrastructure';
+import { ensureNats, ensurePostgres, natsDataDir, SetupError, type NatsAuthSetup } from './launcher/infrastructure';
 import { pipeLines, prefix } from './launcher/log-lines';
+import { busConnectionOptions, ensureIdentity, identityFileName, parseNatsIdentity, topologyFromEnv, writeNatsServerConfig } from '@sdn/bus';
+import { devSecretKey } from './launcher/secret-key';
 
 const ROOT = resolve(__dirname, '..');
 /** Start order: the API first (it owns the schema and the event relay), the node agent last. */
@@ -75,17 +82,35 @@ async function main(): Promise<void> {
   const natsUrl = env.NATS_URL || env.SDN_NATS_URL || 'nats://127.0.0.1:4222';
   // Apps read one name or the other; give them both.
   Object.assign(env, { DATABASE_URL: databaseUrl, SDN_DATABASE_URL: databaseUrl, NATS_URL: natsUrl, SDN_NATS_URL: natsUrl });
+  const node = (env.SDN_NODE_NAME || hostname().split('.')[0]).toLowerCase();
 
   await ensurePostgres(databaseUrl, log);
   log(`PostgreSQL ready: ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
-  const nats = (ownNats = await ensureNats(natsUrl, natsDataDir(ROOT), log));
+  const identityDir = resolve(ROOT, env.SDN_NATS_IDENTITY_DIR || join('.data', 'nats-auth', 'identities'));
+  const natsAuth: NatsAuthSetup | undefined =
+    env.SDN_NATS_AUTH !== '0'
+      ? {
+          configFor: (port) => {
+            const out = join(ROOT, '.data', 'nats-auth', 'nats.conf');
+            const r = writeNatsServerConfig({ identityDir, out, topology: topologyFromEnv(env), nodes: [node], listen: `127.0.0.1:${port}` });
+            for (const c of r.created) log(`created NATS identity ${identityFileName(c.identity)}`);
+            return out;
+          },
+          check: busConnectionOptions({ name: 'sdn-launcher', url: natsUrl, credentials: { nkeyFile: join(identityDir, 'admin.nk') } }),
+        }
+      : undefined;
+  const natsSetup = await ensureNats(natsUrl, natsDataDir(ROOT), log, natsAuth);
+  const nats = (ownNats = natsSetup.started);
   const natsExited = nats ? new Promise<void>((r) => nats.once('exit', () => r())) : Promise.resolve();
-  log(`NATS ready: ${natsUrl}${nats ? ' (started by this launcher, stopped on exit)' : ''}`);
+  log(`NATS ready: ${natsUrl}${nats ? ' (started by this launcher, stopped on exit)' : ''}${natsSetup.auth ? '; each app connects as its own identity' : ''}`);
+  /** The environment of an app's NATS identity, when this launcher's NATS checks identities. */
+  const natsIdentityEnv = (identity: string): NodeJS.ProcessEnv => (natsSetup.auth ? ensureIdentity(identityDir, parseNatsIdentity(identity)).env : {});
 
   const token = bootstrapToken(env, join(ROOT, '.data', 'bootstrap-token'));
   env.SDN_BOOTSTRAP_TOKEN = token.token;
-
-  const node = (env.SDN_NODE_NAME || hostname().split('.')[0]).toLowerCase();
+  const secretKey = devSecretKey(env, join(ROOT, '.data', 'secret-key'));
+  env.SDN_SECRET_KEY = secretKey.key;
+  if (secretKey.source !== 'env') log(`IPAM tokens and DNS keys are sealed with the key in .data/secret-key${secretKey.source === 'generated' ? ' (new)' : ''}; set SDN_SECRET_KEY in production`);
   const running: Running[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -116,8 +141,8 @@ async function main(): Promise<void> {
     }
     const appEnv =
       name === 'node-agent'
-        ? { ...env, SDN_AGENT_MODE: 'safe', SDN_NODE_NAME: node, SDN_AGENT_ROOT: join(ROOT, '.data', 'nodes', node) }
-        : env;
+        ? { ...env, ...natsIdentityEnv(`node:${node}`), SDN_AGENT_MODE: 'safe', SDN_NODE_NAME: node, SDN_AGENT_ROOT: join(ROOT, '.data', 'nodes', node) }
+        : { ...env, ...natsIdentityEnv(name) };
     running.push(startApp(name, appEnv));
     log(`started ${name}${name === 'node-agent' ? ` for node ${node} in safe mode (files under .data/nodes/${node}/)` : ''}`);
   }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { connect as natsConnect } from 'nats';
+import { connect as natsConnect, type ConnectionOptions } from 'nats';
 import { pipeLines } from './log-lines';
 
 export class SetupError extends Error {}
@@ -37,8 +37,23 @@ async function waitReachable(host: string, port: number, seconds: number): Promi
 
 const onPath = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
-/** Makes NATS with JetStream reachable at `url`; returns the server process when this launcher started one. */
-export async function ensureNats(url: string, dataDir: string, log: (line: string) => void): Promise<ChildProcess | undefined> {
+/**
+ * Per-identity NATS for a server this launcher starts: `configFor(port)`
+ * writes the generated server config and returns its path; `check` are the
+ * connection options (an admin identity) for the JetStream check.
+ */
+export interface NatsAuthSetup {
+  configFor(port: number): string;
+  check: Partial<ConnectionOptions>;
+}
+
+/**
+ * Makes NATS with JetStream reachable at `url`. Returns the server process
+ * when this launcher started one, and whether that server runs the
+ * per-identity config of `auth` (a server that was already there is used as
+ * it is).
+ */
+export async function ensureNats(url: string, dataDir: string, log: (line: string) => void, auth?: NatsAuthSetup): Promise<{ started?: ChildProcess; auth: boolean }> {
   const u = new URL(url);
   const host = u.hostname;
   const port = Number(u.port || 4222);
@@ -56,14 +71,17 @@ export async function ensureNats(url: string, dataDir: string, log: (line: strin
       );
     }
     mkdirSync(dataDir, { recursive: true });
-    log(`starting nats-server on 127.0.0.1:${port} (JetStream data in ${dataDir})`);
+    const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir];
+    if (auth) args.push('-c', auth.configFor(port));
+    log(`starting nats-server on 127.0.0.1:${port} (JetStream data in ${dataDir}${auth ? `, per-identity permissions from ${args[args.length - 1]}` : ''})`);
     // Own process group: a terminal Ctrl-C reaches the launcher, which stops NATS last, after the services.
-    started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    started = spawn('nats-server', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     pipeLines(started, 'nats');
     if (!(await waitReachable('127.0.0.1', port, 10))) throw new SetupError('nats-server did not come up within 10 s (see the [nats] lines above)');
   }
+  const withAuth = !!(started && auth);
   // Reachable is not enough: every service needs JetStream.
-  const nc = await natsConnect({ servers: url, timeout: 3000, user: process.env.NATS_USER, pass: process.env.NATS_PASS });
+  const nc = await natsConnect({ servers: url, timeout: 3000, ...(withAuth ? auth!.check : { user: process.env.NATS_USER, pass: process.env.NATS_PASS }) });
   try {
     await nc.jetstreamManager();
   } catch (e) {
@@ -71,7 +89,7 @@ export async function ensureNats(url: string, dataDir: string, log: (line: strin
   } finally {
     await nc.close();
   }
-  return started;
+  return { started, auth: withAuth };
 }
 
 /** Makes PostgreSQL reachable and the database of `url` exist. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
 import { ApplyModule } from './apply/apply.module';
 import { ControllersModule } from './controllers/controllers.module';
 import { DnsModule } from './dns/dns.module';
@@ -9,6 +10,7 @@ import { IpamsModule } from './ipams/ipams.module';
 import { IpamsStatusModule } from './ipams-status/ipams-status.module';
 import { IpsModule } from './ips/ips.module';
 import { LockModule } from './lock/lock.module';
+import { NodesModule } from './nodes/nodes.module';
 import { RelayModule } from './relay/relay.module';
 import { SubnetsModule } from './subnets/subnets.module';
 import { VnetsModule } from './vnets/vnets.module';
@@ -24,6 +26,7 @@ import { ZonesModule } from './zones/zones.module';
 @Module({
   imports: [
     HealthModule,
+    AccessModule,
     ApplyModule,
     LockModule,
     ZonesModule,
@@ -37,6 +40,7 @@ import { ZonesModule } from './zones/zones.module';
     RelayModule,
     IpsModule,
     IpamsStatusModule,
+    NodesModule,
   ],
 })
 export class AppModule {}

@@ -1,19 +1,23 @@
 /**
- * DNS benchmark: 1000 addresses with hostnames go in as IpAllocated events,
- * published directly on JetStream exactly as the IPAM service does (the API's
- * IP endpoints are not wired to IPAM yet), and the time from publish until the
- * A record (and then the PTR) answers on PowerDNS' DNS port is measured.
+ * DNS benchmark through the API: 1000 addresses with hostnames are allocated with
+ * POST /cluster/sdn/vnets/{vnet}/ips (no ip: next free), and the time from the API call
+ * until the A record (and then the PTR) answers on PowerDNS' DNS port is measured.
  *
- * Runs the real DNS service in-process on an isolated bus namespace against a
- * private PowerDNS (tools/pdns/start.sh). Needs root (pdns install/start).
- * Env: BENCH_COUNT (1000), BENCH_RATE events/s (200; 0 = all at once),
+ * The chain: API process → NATS request/reply → ipam-service process (allocation + IpAllocated
+ * in its outbox, one transaction) → relay → JetStream → DNS service (in-process, to see when it
+ * acked) → PowerDNS HTTP API → DNS answer. Zone, DNS server, vnet and subnet are created and
+ * applied through the API too. Private PowerDNS (tools/pdns/start.sh; needs root), fresh
+ * databases and an isolated bus namespace.
+ * Env: BENCH_COUNT (1000), BENCH_RATE requests/s (200; 0 = all at once),
  * BENCH_IN_FLIGHT (service concurrency, 64), BENCH_LOG=1 for service logs.
  */
 import { performance } from 'node:perf_hooks';
-import { consoleLogger, isolatedBus, publishContract, silentLogger } from '@sdn/bus';
-import { CONTRACTS, type ConfigAppliedV1, type IpEventV1 } from '@sdn/contracts';
+import { startStack, until as waitFor } from '@sdn/bench-stack';
+import { consoleLogger, isolatedBus, silentLogger } from '@sdn/bus';
+import { createTestDatabase } from '@sdn/event-store';
+import { generateSecretKey } from '@sdn/secrets';
 import { startDnsService } from '../src/dns-service';
-import { envelope, PdnsFixture, pdnsSkipReason } from '../src/testing/pdns-fixture';
+import { PdnsFixture, pdnsSkipReason } from '../src/testing/pdns-fixture';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -43,16 +47,13 @@ async function main(): Promise<void> {
   await pdns.start({ reset: true });
   await pdns.createZone('bench.test');
   await pdns.createZone('10.in-addr.arpa.');
+  // The API seals the DNS key with it, the DNS service opens it (both read SDN_SECRET_KEY).
+  process.env.SDN_SECRET_KEY ||= generateSecretKey();
   const bus = await isolatedBus({ name: 'dns-bench', log: process.env.BENCH_LOG ? consoleLogger('dns-bench') : silentLogger });
-  const running = {
-    version: 1,
-    zones: { ids: { zb: { type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'bench.test' } } },
-    vnets: { ids: { vb: { type: 'vnet', zone: 'zb' } } },
-    subnets: { ids: { 'zb-10.20.0.0-16': { type: 'subnet', vnet: 'vb' } } },
-    dns: { ids: { pdns: { type: 'powerdns', url: pdns.apiUrl, key: pdns.key, ttl: 60 } } },
-  };
-  await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope<ConfigAppliedV1>('ConfigApplied', 'config', 'running', { version: 1, running }));
-  // Polling DNS for every outstanding name from the moment of publish would
+  const apiDb = await createTestDatabase('dns_bench_api');
+  const ipamDb = await createTestDatabase('dns_bench_ipam');
+  const stack = await startStack({ apiDbUrl: apiDb.url, ipamDbUrl: ipamDb.url, namespace: bus.topology.namespace, ipamReplicas: 1, env: { SDN_SECRET_KEY: process.env.SDN_SECRET_KEY } });
+  // Polling DNS for every outstanding name from the moment of the call would
   // flood PowerDNS with queries and slow it down; polling starts when the
   // service has acked the event (after both PATCHes), which can only make the
   // measured time longer than the real one.
@@ -62,9 +63,18 @@ async function main(): Promise<void> {
     durable: 'dns-bench',
     log: process.env.BENCH_LOG ? bus.log : silentLogger,
     maxInFlight: Number(process.env.BENCH_IN_FLIGHT) || undefined,
-    onApplied: (_kind, p) => applied.get(p.ip)?.(),
+    onApplied: (_kind, p) => p.hostname && applied.get(p.hostname)?.(),
   });
 
+  await stack.ok('POST', '/cluster/sdn/dns', { dns: 'pdns', type: 'powerdns', url: pdns.apiUrl, key: pdns.key, ttl: 60 });
+  await stack.ok('POST', '/cluster/sdn/zones', { zone: 'zb', type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'bench.test' });
+  await stack.ok('POST', '/cluster/sdn/vnets', { vnet: 'vb', zone: 'zb' });
+  await stack.ok('POST', '/cluster/sdn/vnets/vb/subnets', { subnet: '10.20.0.0/16', type: 'subnet', gateway: '10.20.0.1' });
+  await stack.ok('PUT', '/cluster/sdn', {});
+  await waitFor('running config at the DNS service', async () => (svc.config.current()?.version ?? 0) >= 1);
+  await waitFor('subnet in the IPAM', async () => ((await stack.ok('GET', '/cluster/sdn/ipams/pve/status')) as { gateway?: number }[]).some((r) => r.gateway === 1));
+
+  const apiMs: number[] = [];
   const aMs: number[] = [];
   const ackMs: number[] = [];
   const ptrMs: number[] = [];
@@ -77,15 +87,20 @@ async function main(): Promise<void> {
       const now = performance.now();
       if (due > now) await new Promise((r) => setTimeout(r, due - now));
     }
-    const ip = `10.20.${Math.floor(i / 250)}.${(i % 250) + 1}`;
     const hostname = `host${i}`;
-    const payload: IpEventV1 = { zone: 'zb', vnet: 'vb', subnet: 'zb-10.20.0.0-16', ip, hostname, mac: `BC:24:11:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, vmid: 1000 + i };
-    appliedP.set(ip, new Promise<void>((r) => applied.set(ip, r)));
+    appliedP.set(hostname, new Promise<void>((r) => applied.set(hostname, r)));
     const t0 = performance.now();
-    await publishContract(bus.js, bus.topology.eventSubject('ip', 'IpAllocated'), CONTRACTS.event, envelope('IpAllocated', 'ip', `zb/${ip}`, payload), {});
+    const mac = `BC:24:11:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
     waits.push(
       (async () => {
-        await Promise.race([appliedP.get(ip), new Promise((r) => setTimeout(r, 30_000))]);
+        const r = await stack.call('POST', '/cluster/sdn/vnets/vb/ips', { zone: 'zb', hostname, mac, vmid: 1000 + i });
+        apiMs.push(performance.now() - t0);
+        if (r.status !== 200) {
+          if (failed++ < 3) console.error(`POST ips: ${r.status} ${JSON.stringify(r.body)}`);
+          return;
+        }
+        const ip: string = r.body.data.ip;
+        await Promise.race([appliedP.get(hostname), new Promise((res) => setTimeout(res, 30_000))]);
         ackMs.push(performance.now() - t0);
         const okA = await until(async () => (await pdns.query('A', `${hostname}.bench.test`)).join() === ip, 30_000);
         const tA = performance.now() - t0;
@@ -104,16 +119,21 @@ async function main(): Promise<void> {
   aMs.sort((a, b) => a - b);
   ackMs.sort((a, b) => a - b);
   ptrMs.sort((a, b) => a - b);
+  apiMs.sort((a, b) => a - b);
   const f = (n: number) => `${n.toFixed(1)} ms`;
-  console.log(`bench:dns — ${COUNT} IpAllocated events published directly on JetStream (IP endpoints not wired), rate ${RATE > 0 ? `${RATE}/s` : 'burst'}`);
-  console.log(`  PowerDNS ${pdns.apiUrl}, dns-service in-process, consumer stats ${JSON.stringify(svc.consumer.stats)}`);
+  console.log(`bench:dns — ${COUNT} allocations with hostnames through POST /cluster/sdn/vnets/vb/ips, rate ${RATE > 0 ? `${RATE}/s` : 'burst'}; times from the API call`);
+  console.log(`  PowerDNS ${pdns.apiUrl}; API and ipam-service processes, dns-service in-process, consumer stats ${JSON.stringify(svc.consumer.stats)}`);
+  console.log(`  API answer  : p50 ${f(pct(apiMs, 50))}  p90 ${f(pct(apiMs, 90))}  p99 ${f(pct(apiMs, 99))}  max ${f(apiMs[apiMs.length - 1])}`);
   console.log(`  acked       : p50 ${f(pct(ackMs, 50))}  p90 ${f(pct(ackMs, 90))}  p99 ${f(pct(ackMs, 99))}  max ${f(ackMs[ackMs.length - 1])}`);
   console.log(`  A   resolves: p50 ${f(pct(aMs, 50))}  p90 ${f(pct(aMs, 90))}  p99 ${f(pct(aMs, 99))}  max ${f(aMs[aMs.length - 1])}`);
   console.log(`  PTR resolves: p50 ${f(pct(ptrMs, 50))}  p90 ${f(pct(ptrMs, 90))}  p99 ${f(pct(ptrMs, 99))}  max ${f(ptrMs[ptrMs.length - 1])}`);
   console.log(`  failed ${failed}, wall ${total.toFixed(1)} s, target p99 < ${TARGET_P99_MS} ms: ${failed === 0 && pct(aMs, 99) < TARGET_P99_MS ? 'MET' : 'MISSED'}`);
 
   await svc.stop();
+  await stack.stop();
   await bus.destroy();
+  await apiDb.drop();
+  await ipamDb.drop();
   await pdns.destroy();
   process.exitCode = failed === 0 && pct(aMs, 99) < TARGET_P99_MS ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@sdn/bus';
 import { CONTRACTS, type ConfigAppliedV1, type IpEventV1 } from '@sdn/contracts';
 import { reverseZone, type DnsPlugin, type PluginFor } from '@sdn/dns';
+import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { startDnsService, type DnsService } from './dns-service';
 import { envelope, PdnsFixture, pdnsSkipReason, waitFor } from './testing/pdns-fixture';
@@ -29,6 +30,7 @@ const REV6 = reverseZone(V6_SUBNET, '2001:db8:100::1');
 
 describePdns('dns-service with a real PowerDNS', () => {
   jest.setTimeout(120_000);
+  const secrets = SecretBox.fromText(generateSecretKey());
   const pdns = new PdnsFixture();
   let bus: IsolatedBus;
   let svc: DnsService;
@@ -48,13 +50,14 @@ describePdns('dns-service with a real PowerDNS', () => {
       zones: { ids: { z1: { type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'sdn.test' } } },
       vnets: { ids: { v1: { type: 'vnet', zone: 'z1' } } },
       subnets: { ids: { 'z1-10.0.3.0-24': { type: 'subnet', vnet: 'v1', dnszoneprefix: 'lab' }, 'z1-2001:db8:100::-64': { type: 'subnet', vnet: 'v1' } } },
-      dns: { ids: { pdns: { type: 'powerdns', url: pdns.apiUrl, key: pdns.key, ttl: 60 } } },
+      // Sealed, as the API stores it: only the plugin registry opens it.
+      dns: { ids: { pdns: { type: 'powerdns', url: pdns.apiUrl, key: secrets.seal(pdns.key), ttl: 60 } } },
     };
     const applied: ConfigAppliedV1 = { version: 1, running };
     await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', applied));
     // The real plugins, except that the first PTR write for 10.0.3.40 "crashes" after PowerDNS
     // accepted it, before the ack: the event comes back and must change nothing.
-    const registry = new PluginRegistry();
+    const registry = new PluginRegistry({ secrets });
     const pluginFor: PluginFor = (id, server) => {
       const real = registry.pluginFor(id, server);
       return {

@@ -1,4 +1,5 @@
 import { connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { secretBoxFromEnv } from '@sdn/secrets';
 import { RunningConfigTracker } from './config/running-config';
 import { IpEventConsumer, type IpEventConsumerOptions } from './consumer/ip-event-consumer';
 import { PluginRegistry } from './plugins/plugin-registry';
@@ -19,7 +20,7 @@ export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsum
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const config = new RunningConfigTracker(bus);
   await config.start();
-  const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry().pluginFor, ...opts });
+  const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry({ secrets: secretBoxFromEnv() }).pluginFor, ...opts });
   await consumer.start();
   return {
     bus,
@@ -34,6 +35,8 @@ export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsum
 
 export async function main(): Promise<void> {
   const bus = await connectBus({ name: 'dns-service' });
+  // Not fatal: servers stored before keys were sealed, or none at all, need no key.
+  if (!secretBoxFromEnv()) bus.log.warn('SDN_SECRET_KEY is not set: DNS servers whose key is stored sealed cannot be reached (set the API\'s key here too)');
   const svc = await startDnsService(bus, {
     durable: process.env.DNS_DURABLE || 'dns-service',
     maxInFlight: Number(process.env.DNS_MAX_IN_FLIGHT) || 64,

@@ -1,16 +1,15 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { connectBus, type Bus } from '@sdn/bus';
+import { connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { TransactionalOutboxRelay } from '@sdn/outbox';
 import { DataSource } from 'typeorm';
 import { PVE_IPAM_ENTITIES } from './pve/entities';
 import { PveIpamStore } from './pve/pve-ipam.store';
-import { PveIpam1764300000000 } from './migrations/1764300000000-pve-ipam';
-import { PveIpamNextFree1764300000001 } from './migrations/1764300000001-pve-ipam-next-free';
+import { IPAM_MIGRATIONS } from './migrations';
+import { ipamOutboxSource } from './outbox/ip-outbox';
 import { IpamRpc } from './service/ipam-rpc';
-import { IpamServiceModule } from './service/ipam-service.module';
-import { jetStreamIpEvents } from './service/ip-events';
-import { consumeSubnetEvents } from './service/subnet-events';
+import { serveIpamRpc } from './service/rpc-server';
+import { consumeSubnetEvents, externalPlugin, type PluginFactory } from './service/subnet-events';
+import { secretBoxFromEnv } from '@sdn/secrets';
 
 export interface IpamServiceOptions {
   pgUrl: string;
@@ -19,32 +18,48 @@ export interface IpamServiceOptions {
   bus?: Bus;
   poolSize?: number;
   consumeSubnets?: boolean;
+  /** false: leave the outbox to another process (tests of the relay's crash behaviour) */
+  relay?: boolean;
+  /** phpIPAM/NetBox plugin of an IPAM object (tests point it at fake servers); default: real HTTP, token opened with SDN_SECRET_KEY */
+  pluginFor?: PluginFactory;
+}
+
+export function ipamDataSource(url: string, poolSize = 20): DataSource {
+  return new DataSource({ type: 'postgres', url, entities: PVE_IPAM_ENTITIES, migrations: IPAM_MIGRATIONS, extra: { max: poolSize } });
+}
+
+/** The outbox relay of one replica (only one replica relays at a time; see ipamOutboxSource). */
+export function ipamRelay(db: DataSource, bus: Pick<Bus, 'js' | 'topology' | 'log'>, opts: { afterPublish?: () => void } = {}) {
+  return new TransactionalOutboxRelay(db, bus.js, ipamOutboxSource, {
+    topology: bus.topology,
+    afterPublish: opts.afterPublish,
+    onError: (e) => bus.log.warn('ip event relay failed, will retry', { error: String((e as Error)?.message ?? e) }),
+  });
 }
 
 /** Starts one replica; any number can run side by side (NATS queue group + DB uniqueness). */
 export async function startIpamService(o: IpamServiceOptions) {
-  const db = new DataSource({ type: 'postgres', url: o.pgUrl, entities: PVE_IPAM_ENTITIES, migrations: [PveIpam1764300000000, PveIpamNextFree1764300000001], extra: { max: o.poolSize ?? 20 } });
+  const db = ipamDataSource(o.pgUrl, o.poolSize);
   await db.initialize();
   await db.runMigrations({ transaction: 'all' });
   const ownBus = !o.bus;
   const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl }));
+  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const store = new PveIpamStore(db);
-  const rpc = new IpamRpc(store, jetStreamIpEvents(bus));
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(IpamServiceModule.forRpc(rpc), {
-    transport: Transport.NATS,
-    // queue group: each request is answered by exactly one replica
-    options: { servers: [o.natsUrl ?? 'nats://127.0.0.1:4222'], queue: 'ipam-service' },
-    logger: ['error', 'warn'],
-  });
-  await app.listen();
-  const consumer = o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, store);
+  const relay = o.relay === false ? undefined : ipamRelay(db, bus);
+  const rpc = new IpamRpc(store, () => relay?.kick());
+  relay?.start(1000);
+  const server = serveIpamRpc(bus, rpc);
+  const consumer = o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, store, db, { pluginFor: o.pluginFor ?? externalPlugin(secretBoxFromEnv()) });
   return {
     rpc,
     store,
     db,
+    relay,
     async close() {
       await consumer?.stop();
-      await app.close();
+      await server.stop();
+      await relay?.stop();
       if (ownBus) await bus.close();
       await db.destroy();
     },
@@ -52,7 +67,11 @@ export async function startIpamService(o: IpamServiceOptions) {
 }
 
 if (require.main === module) {
-  startIpamService({ pgUrl: process.env.IPAM_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sdn_ipam', natsUrl: process.env.NATS_URL }).then(
+  startIpamService({
+    pgUrl: process.env.IPAM_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sdn_ipam',
+    natsUrl: process.env.NATS_URL,
+    poolSize: Number(process.env.IPAM_POOL_SIZE) || undefined,
+  }).then(
     (s) => {
       const stop = () => s.close().then(() => process.exit(0));
       process.on('SIGTERM', stop);

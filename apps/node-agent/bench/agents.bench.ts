@@ -1,20 +1,31 @@
 /**
- * `npm run bench:agents`: 50 node agents (safe mode, in this process, each
- * with its own NATS connection and durable consumer) on a private NATS
- * server. A 2500-vnet VXLAN config (all 50 nodes as peers) is rendered per
- * node with @sdn/render; the clock starts when the first bundle is
- * published and stops, per node, when that node's status reports the new
- * version applied. Several rounds (each a new version) give the samples.
+ * `npm run bench:agents`: the whole apply path at scale. A private NATS
+ * server with the default 1 MiB max_payload, the API and the config service
+ * as child processes (as deployed), and 50 node agents in safe mode in this
+ * process (each with its own NATS connection, durable consumer and root
+ * directory whose /etc/network/interfaces gives it an underlay address).
+ * The database is seeded with a 2500-vnet VXLAN config (all 50 nodes as
+ * peers, a subnet per vnet). Each round adds one vnet through the API, then
+ * the clock starts at `PUT /cluster/sdn` and stops, per node, when that
+ * node's status reports the new version applied.
+ *
+ * Printed per round: p50/p99/max, and where the time went — PUT response,
+ * ConfigApplied on the bus, the config service's read/render/publish
+ * phases, first and last bundle on the bus, the agents' own apply step, and
+ * `GET /cluster/sdn/apply/{task}`'s slowest node.
  *
  * Env: BENCH_AGENTS (50), BENCH_VNETS (2500), BENCH_ROUNDS (3).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { connect } from 'nats';
-import { bundleContentHash, bundleSubject, type NodeBundleV1, type NodeStatusV1 } from '@sdn/contracts';
+import { randomUUID } from 'node:crypto';
+import { bundleSubject, eventSubject, type NodeStatusV1 } from '@sdn/contracts';
+import { createTestDatabase, EventStore, openEventStoreDataSource, SECTION_META, objectEventType, type NewEvent, type SectionName } from '@sdn/event-store';
 import { syntheticConfig } from '@sdn/model';
-import { renderNode, type NodeFacts } from '@sdn/render';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { Agent } from '../src/agent';
 import { configFromEnv } from '../src/config/agent-config';
@@ -22,89 +33,233 @@ import { configFromEnv } from '../src/config/agent-config';
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 const VNETS = Number(process.env.BENCH_VNETS ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROOT = resolve(__dirname, '../../..');
+const SECRET = '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
+const AUTH = `PVEAPIToken=bench@pve!bench=${SECRET}`;
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+function call(port: number, method: string, path: string, body?: object): Promise<{ status: number; data: unknown; text: string }> {
+  const data = body ? JSON.stringify(body) : undefined;
+  const headers: http.OutgoingHttpHeaders = { Authorization: AUTH };
+  if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
+  return new Promise((ok, fail) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: `/api2/json${path}`, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        let parsed: unknown = null;
+        try {
+          parsed = (JSON.parse(text) as { data: unknown }).data;
+        } catch {
+          /* not JSON */
+        }
+        ok({ status: res.statusCode ?? 0, data: parsed, text });
+      });
+    });
+    req.on('error', fail);
+    req.end(data);
+  });
+}
+
+/** The synthetic config as creation events, appended in one transaction (setup, not measured). */
+async function seed(dbUrl: string, peers: string[]): Promise<void> {
+  const config = syntheticConfig({ vxlan: VNETS, evpn: 0, peers });
+  const ds = await openEventStoreDataSource(dbUrl, 2);
+  try {
+    const events: NewEvent[] = [];
+    for (const section of ['zones', 'vnets', 'subnets'] as SectionName[]) {
+      const ids = (config[section as 'zones'] as { ids: Record<string, Record<string, unknown>> }).ids;
+      for (const [id, object] of Object.entries(ids)) {
+        if (section === 'zones' && id !== 'vxzone') continue; // the EVPN zone needs a controller: left out
+        events.push({
+          type: objectEventType(section, 'Created'),
+          typeVersion: 1,
+          aggregateType: SECTION_META[section].aggregate,
+          aggregateId: id,
+          aggregateVersion: 1,
+          payload: { id, object },
+          actor: 'bench@pve!bench',
+          correlationId: randomUUID(),
+        });
+      }
+    }
+    await new EventStore(ds).write((tx) => tx.append(events));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+function child(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (l: string) => void): ChildProcess {
+  const p = spawn(process.execPath, ['-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const s of [p.stdout!, p.stderr!]) {
+    let buf = '';
+    s.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        onLine(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    });
+  }
+  p.on('exit', (code) => code && code !== 0 && console.error(`${name} exited with ${code}`));
+  return p;
+}
+
+async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function main(): Promise<void> {
   const nodes = Array.from({ length: AGENTS }, (_, i) => `bench-node${String(i + 1).padStart(2, '0')}`);
   const ips = nodes.map((_, i) => `10.99.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 1}`);
-  const facts = (i: number): NodeFacts => ({
-    nodename: nodes[i],
-    addresses: { vmbr0: ips[i] },
-    routes: [{ dst: '10.99.0.0/16', dev: 'vmbr0', src: ips[i] }],
-    bridges: { vmbr0: { ovs: false, vlanAware: false, ports: ['eth0'] } },
-    macs: {},
-  });
-  // The 2500-vnet bundle with 50 peers is several MB; the default 1 MiB max_payload rejects it.
-  const nats = await PrivateNatsServer.start('127.0.0.1', { maxPayload: 64 * 1024 * 1024 });
-  const applyMs: number[] = [];
+  // Default max_payload (1 MiB): bundles must fit packed, as on the CI server.
+  const nats = await PrivateNatsServer.start('127.0.0.1');
+  const db = await createTestDatabase();
   const work = mkdtempSync(join(tmpdir(), 'sdn-bench-agents-'));
-  const agents = nodes.map(
-    (node) =>
-      new Agent(
-        configFromEnv({ SDN_NODE_NAME: node, SDN_AGENT_MODE: 'safe', SDN_AGENT_ROOT: join(work, node), SDN_NATS_URL: nats.url, SDN_AGENT_KERNEL_FACTS: '0', SDN_AGENT_KEEP_HISTORY: '1', SDN_HEARTBEAT_MS: '5000' }),
-        (msg) => {
-          const m = /: (applied|unchanged) in (\d+) ms/.exec(msg);
-          if (m) applyMs.push(Number(m[2]));
-        },
-      ),
-  );
+  const port = 19000 + Math.floor(Math.random() * 1000);
+  const children: ChildProcess[] = [];
+  const agents: Agent[] = [];
   const nc = await connect({ servers: nats.url });
+  const csLines: string[] = [];
   try {
+    await seed(db.url, ips);
+    children.push(
+      child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {
+        if (/error/i.test(l)) console.error(`[api] ${l}`);
+      }),
+      child('config-service', 'apps/config-service/src/main.ts', { NATS_URL: nats.url, SDN_BUS_NAMESPACE: '' }, (l) => {
+        csLines.push(l);
+        if (/error|fatal/i.test(l)) console.error(l);
+      }),
+    );
+    await waitFor('api', () => call(port, 'GET', '/cluster/sdn').then((r) => r.status === 200, () => false));
+
+    const applyMs: number[] = [];
+    for (const [i, node] of nodes.entries()) {
+      const root = join(work, node);
+      mkdirSync(join(root, 'etc', 'network'), { recursive: true });
+      writeFileSync(
+        join(root, 'etc', 'network', 'interfaces'),
+        `auto lo\niface lo inet loopback\n\nauto vmbr0\niface vmbr0 inet static\n\taddress ${ips[i]}/16\n\tbridge-ports eth0\n\tbridge-stp off\n\tbridge-fd 0\n\nsource /etc/network/interfaces.d/*\n`,
+      );
+      agents.push(
+        new Agent(
+          configFromEnv({ SDN_NODE_NAME: node, SDN_AGENT_MODE: 'safe', SDN_AGENT_ROOT: root, SDN_NATS_URL: nats.url, SDN_AGENT_KERNEL_FACTS: '0', SDN_AGENT_KEEP_HISTORY: '1', SDN_HEARTBEAT_MS: '5000' }),
+          (msg) => {
+            const m = /: (applied|unchanged) in (\d+) ms/.exec(msg);
+            if (m) applyMs.push(Number(m[2]));
+            else if (/error|warning/.test(msg)) console.error(`[${node}] ${msg}`);
+          },
+        ),
+      );
+    }
     let t = Date.now();
     await Promise.all(agents.map((a) => a.start()));
-    console.log(`${AGENTS} agents started in ${Date.now() - t} ms (safe mode, one process, private NATS at ${nats.url})`);
-    const js = nc.jetstream();
+    console.log(`${AGENTS} agents started in ${Date.now() - t} ms (safe mode, one process); API and config service as child processes; private NATS at ${nats.url}, max_payload ${nc.info?.max_payload} bytes`);
+
     const all: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const version = round;
-      // Each round changes the config (one vnet more) so every node has real work.
-      const config = syntheticConfig({ vxlan: VNETS + round - 1, evpn: 0, peers: ips, version });
-      t = Date.now();
-      const bundles: NodeBundleV1[] = nodes.map((node, i) => {
-        const files = renderNode(config, facts(i));
-        return { node, version, hash: bundleContentHash(files), files, renderedAt: new Date().toISOString() };
-      });
-      const renderMs = Date.now() - t;
-      const size = Buffer.byteLength(JSON.stringify(bundles[0]));
+      // Each round changes the config, so every node has real work (round 1: first apply of the seeded config).
+      if (round > 1) {
+        const r = await call(port, 'POST', '/cluster/sdn/vnets', { vnet: `bench${round}`, zone: 'vxzone', tag: 100000 + round });
+        if (r.status !== 200) throw new Error(`POST vnet: ${r.status} ${r.text}`);
+      }
       const done = new Map<string, number>();
-      const sub = nc.subscribe('sdn.node.*.status');
+      // Nobody else writes: the PUT commits the next version.
+      const version = (await runningVersion(port)) + 1;
+      let firstBundle = 0;
+      let lastBundle = 0;
+      let bundleBytes = 0;
+      let eventAt = 0;
+      const statusSub = nc.subscribe('sdn.node.*.status');
+      const bundleSub = nc.subscribe(bundleSubject('*'));
+      const eventSub = nc.subscribe(eventSubject('config', 'ConfigApplied'));
+      void (async () => {
+        for await (const m of bundleSub) {
+          lastBundle = Date.now();
+          firstBundle ||= lastBundle;
+          bundleBytes = Math.max(bundleBytes, m.data.length);
+        }
+      })();
+      void (async () => {
+        for await (const _m of eventSub) eventAt ||= Date.now();
+      })();
       const allDone = (async () => {
-        for await (const m of sub) {
-          const s = m.json<NodeStatusV1>();
+        for await (const m of statusSub) {
+          const s = statusHead(m.data);
           if (s.version === version && s.apply.state === 'applied' && !done.has(s.node)) {
             done.set(s.node, Date.now());
             if (done.size === nodes.length) break;
           }
         }
       })();
+      const linesBefore = csLines.length;
       const t0 = Date.now();
-      await Promise.all(bundles.map((b) => js.publish(bundleSubject(b.node), JSON.stringify(b), { timeout: 120_000 })));
-      const publishMs = Date.now() - t0;
-      const timeout = setTimeout(() => sub.unsubscribe(), 300_000);
+      const put = await call(port, 'PUT', '/cluster/sdn');
+      const putMs = Date.now() - t0;
+      if (put.status !== 200) throw new Error(`PUT /cluster/sdn: ${put.status} ${put.text}`);
+      const task = put.data as string;
+      const timeout = setTimeout(() => statusSub.unsubscribe(), 300_000);
       await allDone;
       clearTimeout(timeout);
-      sub.unsubscribe();
-      const applied = applyMs.splice(0).sort((a, b) => a - b);
+      statusSub.unsubscribe();
+      bundleSub.unsubscribe();
+      eventSub.unsubscribe();
       const lat = [...done.values()].map((x) => x - t0).sort((a, b) => a - b);
       if (lat.length < nodes.length) throw new Error(`round ${round}: only ${lat.length}/${nodes.length} nodes reported version ${version}`);
       all.push(...lat);
+      const applied = applyMs.splice(0).sort((a, b) => a - b);
+      const cs = csLines.slice(linesBefore).find((l) => l.includes(`config: version ${version},`)) ?? '';
+      const phases = /"readMs":(\d+),"renderMs":(\d+),"publishMs":(\d+)/.exec(cs);
+      const view = (await call(port, 'GET', `/cluster/sdn/apply/${encodeURIComponent(task)}`)).data as { slowest?: { node: string; ms: number }; done?: boolean };
       console.log(
-        `round ${round}: ${VNETS + round - 1} vnets, bundle ${(size / 1048576).toFixed(2)} MiB/node, render ${renderMs} ms (${nodes.length} nodes), publish ${publishMs} ms; ` +
-          `publish -> applied: p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${lat[lat.length - 1]} ms ` +
-          `(the agent's own apply step: p50 ${pct(applied, 50)} ms, max ${applied[applied.length - 1]} ms)`,
+        `round ${round}: version ${version}, ${VNETS + round - 1} vnets, largest bundle on the wire ${(bundleBytes / 1024).toFixed(0)} KiB; ` +
+          `PUT -> applied on all ${nodes.length}: p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${lat[lat.length - 1]} ms\n` +
+          `  breakdown (ms from PUT): PUT response ${putMs}, ConfigApplied on bus ${eventAt - t0}, ` +
+          `config service read ${phases?.[1] ?? '?'} / render ${phases?.[2] ?? '?'} / pack+publish ${phases?.[3] ?? '?'}, ` +
+          `first bundle ${firstBundle - t0}, last bundle ${lastBundle - t0}, first node applied ${lat[0]}; ` +
+          `agent apply step p50 ${pct(applied, 50)} max ${applied[applied.length - 1]}; ` +
+          `apply task view: done ${view?.done}, slowest ${view?.slowest?.node} (${view?.slowest?.ms} ms)`,
       );
     }
     all.sort((a, b) => a - b);
     console.log(`ALL ${all.length} samples (${AGENTS} agents x ${ROUNDS} rounds): p50 ${pct(all, 50)} ms, p99 ${pct(all, 99)} ms, max ${all[all.length - 1]} ms`);
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await nc.close();
     await nats.destroy();
+    await db.drop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+const HEAD = /^\{"node":"([^"]+)","version":(\d+),"apply":\{"version":\d+,"state":"(\w+)"/;
+const utf8 = new TextDecoder();
+
+/**
+ * Node, version and apply state of a status message. The harness shares the
+ * agents' event loop, so it reads the head of each (100+ KB) status instead
+ * of parsing it; the agent writes these fields first.
+ */
+function statusHead(data: Uint8Array): Pick<NodeStatusV1, 'node' | 'version'> & { apply: Pick<NodeStatusV1['apply'], 'state'> } {
+  const m = HEAD.exec(utf8.decode(data.subarray(0, 200)));
+  if (m) return { node: m[1], version: Number(m[2]), apply: { state: m[3] as NodeStatusV1['apply']['state'] } };
+  return JSON.parse(utf8.decode(data)) as NodeStatusV1;
+}
+
+async function runningVersion(port: number): Promise<number> {
+  const r = await fetch(`http://127.0.0.1:${port}/health`);
+  return ((await r.json()) as { version: number }).version;
 }
 
 main().then(

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivateNatsServer } from '@sdn/netns-lab';
+import { nodeScope } from '@sdn/render';
+import { BUNDLE_ENCODING_GZIP_V1 } from '@sdn/contracts';
 import { Agent } from './agent';
 import { configFromEnv } from './config/agent-config';
 import { ClusterDriver } from './dataplane/cluster-driver';
@@ -9,7 +11,7 @@ import { ClusterDriver } from './dataplane/cluster-driver';
 /**
  * The agent over real NATS in safe mode (files only, no root): durable
  * bundle delivery across agent downtime, a NATS server restart, and status
- * derived from the running config.
+ * derived from the zones and vnets the bundle carries.
  */
 const reason = PrivateNatsServer.binary() ? null : 'nats-server is not installed';
 if (reason) console.log(`agent NATS tests skipped: ${reason}`);
@@ -23,7 +25,8 @@ suite('Agent (safe mode, private NATS)', () => {
   const newAgent = () =>
     new Agent(configFromEnv({ SDN_NODE_NAME: 'pve1', SDN_NATS_URL: nats.url, SDN_AGENT_ROOT: root, SDN_HEARTBEAT_MS: '300', SDN_AGENT_KERNEL_FACTS: '0' }), (m) => logs.push(m));
   const files = (v: number) => ({ interfaces: `#version:${v}\n\nauto vnet${v}\niface vnet${v}\n\tbridge_ports none\n` });
-  const running = (v: number) => ({ version: v, zones: { ids: { z1: { type: 'simple' } } }, vnets: { ids: { [`vnet${v}`]: { zone: 'z1' } } } });
+  const running = (v: number) => ({ version: v, zones: { ids: { z1: { type: 'simple' }, elsewhere: { type: 'simple', nodes: 'pve9' } } }, vnets: { ids: { [`vnet${v}`]: { zone: 'z1' } } } });
+  const bundle = (v: number) => driver.bundle('pve1', v, files(v), nodeScope(running(v), 'pve1'));
 
   beforeAll(async () => {
     nats = await PrivateNatsServer.start();
@@ -36,37 +39,67 @@ suite('Agent (safe mode, private NATS)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('applies a bundle and reports zones and vnets of the running config', async () => {
+  it('applies a packed bundle and reports the zones and vnets it carries', async () => {
     const agent = newAgent();
     await agent.start();
     try {
-      await driver.publishRunning(running(1));
-      await driver.publishBundle(driver.bundle('pve1', 1, files(1)));
+      await driver.publishBundle(bundle(1));
       const s = await driver.waitStatus('pve1', (x) => x.version === 1 && x.vnets.vnet1?.state === 'available');
+      // Zones restricted to other nodes are not in pve1's bundle, so not in its status.
       expect(s.zones).toEqual({ z1: { state: 'available' } });
+      expect(s.heartbeatMs).toBe(300);
       expect(readFileSync(join(root, 'etc/network/interfaces.d/sdn'), 'utf8')).toBe(files(1).interfaces);
       expect(await driver.facts('pve1')).toMatchObject({ nodename: 'pve1' });
-      // A newer running config not yet applied here is "pending" (spec §5).
-      await driver.publishRunning(running(2));
-      const p = await driver.waitStatus('pve1', (x) => x.zones.z1?.state === 'pending');
-      expect(p.vnets.vnet2).toEqual({ zone: 'z1', state: 'pending', message: 'local sdn network configuration is too old, please reload' });
+      // A newer bundle that could not be applied: its zones and vnets are "pending" (spec §5).
+      jest.spyOn(agent.applier, 'apply').mockResolvedValueOnce({ state: 'error', version: 2, message: 'ifreload failed', running: await agent.applier.state(), ms: 1 });
+      await driver.publishBundle(bundle(2));
+      const p = await driver.waitStatus('pve1', (x) => x.apply.version === 2 && x.apply.state === 'error');
+      expect(p.version).toBe(1);
+      expect(p.zones).toEqual({ z1: { state: 'pending' } });
+      expect(p.vnets).toEqual({ vnet2: { zone: 'z1', state: 'pending', message: 'local sdn network configuration is too old, please reload' } });
     } finally {
       await agent.stop();
     }
   });
 
-  it('after downtime gets only the latest bundle', async () => {
-    await driver.publishBundle(driver.bundle('pve1', 2, files(2)));
-    await driver.publishBundle(driver.bundle('pve1', 3, files(3)));
-    await driver.publishRunning(running(3));
+  it('refuses a bundle whose packed content does not decode, and reports why', async () => {
+    const agent = newAgent();
+    await agent.start();
+    try {
+      const good = bundle(3);
+      await driver.nc.jetstream().publish(
+        'sdn.node.pve1.bundle',
+        JSON.stringify({ node: 'pve1', version: 3, hash: good.hash, renderedAt: good.renderedAt, encoding: BUNDLE_ENCODING_GZIP_V1, packed: Buffer.from('garbage').toString('base64') }),
+      );
+      const s = await driver.waitStatus('pve1', (x) => x.apply.version === 3 && x.apply.state === 'error');
+      expect(s.apply.message).toMatch(/^bundle not usable \(NodeBundle\/v1 content: packed does not decode/);
+      expect(s.version).toBe(1);
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('after downtime gets only the latest bundle, and its zones without any redelivery', async () => {
+    logs.length = 0;
+    await driver.publishBundle(bundle(2));
+    await driver.publishBundle(bundle(3));
     const agent = newAgent();
     await agent.start();
     try {
       await driver.waitStatus('pve1', (x) => x.version === 3 && x.apply.state === 'applied' && x.vnets.vnet3?.state === 'available');
       expect(logs.some((l) => l.startsWith('bundle version 2'))).toBe(false);
-      expect(logs.filter((l) => l.startsWith('bundle version 3'))).toEqual([expect.stringMatching(/^bundle version 3: applied/)]);
+      expect(logs.filter((l) => l.startsWith('bundle version 3:'))).toEqual([expect.stringMatching(/^bundle version 3: applied/)]);
     } finally {
       await agent.stop();
+    }
+    // Restarted with nothing new to consume: status still names the zones of the last bundle.
+    const again = newAgent();
+    await again.start();
+    try {
+      const s = await driver.status('pve1');
+      expect(s).toMatchObject({ version: 3, zones: { z1: { state: 'available' } }, vnets: { vnet3: { zone: 'z1', state: 'available' } } });
+    } finally {
+      await again.stop();
     }
   });
 
@@ -76,9 +109,28 @@ suite('Agent (safe mode, private NATS)', () => {
     try {
       await nats.restart();
       await driver.waitFor('reconnect', () => driver.nc.flush().then(() => true, () => false));
-      await driver.publishBundle(driver.bundle('pve1', 4, files(4)));
+      // The older inline form is still accepted.
+      await driver.publishBundle(bundle(4), { inline: true });
       const s = await driver.waitStatus('pve1', (x) => x.version === 4 && x.apply.state === 'applied', 20000);
       expect(s.heartbeatAt >= s.apply.at).toBe(true);
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('announces a slow apply as pending, then its outcome', async () => {
+    const agent = newAgent();
+    await agent.start();
+    try {
+      const apply = agent.applier.apply.bind(agent.applier);
+      jest.spyOn(agent.applier, 'apply').mockImplementationOnce(async (b) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        return apply(b);
+      });
+      await driver.publishBundle(bundle(5));
+      const p = await driver.waitStatus('pve1', (x) => x.apply.version === 5 && x.apply.state === 'pending', 1400);
+      expect(p.zones).toEqual({ z1: { state: 'pending' } });
+      await driver.waitStatus('pve1', (x) => x.version === 5 && x.apply.state === 'applied' && x.zones.z1?.state === 'available');
     } finally {
       await agent.stop();
     }

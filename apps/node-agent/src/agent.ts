@@ -1,21 +1,38 @@
 import { readFile } from 'node:fs/promises';
-import { DeliverPolicy } from 'nats';
-import { assertContract, bundleContentHash, CONTRACTS, type NodeBundleV1, type NodeStatusV1 } from '@sdn/contracts';
-import { busTopology, connectBus, ensureStreams, publishContract, sdnStreamSpecs, startDurableConsumer, type Bus, type BusLogger, type BusTopology } from '@sdn/bus';
-import type { RunningConfig } from '@sdn/model';
+import { CONTRACTS, ContractViolation, unpackNodeBundle, type InlineNodeBundleV1, type NodeBundleV1, type NodeStatusV1 } from '@sdn/contracts';
+import {
+  busTopology,
+  connectBus,
+  ensureStreams,
+  nodeAgentDurable,
+  nodeBundleConsumer,
+  nodeInboxPrefix,
+  publishContract,
+  readLastMessage,
+  sdnStreamSpecs,
+  startDurableConsumer,
+  type Bus,
+  type BusLogger,
+  type BusTopology,
+} from '@sdn/bus';
 import { parseInterfaces, sourcesSdnFile } from '@sdn/render';
 import { Applier, type AppliedState } from './apply/applier';
 import { SdnFileCache } from './apply/sdn-file';
 import type { AgentConfig } from './config/agent-config';
 import { collectFacts, stableJson } from './facts/collect-facts';
-import { zoneVnetStatus, type IfaceState } from './status/node-status';
+import { zoneVnetStatus, type IfaceState, type KnownConfig } from './status/node-status';
 
 export type AgentLog = (msg: string) => void;
+
+/** An apply still running after this long is announced as pending. */
+const PENDING_STATUS_AFTER_MS = 250;
 
 /**
  * One node agent: publishes the node's facts, applies the bundles rendered
  * for it, reports status. Everything it publishes goes to its own node's
- * subjects. Bundles arrive through a durable consumer, so an agent that was
+ * subjects, and it reads only its own bundle subject: the bundle carries the
+ * zones and vnets deployed here, which is all status needs of the running
+ * config. Bundles arrive through a durable consumer, so an agent that was
  * down gets the latest bundle (the stream keeps one per node) when it returns.
  */
 export class Agent {
@@ -26,7 +43,10 @@ export class Agent {
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
   private lastFacts = '';
-  private running: RunningConfig | null = null;
+  /** Running config as far as this node knows it: the newest valid bundle received. */
+  private known: KnownConfig | null = null;
+  /** The last zone/vnet status and what it was computed from. */
+  private objects: { inputs: readonly unknown[]; value: Pick<NodeStatusV1, 'zones' | 'vnets'> } | null = null;
   private lastApply: NodeStatusV1['apply'] | null = null;
   private applied: AppliedState | null = null;
   private loops: Promise<void>[] = [];
@@ -47,7 +67,7 @@ export class Agent {
   }
 
   get durableName(): string {
-    return `node-agent-${this.cfg.node}`;
+    return nodeAgentDurable(this.cfg.node);
   }
 
   async start(): Promise<void> {
@@ -55,15 +75,36 @@ export class Agent {
     this.applied = await this.applier.state();
     const log = this.log;
     const busLog: BusLogger = { info: () => undefined, warn: (m, meta) => log(`${m} ${meta ? JSON.stringify(meta) : ''}`), error: (m, meta) => log(`${m} ${meta ? JSON.stringify(meta) : ''}`) };
-    this.bus = await connectBus({ name: this.durableName, url: this.cfg.natsUrl, topology: this.topology, log: busLog });
-    await ensureStreams(this.bus.jsm, sdnStreamSpecs(this.topology), busLog);
+    // Replies under the node's own inbox prefix: a node identity may subscribe nowhere else.
+    const credentials = { ...this.cfg.natsCredentials, inboxPrefix: this.cfg.natsCredentials?.inboxPrefix ?? nodeInboxPrefix(this.cfg.node) };
+    this.bus = await connectBus({ name: this.durableName, url: this.cfg.natsUrl, topology: this.topology, log: busLog, credentials });
+    await this.waitForStreams(busLog);
     this.log(`started in ${this.cfg.mode} mode, root ${this.cfg.root}, applied version ${this.applied?.version ?? 'none'}`);
     await this.applier.refreshCheck();
+    await this.loadKnownConfig();
     await this.publishFacts(true);
     await this.publishStatus();
     this.timers.push(setInterval(() => void this.publishStatus(true), this.cfg.heartbeatMs));
     this.timers.push(setInterval(() => void this.publishFacts(false), this.cfg.factsIntervalMs));
-    this.loops.push(this.bundleLoop(busLog), this.runningConfigLoop());
+    this.loops.push(this.bundleLoop(busLog));
+  }
+
+  /**
+   * The streams are the services' to create: a node identity may only look
+   * at them (see @sdn/bus natsPermissions). An agent that comes up first
+   * waits for them instead of exiting.
+   */
+  private async waitForStreams(log: BusLogger): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ensureStreams(this.bus!.jsm, sdnStreamSpecs(this.topology), log);
+        return;
+      } catch (e) {
+        if ((e as { code?: string })?.code !== 'PERMISSIONS_VIOLATION' || this.stopped) throw e;
+        if (attempt === 0) this.log(`waiting for the services to create the streams (this node's identity may not): ${String(e)}`);
+        await sleep(1000);
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -138,39 +179,78 @@ export class Agent {
     };
     const now = new Date().toISOString();
     const version = this.applied?.version ?? 0;
+    // Heartbeats mostly find nothing changed: reuse the per-vnet maps (thousands of entries) then.
+    const inputs = [this.known, sdn, this.applier.live ? check : null] as const;
+    if (!this.objects || this.objects.inputs.some((x, i) => x !== inputs[i])) this.objects = { inputs, value: zoneVnetStatus(this.known, sdn.version, iface) };
     return {
       node: this.cfg.node,
       version,
       apply: this.lastApply ?? { version, state: this.applied ? 'applied' : 'pending', at: this.applied?.at ?? now },
-      ...zoneVnetStatus(this.cfg.node, this.running, sdn.version, iface),
+      ...this.objects.value,
       heartbeatAt: now,
+      heartbeatMs: this.cfg.heartbeatMs,
     };
   }
 
-  /** Applies one bundle (serialised); exposed for in-process use. */
+  /** Applies one bundle, packed or inline (serialised); exposed for in-process use. */
   applyBundle(bundle: NodeBundleV1): Promise<void> {
     const next = this.applying.then(() => this.doApply(bundle));
     this.applying = next.catch(() => undefined);
     return next;
   }
 
-  private async doApply(bundle: NodeBundleV1): Promise<void> {
-    if (this.applied && bundle.version < this.applied.version) {
-      this.log(`ignoring bundle version ${bundle.version}: version ${this.applied.version} is already applied`);
+  /**
+   * After a restart the bundle consumer has nothing new to deliver: the
+   * node's last stored bundle says which config (and zones/vnets) is current.
+   */
+  private async loadKnownConfig(): Promise<void> {
+    try {
+      const last = await readLastMessage(this.bus!.jsm, this.topology.streams.bundles.name, this.topology.bundleSubject(this.cfg.node), CONTRACTS.nodeBundle, { direct: true });
+      if (!last) return;
+      const bundle = await unpackNodeBundle(last.value);
+      if (bundle.node === this.cfg.node) this.learn(bundle);
+    } catch (e) {
+      this.log(`latest bundle not readable, status waits for the next one: ${String(e)}`);
+    }
+  }
+
+  private learn(bundle: InlineNodeBundleV1): void {
+    if (bundle.scope && (!this.known || bundle.version >= this.known.version)) this.known = { version: bundle.version, scope: bundle.scope };
+  }
+
+  private async doApply(packed: NodeBundleV1): Promise<void> {
+    if (this.applied && packed.version < this.applied.version) {
+      this.log(`ignoring bundle version ${packed.version}: version ${this.applied.version} is already applied`);
       return;
     }
     const at = () => new Date().toISOString();
-    const task = bundle.task ? { task: bundle.task } : {};
-    // A bundle damaged or edited in transit must not reach ifreload.
-    if (bundleContentHash(bundle.files) !== bundle.hash) {
-      this.lastApply = { version: bundle.version, state: 'error', message: 'bundle hash does not match its files; not applied', ...task, at: at() };
-      this.log(`bundle version ${bundle.version}: error: hash mismatch`);
+    const task = packed.task ? { task: packed.task } : {};
+    const refuse = async (message: string) => {
+      this.lastApply = { version: packed.version, state: 'error', message, ...task, at: at() };
+      this.log(`bundle version ${packed.version}: error: ${message}`);
       await this.publishStatus();
-      return;
+    };
+    let bundle: InlineNodeBundleV1;
+    try {
+      // Also checks the files against the bundle's hash: a damaged or edited bundle must not reach ifreload.
+      bundle = await unpackNodeBundle(packed);
+    } catch (e) {
+      if (!(e instanceof ContractViolation)) throw e;
+      // Redelivery would fail the same way: report and let the message go.
+      return refuse(`bundle not usable (${e.message}); not applied`);
     }
+    this.learn(bundle);
     this.lastApply = { version: bundle.version, state: 'pending', ...task, at: at() };
-    await this.publishStatus();
-    const out = await this.applier.apply(bundle);
+    // "pending" is worth a status message only when the apply takes a while (a live ifreload);
+    // a quick one goes straight to its outcome, sparing one multi-100-KB status per node and apply.
+    const slow = setTimeout(() => void this.publishStatus(), PENDING_STATUS_AFTER_MS);
+    let out;
+    try {
+      out = await this.applier.apply(bundle);
+    } finally {
+      clearTimeout(slow);
+    }
+    if (out.state === 'applied') await this.sdnFile.written(bundle.files.interfaces);
     this.applied = out.running;
     this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };
     this.log(`bundle version ${bundle.version}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`);
@@ -182,15 +262,22 @@ export class Agent {
    * Durable consumer on this node's bundle subject (@sdn/bus). The consume
    * loop is restarted if it ever ends while the agent runs.
    */
+  private async waitForBundleConsumer(): Promise<void> {
+    const { stream, durable } = nodeBundleConsumer(this.topology, this.cfg.node);
+    while (!this.stopped) {
+      if (await this.bus!.jsm.consumers.info(stream, durable).then(() => true, () => false)) return;
+      await sleep(2000);
+    }
+  }
+
   private async bundleLoop(log: BusLogger): Promise<void> {
+    // The same failure every second (no consumer yet for this node) is logged once.
+    let lastFailure = '';
     while (!this.stopped) {
       try {
         const consumer = await startDurableConsumer(this.bus!.js, this.bus!.jsm, {
-          stream: this.topology.streams.bundles.name,
-          durable: this.durableName,
-          filterSubject: this.topology.bundleSubject(this.cfg.node),
-          // An ifreload of thousands of vnets takes long; working() keeps the message ours meanwhile.
-          ackWaitMs: 120_000,
+          // Under a node identity the config service has created it; on an open server this creates it.
+          ...nodeBundleConsumer(this.topology, this.cfg.node),
           contract: CONTRACTS.nodeBundle,
           log,
           handle: async (bundle) => {
@@ -201,46 +288,21 @@ export class Agent {
             await this.applyBundle(bundle);
           },
         });
+        lastFailure = '';
         const stop = () => consumer.stop();
         this.stoppers.add(stop);
         await consumer.done.catch((e) => this.log(`bundle consumer ended: ${String(e)}`));
         this.stoppers.delete(stop);
       } catch (e) {
-        if (!this.stopped) this.log(`bundle consumer: ${String(e)}; retrying`);
+        const denied = (e as { code?: string })?.code === 'PERMISSIONS_VIOLATION';
+        if (!this.stopped && String(e) !== lastFailure) {
+          lastFailure = String(e);
+          this.log(`bundle consumer: ${lastFailure}; retrying${denied ? ' once the config service has created it (before the first bundle)' : ''}`);
+        }
+        // Under a node identity: look (allowed) instead of trying to create (refused, and logged by the server) every second.
+        if (denied) await this.waitForBundleConsumer();
       }
       if (!this.stopped) await sleep(1000);
-    }
-  }
-
-  /**
-   * Follows the running config (latest `ConfigApplied` event) to report
-   * zones and vnets as spec §5 does; the bundle itself carries only files.
-   */
-  private async runningConfigLoop(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const consumer = await this.bus!.js.consumers.get(this.topology.streams.events.name, {
-          filterSubjects: this.topology.eventSubject('config', 'ConfigApplied'),
-          deliver_policy: DeliverPolicy.LastPerSubject,
-        });
-        const messages = await consumer.consume();
-        const stop = () => messages.stop();
-        this.stoppers.add(stop);
-        for await (const m of messages) {
-          try {
-            const env = assertContract(CONTRACTS.configAppliedEvent.name, CONTRACTS.configAppliedEvent.schema, m.json()) as { payload: { version: number; running: Record<string, unknown> } };
-            this.running = { ...(env.payload.running as RunningConfig), version: env.payload.version };
-            await this.publishStatus();
-          } catch (e) {
-            this.log(`ignored ConfigApplied event: ${String(e)}`);
-          }
-          if (this.stopped) break;
-        }
-        this.stoppers.delete(stop);
-      } catch {
-        // No events stream yet (nothing applied cluster-wide): status keeps empty zone maps.
-      }
-      if (!this.stopped) await sleep(2000);
     }
   }
 }

@@ -8,8 +8,11 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: () => import('./commands/validate'),
   conformance: () => import('./commands/conformance'),
   token: () => import('./commands/token'),
+  user: () => import('./commands/user'),
+  acl: () => import('./commands/acl'),
   projections: () => import('./commands/projections'),
   events: () => import('./commands/events'),
+  nats: () => import('./commands/nats'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,5 @@
 export * from './privileges';
 export * from './acl-path';
 export * from './permissions';
+export * from './events';
+export * from './commands';

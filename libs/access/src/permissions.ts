@@ -16,6 +16,10 @@ export interface User {
   enable: boolean;
   /** Unix time after which the user cannot authenticate; 0 = never. */
   expire: number;
+  comment?: string;
+  email?: string;
+  firstname?: string;
+  lastname?: string;
 }
 
 export interface ApiToken {
@@ -25,6 +29,7 @@ export interface ApiToken {
   /** Privilege separation: the token's rights are its own ACLs intersected with its user's. */
   privsep: boolean;
   expire: number;
+  comment?: string;
 }
 
 export interface AccessState {

@@ -7,3 +7,6 @@ export * from './read/read-last';
 export * from './codec/json-codec';
 export * from './log/bus-logger';
 export * from './testing/isolated-bus';
+export * from './auth/nats-permissions';
+export * from './auth/nats-server-config';
+export * from './auth/nats-credentials';

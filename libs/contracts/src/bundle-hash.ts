@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { NodeBundleV1 } from './messages';
+import type { NodeBundleFilesV1 } from './messages';
 
 /**
  * `NodeBundleV1.hash`: sha256 (hex) of the bundle's files. Defined here so the
- * config service (which skips unchanged bundles) and the node agent (which may
- * verify what it received) compute it the same way. The JSON array keeps
- * "no frr file" (null) apart from "empty frr file" ("").
+ * config service (which skips unchanged bundles) and the node agent (which
+ * verifies what it received) compute it the same way. The texts are hashed
+ * as they are, framed by their UTF-8 byte lengths (a JSON encoding of
+ * multi-MB files costs more than the hash itself); "no frr file" adds
+ * nothing, an empty one adds its zero length, so the two stay apart.
  */
-export function bundleContentHash(files: NodeBundleV1['files']): string {
-  return createHash('sha256')
-    .update(JSON.stringify([files.interfaces, files.frr ?? null]))
-    .digest('hex');
+export function bundleContentHash(files: NodeBundleFilesV1): string {
+  const h = createHash('sha256').update(`sdn-bundle-files/1 ${Buffer.byteLength(files.interfaces)}\n`).update(files.interfaces);
+  if (files.frr !== undefined) h.update(`\n${Buffer.byteLength(files.frr)}\n`).update(files.frr);
+  return h.digest('hex');
+}
+
+/** `bundleContentHash` of the files' UTF-8 bytes (`frr` null: no frr file), without decoding them. */
+export function bundleBytesHash(interfaces: Uint8Array, frr: Uint8Array | null): string {
+  const h = createHash('sha256').update(`sdn-bundle-files/1 ${interfaces.length}\n`).update(interfaces);
+  if (frr) h.update(`\n${frr.length}\n`).update(frr);
+  return h.digest('hex');
 }
 
 /**

@@ -1,4 +1,16 @@
-import { assertContract, bundleContentHash, check, CONTRACTS, ContractViolation, renderFactsV1Schema } from './index';
+import { gzipSync } from 'node:zlib';
+import {
+  assertContract,
+  BUNDLE_CONTENT_CONTRACT,
+  BUNDLE_ENCODING_GZIP_V1,
+  bundleContentHash,
+  check,
+  CONTRACTS,
+  ContractViolation,
+  packNodeBundle,
+  renderFactsV1Schema,
+  unpackNodeBundle,
+} from './index';
 
 const envelope = (payload: unknown) => ({
   id: 'e1',
@@ -62,5 +74,78 @@ describe('bundleContentHash', () => {
     expect(bundleContentHash({ interfaces: 'auto vnet1\n' })).toBe(a);
     expect(bundleContentHash({ interfaces: 'auto vnet1\n', frr: '' })).not.toBe(a);
     expect(bundleContentHash({ interfaces: 'auto vnet2\n' })).not.toBe(a);
+  });
+});
+
+describe('NodeBundle/v1 encodings', () => {
+  const inline = {
+    node: 'n1',
+    version: 2,
+    hash: bundleContentHash({ interfaces: '#version:2\nauto vnet1\n', frr: '' }),
+    files: { interfaces: '#version:2\nauto vnet1\n', frr: '' },
+    scope: { zones: { z1: { type: 'vlan', bridge: 'vmbr0' } }, vnets: { vnet1: { zone: 'z1' } } },
+    renderedAt: '2026-01-01T00:00:00Z',
+  };
+
+  it('packs to gzip-base64/v1 and unpacks to the same bundle, hash intact', async () => {
+    const packed = await packNodeBundle(inline);
+    expect(packed).toEqual({ node: 'n1', version: 2, hash: inline.hash, renderedAt: inline.renderedAt, encoding: BUNDLE_ENCODING_GZIP_V1, packed: expect.any(String) });
+    expect(check(CONTRACTS.nodeBundle.schema, packed)).toEqual({});
+    expect(await unpackNodeBundle(packed)).toEqual(inline);
+  });
+
+  it('keeps non-ASCII text, and an absent frr file apart from an empty one', async () => {
+    for (const files of [{ interfaces: '# zone ünïcode ✓\n' }, { interfaces: 'é', frr: '' }, { interfaces: '', frr: 'router bgp 65000 — ✓\n' }]) {
+      const { scope: _scope, ...noScope } = inline;
+      const b = { ...noScope, files, hash: bundleContentHash(files) };
+      expect((await unpackNodeBundle(await packNodeBundle(b))).files).toEqual(files);
+    }
+  });
+
+  it('shrinks a large repetitive interfaces file well below its size', async () => {
+    const interfaces = Array.from({ length: 5000 }, (_, i) => `auto vnet${i}\niface vnet${i}\n\tbridge_ports vxlan_vnet${i}\n\tmtu 1450\n`).join('\n');
+    const packed = await packNodeBundle({ ...inline, files: { interfaces }, hash: bundleContentHash({ interfaces }) });
+    expect(Buffer.byteLength(JSON.stringify(packed))).toBeLessThan(interfaces.length / 5);
+  });
+
+  it('keeps inline bundles readable (unpack is the identity)', async () => {
+    expect(check(CONTRACTS.nodeBundle.schema, inline)).toEqual({});
+    expect(await unpackNodeBundle(inline)).toEqual(inline);
+  });
+
+  it('refuses files that are not the ones the hash names, packed or inline', async () => {
+    const mismatch = new ContractViolation(BUNDLE_CONTENT_CONTRACT, { hash: 'does not match the files' });
+    const other = { ...inline, hash: bundleContentHash({ interfaces: 'other' }) };
+    await expect(unpackNodeBundle(other)).rejects.toThrow(mismatch);
+    await expect(unpackNodeBundle(await packNodeBundle(other))).rejects.toThrow(mismatch);
+    // The frr file is covered too: dropping it changes the hash.
+    await expect(unpackNodeBundle(await packNodeBundle({ ...inline, files: { interfaces: inline.files.interfaces } }))).rejects.toThrow(mismatch);
+  });
+
+  it('rejects mixed and unknown encodings in the envelope', () => {
+    expect(check(CONTRACTS.nodeBundle.schema, { ...inline, encoding: BUNDLE_ENCODING_GZIP_V1, packed: 'x' })).toEqual({
+      files: 'must be absent when the content is packed',
+      scope: 'must be absent when the content is packed',
+    });
+    expect(check(CONTRACTS.nodeBundle.schema, { ...inline, files: undefined, scope: undefined, encoding: 'zstd/v9', packed: 'x' })).toEqual({
+      encoding: `must be one of ${BUNDLE_ENCODING_GZIP_V1}`,
+    });
+    expect(check(CONTRACTS.nodeBundle.schema, { ...inline, packed: 'x' })).toEqual({ packed: 'must be absent when the content is packed' });
+    expect(check(CONTRACTS.nodeBundle.schema, { ...inline, scope: { zones: { z1: {} }, vnets: {} } })).toEqual({ 'scope.zones.z1.type': 'must be a string' });
+  });
+
+  it('refuses packed data that is not gzip, or whose content breaks the contract', async () => {
+    const head = { node: 'n1', version: 2, hash: 'h', renderedAt: 'now', encoding: BUNDLE_ENCODING_GZIP_V1 } as const;
+    await expect(unpackNodeBundle({ ...head, packed: Buffer.from('not gzip').toString('base64') })).rejects.toThrow(/NodeBundle\/v1 content: packed does not decode/);
+    const frame = (header: object, body: string) => gzipSync(`${JSON.stringify(header)}\n${body}`).toString('base64');
+    await expect(unpackNodeBundle({ ...head, packed: frame({ interfaces: 3, frr: null }, 'auto x') })).rejects.toThrow(
+      new ContractViolation(BUNDLE_CONTENT_CONTRACT, { packed: 'frame holds 6 bytes of files, its header says 3' }),
+    );
+    await expect(unpackNodeBundle({ ...head, packed: frame({ interfaces: 'x', frr: null }, '') })).rejects.toThrow(
+      new ContractViolation(BUNDLE_CONTENT_CONTRACT, { 'packed.interfaces': 'must be a non-negative integer' }),
+    );
+    await expect(unpackNodeBundle({ ...head, packed: frame({ interfaces: 0, frr: null, scope: { zones: [], vnets: {} } }, '') })).rejects.toThrow(
+      new ContractViolation(BUNDLE_CONTENT_CONTRACT, { 'scope.zones': 'must be an object' }),
+    );
   });
 });

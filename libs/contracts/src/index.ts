@@ -3,3 +3,4 @@ export * from './schema';
 export * from './messages';
 export * from './contracts';
 export * from './bundle-hash';
+export * from './bundle-codec';

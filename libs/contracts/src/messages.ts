@@ -55,27 +55,81 @@ export interface ConfigAppliedV1 {
 export const configAppliedV1Schema: Check = object({ version: int, running: record, task: optional(str) });
 export const configAppliedEventSchema: Check = eventEnvelopeOf(configAppliedV1Schema);
 
-/** Message on `sdn.node.<node>.bundle`: everything a node must run. */
-export interface NodeBundleV1 {
+/** The files a node runs: `/etc/network/interfaces.d/sdn` and (when managed) `/etc/frr/frr.conf`. */
+export interface NodeBundleFilesV1 {
+  interfaces: string;
+  frr?: string;
+}
+
+/**
+ * The zones and vnets of the running config deployed on the node (spec §5.2,
+ * §5.3), with what the node's status check needs, so the agent reports
+ * per-zone/vnet state from its own bundle alone. A vnet whose zone is not in
+ * `zones` names a zone unknown to the running config (reported as error).
+ */
+export interface NodeBundleScopeV1 {
+  zones: Record<string, { type: string; bridge?: string }>;
+  vnets: Record<string, { zone: string }>;
+}
+
+/** Everything in a bundle that grows with the config; what an encoding packs. */
+export interface NodeBundleContentV1 {
+  files: NodeBundleFilesV1;
+  scope?: NodeBundleScopeV1;
+}
+
+/**
+ * How a bundle's content travels. Absent: inline (`files`, `scope` fields).
+ * `gzip-base64/v1`: `files`/`scope` are absent and `packed` is
+ * base64(gzip(frame)), the frame being one line of JSON
+ * `{"interfaces":<bytes>,"frr":<bytes>|null,"scope":…}`, a newline, then the
+ * UTF-8 interfaces text and the frr text, back to back (the texts are not
+ * JSON-escaped: on multi-MB files that costs more than the compression). A
+ * 2500-vnet interfaces file shrinks ~30x, far under NATS's default 1 MiB
+ * max_payload. A new encoding gets a new name; a consumer that does not know
+ * it rejects the bundle.
+ */
+export const BUNDLE_ENCODING_GZIP_V1 = 'gzip-base64/v1';
+export type NodeBundleEncoding = typeof BUNDLE_ENCODING_GZIP_V1;
+
+/** Message on `sdn.node.<node>.bundle`: everything a node must run. Read the content with `unpackNodeBundle`. */
+export interface NodeBundleV1 extends Partial<NodeBundleContentV1> {
   node: string;
   /** Running config version the bundle was rendered from. */
   version: number;
-  /** sha256 of the files (hex), to skip unchanged bundles. */
+  /** sha256 of the (uncompressed) files (hex), to skip unchanged bundles and verify the received ones. */
   hash: string;
-  files: { interfaces: string; frr?: string };
+  encoding?: NodeBundleEncoding;
+  packed?: string;
   task?: string;
   renderedAt: string;
   warnings?: string[];
 }
-export const nodeBundleV1Schema: Check = object({
+
+/** A bundle with its content inline (what consumers work with after `unpackNodeBundle`). */
+export type InlineNodeBundleV1 = Omit<NodeBundleV1, 'encoding' | 'packed' | 'files'> & NodeBundleContentV1;
+
+const bundleFilesV1Schema: Check = object({ interfaces: str, frr: optional(str) });
+const bundleScopeV1Schema: Check = object({ zones: mapOf(object({ type: str, bridge: optional(str) })), vnets: mapOf(object({ zone: str })) });
+export const nodeBundleContentV1Schema: Check = object({ files: bundleFilesV1Schema, scope: optional(bundleScopeV1Schema) });
+const absent: Check = (v, p, out) => {
+  if (v !== undefined) out[p] = 'must be absent when the content is packed';
+};
+const bundleHead: Record<string, Check> = {
   node: nonEmptyStr,
   version: int,
   hash: nonEmptyStr,
-  files: object({ interfaces: str, frr: optional(str) }),
   task: optional(str),
   renderedAt: nonEmptyStr,
   warnings: optional(arrayOf(str)),
-});
+};
+const inlineBundle = object({ ...bundleHead, packed: absent, files: bundleFilesV1Schema, scope: optional(bundleScopeV1Schema) });
+const packedBundle = object({ ...bundleHead, encoding: oneOf(BUNDLE_ENCODING_GZIP_V1), packed: nonEmptyStr, files: absent, scope: absent });
+/** The envelope; a packed bundle's content is checked (nodeBundleContentV1Schema) when it is unpacked. */
+export const nodeBundleV1Schema: Check = (v, p, out) => {
+  const enc = (v as { encoding?: unknown } | null)?.encoding;
+  (enc === undefined ? inlineBundle : packedBundle)(v, p, out);
+};
 
 /** Message on `sdn.node.<node>.facts`: the node facts the renderer needs (`NodeFacts` of @sdn/render). */
 export interface NodeFactsMessageV1 {
@@ -112,6 +166,8 @@ export interface NodeStatusV1 {
   zones: Record<string, { state: ObjectState; message?: string }>;
   vnets: Record<string, { zone: string; state: ObjectState; message?: string }>;
   heartbeatAt: string;
+  /** The agent's heartbeat interval, so readers can tell a silent node from a slow one. */
+  heartbeatMs?: number;
 }
 const stateCheck = oneOf('available', 'pending', 'error');
 export const nodeStatusV1Schema: Check = object({
@@ -121,6 +177,7 @@ export const nodeStatusV1Schema: Check = object({
   zones: mapOf(object({ state: stateCheck, message: optional(str) })),
   vnets: mapOf(object({ zone: str, state: stateCheck, message: optional(str) })),
   heartbeatAt: nonEmptyStr,
+  heartbeatMs: optional(int),
 });
 
 /** IP events published by the IPAM service (aggregate `ip`). */

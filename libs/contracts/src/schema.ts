@@ -43,7 +43,19 @@ export function mapOf(c: Check): Check {
   return (v, p, out) => {
     record(v, p, out);
     if (out[p]) return;
-    for (const [k, item] of Object.entries(v as object)) c(item, at(p, k), out);
+    // Maps hold thousands of entries (a status per vnet): check each against a short
+    // path first, and build its full path only when it has a problem.
+    const scratch: Record<string, string> = {};
+    for (const k in v as object) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      const item = (v as Record<string, unknown>)[k];
+      c(item, '', scratch);
+      for (const _ in scratch) {
+        c(item, at(p, k), out);
+        for (const key of Object.keys(scratch)) delete scratch[key];
+        break;
+      }
+    }
   };
 }
 export function object(fields: Record<string, Check>): Check {

@@ -7,3 +7,4 @@ export * from './sdn/state';
 export * from './sdn/projection-tables';
 export * from './testing';
 export * from './tokens';
+export * from './access/access-projection';

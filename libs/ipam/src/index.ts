@@ -5,3 +5,7 @@ export * from './netbox/netbox.plugin';
 export * from './pve/address-math';
 export * from './lifecycle/subnet-lifecycle';
 export { readCase, readExpected, parseDump, CONFORMANCE_DIR } from './testing/conformance';
+export * from './rpc/ipam-rpc-contract';
+export { startFakeServer } from './testing/fake-http';
+export { FakePhpIpam } from './testing/fake-phpipam';
+export { FakeNetbox } from './testing/fake-netbox';

@@ -33,5 +33,12 @@ export interface IpamPlugin {
   getIpsFromMac(zone: string, mac: string): Promise<{ ip4?: string; ip6?: string }>;
 }
 
-/** Error whose message is what the operator sees; the reference wording is kept. */
-export class IpamError extends Error {}
+/**
+ * Error whose message is what the operator sees; the reference wording is kept. `field`: the
+ * request parameter it is about, when there is one (the API's `errors` key).
+ */
+export class IpamError extends Error {
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}

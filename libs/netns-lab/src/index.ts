@@ -2,3 +2,4 @@ export * from './exec';
 export * from './lab';
 export * from './ping';
 export * from './nats-server';
+export * from './control-plane';

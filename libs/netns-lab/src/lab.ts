@@ -208,8 +208,9 @@ export class NetnsLab {
    * A "PVE node": namespace on the underlay with eth0 enslaved to vmbr0
    * (address `underlayIp`/24, default route via `gateway`), brought up by
    * ifupdown2 from the node's own /etc/network/interfaces, which sources the SDN file.
+   * `vrfStandIn`: for kernels without VRF devices (CONFIG_NET_VRF), see VRF_STAND_IN.
    */
-  async addNode(name: string, underlayIp: string, gateway?: string): Promise<LabNode> {
+  async addNode(name: string, underlayIp: string, gateway?: string, opts: { vrfStandIn?: boolean } = {}): Promise<LabNode> {
     const ns = await this.addNamespace(name);
     await this.plugUnderlay(ns, 'eth0', name);
     if (this.mgmtIp) await this.plugManagement(ns);
@@ -249,11 +250,13 @@ export class NetnsLab {
         '#!/bin/sh',
         '# Runs "$@" with this node\'s /etc/network and /run in a private mount namespace',
         '# and the pvecompat shim on PYTHONPATH (recipe of ../shared/e2e/README.md).',
-        `exec unshare -m sh -c 'root=$0; shim=$1; shift; mount --bind "$root/etc/network" /etc/network && mount --bind "$root/run" /run && PYTHONPATH="$shim" exec "$@"' ${shq(root)} ${shq(pvecompatDir())} "$@"`,
+        ...(opts.vrfStandIn ? ['# ifupdown2 reads the SDN file through the VRF stand-in (kernel without VRF devices); the file itself stays the bundle\'s.'] : []),
+        `exec unshare -m sh -c 'root=$0; shim=$1; shift; mount --bind "$root/etc/network" /etc/network && mount --bind "$root/run" /run && ${opts.vrfStandIn ? VRF_VIEW : ''}PYTHONPATH="$shim" exec "$@"' ${shq(root)} ${shq(pvecompatDir())} "$@"`,
         '',
       ].join('\n'),
     );
     chmodSync(wrapper, 0o755);
+    if (opts.vrfStandIn) writeFileSync(join(root, 'vrf-stand-in.awk'), VRF_STAND_IN);
     await must('ip', ['netns', 'exec', ns, wrapper, 'ifreload', '-a'], { timeoutMs: 30000 });
     return { ns, root, wrapper, underlayIp };
   }
@@ -389,6 +392,31 @@ export class NetnsLab {
     live.delete(this);
   }
 }
+
+/**
+ * This test kernel has no VRF devices (CONFIG_NET_VRF), yet PVE's EVPN
+ * layout always declares `vrf_<zone>` (`vrf-table auto`) and enslaves the
+ * zone's bridges to it. ifupdown2 then sees each VRF as a plain bridge
+ * (its post-up routes into the VRF dropped) and no `vrf` enslavement, so
+ * every declared device exists and the L2 part (VXLAN, bridges, FRR's
+ * EVPN) is real; the L3 VRF routing cannot be tested on such a kernel.
+ */
+export const VRF_STAND_IN = [
+  'BEGIN { RS = ""; ORS = "\\n\\n" }',
+  '{',
+  '  if ($0 ~ /\\n[ \\t]+vrf-table /) {',
+  '    gsub(/\\n[ \\t]+vrf-table [^\\n]*/, "\\n\\tbridge-ports none")',
+  '    gsub(/\\n[ \\t]+post-up [^\\n]*vrf [^\\n]*/, "")',
+  '  }',
+  '  gsub(/\\n[ \\t]+vrf [^\\n]*/, "")',
+  '  print',
+  '}',
+  '',
+].join('\n');
+
+/** Wrapper step: bind-mounts the stand-in view of the node's SDN file over it (inside the wrapper's mount namespace only). */
+const VRF_VIEW =
+  '{ [ ! -e /etc/network/interfaces.d/sdn ] || { awk -f "$root/vrf-stand-in.awk" /etc/network/interfaces.d/sdn > "$root/state/sdn.vrf-stand-in" && mount --bind "$root/state/sdn.vrf-stand-in" /etc/network/interfaces.d/sdn; }; } && ';
 
 /** Quotes one word for /bin/sh. */
 export function shq(s: string): string {

@@ -18,6 +18,8 @@ export class PrivateNatsServer {
     readonly host: string,
     /** Bytes; the server default is 1 MiB, too small for bundles of large configs. */
     readonly maxPayload?: number,
+    /** More server configuration (e.g. a generated `authorization` block); listen address and store stay the command line's. */
+    readonly config?: string,
   ) {}
 
   static binary(): string | null {
@@ -26,8 +28,8 @@ export class PrivateNatsServer {
   }
 
   /** `host`: the address to listen on (a lab's management address, so namespaced agents reach it). */
-  static async start(host = '127.0.0.1', opts: { maxPayload?: number } = {}): Promise<PrivateNatsServer> {
-    const s = new PrivateNatsServer(await freePort(host), host, opts.maxPayload);
+  static async start(host = '127.0.0.1', opts: { maxPayload?: number; config?: string } = {}): Promise<PrivateNatsServer> {
+    const s = new PrivateNatsServer(await freePort(host), host, opts.maxPayload, opts.config);
     await s.startProcess();
     return s;
   }
@@ -40,10 +42,10 @@ export class PrivateNatsServer {
     const bin = PrivateNatsServer.binary();
     if (!bin) throw new Error('nats-server not installed');
     const args = ['-a', this.host, '-p', String(this.port), '-js', '-sd', this.storeDir];
-    if (this.maxPayload) {
-      // max_payload has no command-line flag: only a config file sets it.
+    if (this.maxPayload || this.config) {
+      // max_payload and authorization have no command-line flags: only a config file sets them.
       const conf = join(this.storeDir, 'server.conf');
-      writeFileSync(conf, `max_payload: ${this.maxPayload}\n`);
+      writeFileSync(conf, `${this.maxPayload ? `max_payload: ${this.maxPayload}\n` : ''}${this.config ?? ''}`);
       args.push('-c', conf);
     }
     this.child = spawn(bin, args, { stdio: 'ignore' });
@@ -75,7 +77,7 @@ export class PrivateNatsServer {
   }
 }
 
-function freePort(host: string): Promise<number> {
+export function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -6,25 +6,52 @@ export interface NodeScope {
   vnets: Record<string, { zone: string }>;
 }
 
+interface ZoneInfo {
+  id: string;
+  nodes: string[];
+  entry: { type: string; bridge?: string };
+}
+
+/** Per config: its zones parsed once, and the scope of each distinct set of deployed zones (usually one for all nodes). */
+const perConfig = new WeakMap<RunningConfig, { zones: ZoneInfo[]; bySet: Map<string, NodeScope> }>();
+
 /**
  * Which running zones and vnets apply to `node` (spec §5.2/§5.3): a zone
  * without `nodes`, or listing the node; every vnet of such a zone. A vnet
  * whose zone is missing from the config is kept (with that zone name) so the
- * node reports it as an error, as the reference does on every node.
+ * node reports it as an error, as the reference does on every node. Nodes
+ * with the same deployed zones share one (frozen) result.
  */
 export function nodeScope(config: RunningConfig, node: string): NodeScope {
-  const zones: NodeScope['zones'] = {};
-  const zoneDefs = config.zones?.ids ?? {};
-  for (const [id, zone] of Object.entries(zoneDefs)) {
-    const nodes = nodeList(zone.nodes);
-    if (nodes.length && !nodes.includes(node)) continue;
-    zones[id] = isSet(zone.bridge) ? { type: text(zone.type), bridge: text(zone.bridge) } : { type: text(zone.type) };
+  let cached = perConfig.get(config);
+  if (!cached) {
+    const zones = Object.entries(config.zones?.ids ?? {}).map(([id, zone]) => ({
+      id,
+      nodes: nodeList(zone.nodes),
+      entry: isSet(zone.bridge) ? { type: text(zone.type), bridge: text(zone.bridge) } : { type: text(zone.type) },
+    }));
+    perConfig.set(config, (cached = { zones, bySet: new Map() }));
   }
-  const vnets: NodeScope['vnets'] = {};
-  for (const [id, vnet] of Object.entries(config.vnets?.ids ?? {})) {
-    if (!isSet(vnet.zone)) continue;
-    const zone = text(vnet.zone);
-    if (zones[zone] || !zoneDefs[zone]) vnets[id] = { zone };
+  const deployed = cached.zones.filter((z) => z.nodes.length === 0 || z.nodes.includes(node));
+  const key = deployed.map((z) => z.id).join(',');
+  let scope = cached.bySet.get(key);
+  if (!scope) {
+    const zones: NodeScope['zones'] = {};
+    for (const z of deployed) zones[z.id] = z.entry;
+    const known = new Set(cached.zones.map((z) => z.id));
+    const vnets: NodeScope['vnets'] = {};
+    for (const [id, vnet] of Object.entries(config.vnets?.ids ?? {})) {
+      if (!isSet(vnet.zone)) continue;
+      const zone = text(vnet.zone);
+      if (zones[zone] || !known.has(zone)) vnets[id] = { zone };
+    }
+    scope = deepFreeze({ zones, vnets });
+    cached.bySet.set(key, scope);
   }
-  return { zones, vnets };
+  return scope;
+}
+
+function deepFreeze<T>(o: T): T {
+  for (const v of Object.values(o as object)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
 }

@@ -10,6 +10,9 @@ import { API_CONFIG, type ApiConfig } from '../core/config';
 import { checkLockToken } from '../core/lock-token';
 import { boolParam, CorrelationId, optString, type Params, ReqParams } from '../core/params';
 import { type DraftEvent, SdnStateService } from '../core/sdn-state.service';
+import { NODE_LIVENESS, NodeStatusProjection } from '../nodes/node-status.projection';
+import { applyTaskView, type Liveness } from '../nodes/node-views';
+import { ApplyTasks } from './apply-tasks';
 import { compileRunning } from './running-snapshot';
 import { newTaskId } from './task-id';
 
@@ -27,6 +30,9 @@ export class ApplyController {
   constructor(
     private readonly sdn: SdnStateService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly tasks: ApplyTasks,
+    private readonly nodes: NodeStatusProjection,
+    @Inject(NODE_LIVENESS) private readonly liveness: Liveness,
   ) {}
 
   @Get()
@@ -57,6 +63,16 @@ export class ApplyController {
         result: task,
       };
     }, actor, correlationId);
+  }
+
+  @Get('apply/:task')
+  @ApiOperation({ summary: "Progress of an apply (our extension): each node's state for that version (pending, applied, error), and the slowest node" })
+  @Privilege('SDN.Audit', '/sdn')
+  async applyStatus(@ReqParams() p: Params) {
+    const task = optString(p, 'task') ?? '';
+    const found = await this.tasks.find(task);
+    if (!found) throw ApiError.notFound(`no SDN apply task '${task}'`);
+    return applyTaskView(task, found.version, found.started, this.nodes.all(), Date.now(), this.liveness);
   }
 
   @Post('rollback')

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { NodesModule } from '../nodes/nodes.module';
 import { ApplyController } from './apply.controller';
+import { ApplyTasks } from './apply-tasks';
 
-@Module({ controllers: [ApplyController] })
+@Module({ imports: [NodesModule], controllers: [ApplyController], providers: [ApplyTasks] })
 export class ApplyModule {}

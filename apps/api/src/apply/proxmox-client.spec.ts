@@ -1,5 +1,5 @@
 import proxmoxApi from 'proxmox-api';
-import { newSecret, upsertToken } from '@sdn/event-store';
+import { createPrincipal } from '../testing/access';
 import { startTestApi, type TestApi } from '../testing/test-app';
 
 /**
@@ -16,8 +16,9 @@ describe('proxmox-api npm client against a running API', () => {
 
   beforeAll(async () => {
     api = await startTestApi({}, { listen: true });
-    const tokenSecret = newSecret();
-    await upsertToken(api.state().store.ds, { id: tokenID, secret: tokenSecret });
+    // A user with SDN administration on /sdn, its token created through /access like a real one.
+    const auth = await createPrincipal(api, 'alice@pve', 'sdn', { userGrants: [{ path: '/sdn', role: 'PVESDNAdmin' }] });
+    const tokenSecret = auth.slice(auth.lastIndexOf('=') + 1);
     const port = Number(new URL(api.url).port);
     px = proxmoxApi({ host: '127.0.0.1', port, schema: 'http', tokenID, tokenSecret });
   });
@@ -42,8 +43,9 @@ describe('proxmox-api npm client against a running API', () => {
     expect(subnets).toEqual([expect.objectContaining({ subnet: 'pxzone-10.42.0.0-24', gateway: '10.42.0.1', snat: 1, vnet: 'pxvnet' })]);
 
     // The event log records the client's token as the actor.
-    const events = (await api.get('events?limit=10')).body.data as { actor: string; type: string }[];
-    expect(events.map((e) => [e.type, e.actor])).toEqual([
+    const events = (await api.get('events?limit=100')).body.data as { actor: string; type: string; aggregateType: string }[];
+    const sdnEvents = events.filter((e) => !['user', 'token', 'acl', 'audit'].includes(e.aggregateType));
+    expect(sdnEvents.map((e) => [e.type, e.actor])).toEqual([
       ['ZoneCreated', tokenID],
       ['VnetCreated', tokenID],
       ['SubnetCreated', tokenID],

@@ -1,21 +1,36 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { HttpRequest as Request } from '../core/http';
+import { type AccessDeniedV1, hasPrivilege, type Privilege, ROOT_USER } from '@sdn/access';
+import { appendAccessDenied } from '@sdn/event-store';
+import type { HttpRequest as Request, HttpResponse } from '../core/http';
 import { ApiError } from '../core/api-error';
+import { API_CONFIG, type ApiConfig } from '../core/config';
+import { EventStoreService } from '../core/database';
+import { SdnStateService } from '../core/sdn-state.service';
+import { AccessStateService } from '../access/access-state.service';
+import { isOptionalTemplate, type PathSources, relatedInPending, resolveTemplate } from './acl-resolve';
 import { PRIVILEGE_KEY, PUBLIC_KEY, type PrivilegeRequirement } from './privilege.decorator';
+import { AuthRateLimiter, authRateLimitFromEnv } from './rate-limit';
 import { TokenService } from './token.service';
 import { parseAuthorization } from './tokens';
 
 /** Decides whether an authenticated token holds a privilege on an ACL path. */
 export abstract class PermissionChecker {
+  /** True when the token holds any one of `privileges` on `aclPath`. */
   abstract allowed(tokenId: string, privileges: string[], aclPath: string): Promise<boolean> | boolean;
 }
 
-/** Until ACLs exist every token is an administrator (like a root token with privilege separation off). */
+/** The reference's model (libs/access): roles on ACL paths, propagation, privilege-separated tokens. */
 @Injectable()
-export class AllowAllPermissions extends PermissionChecker {
-  allowed(): boolean {
-    return true;
+export class AclPermissionChecker extends PermissionChecker {
+  constructor(private readonly access: AccessStateService) {
+    super();
+  }
+
+  allowed(tokenId: string, privileges: string[], aclPath: string): boolean {
+    const state = this.access.state;
+    const p = this.access.principal(tokenId);
+    return privileges.some((priv) => hasPrivilege(state, p, aclPath, priv as Privilege));
   }
 }
 
@@ -23,37 +38,111 @@ export interface AuthenticatedRequest extends Request {
   actor?: string;
 }
 
-/** Fills `{param}` placeholders of an ACL path from the request (path, query, body). */
-export function resolveAclPath(template: string, req: Request): string {
-  const sources = [req.params ?? {}, (req.body as Record<string, unknown>) ?? {}, (req.query as Record<string, unknown>) ?? {}];
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    for (const s of sources) if (typeof (s as Record<string, unknown>)[name] === 'string') return String((s as Record<string, unknown>)[name]);
-    return `{${name}}`;
-  });
+type RawRequest = AuthenticatedRequest & { ip?: string; method?: string; originalUrl?: string; url?: string; socket?: { remoteAddress?: string } };
+
+/** The request's parameters by name (path, then body, then query: the handlers' precedence). */
+export function requestSources(req: Request, sdn: SdnStateService): PathSources {
+  const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+  const sources = [req.params ?? {}, body, (req.query as Record<string, unknown>) ?? {}];
+  return {
+    value: (name) => {
+      for (const s of sources) if (Object.prototype.hasOwnProperty.call(s, name) && s[name] !== undefined && s[name] !== '') return s[name];
+      return undefined;
+    },
+    related: (param, id, field) => relatedInPending(sdn.current.pending)(param, id, field),
+  };
 }
+
+/** Fills `{param}` placeholders of an ACL path from the request (path, body, query). */
+export function resolveAclPath(template: string, req: Request, sdn: SdnStateService): string {
+  return resolveTemplate(template, requestSources(req, sdn)).path;
+}
+
+/** Status text for refusals: the same for every object, so nothing tells whether it exists. */
+const DENIED = 'Permission check failed';
 
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly log = new Logger('auth');
+  readonly limiter: AuthRateLimiter;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly permissions: PermissionChecker,
-  ) {}
+    private readonly access: AccessStateService,
+    private readonly sdn: SdnStateService,
+    private readonly store: EventStoreService,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.limiter = new AuthRateLimiter({ ...authRateLimitFromEnv(), ...config.authRateLimit });
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const req = ctx.switchToHttp().getRequest<RawRequest>();
+    const source = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const header = req.headers.authorization;
     const cred = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    const keys = [`ip:${source}`, ...(cred ? [`token:${cred.id}`] : [])];
+
+    const wait = this.limiter.blockedFor(keys);
+    if (wait > 0) {
+      // Not appended to the log: while blocked, an unauthenticated client must not be able to grow it.
+      this.log.warn(`throttled ${req.method} ${req.originalUrl ?? req.url} from ${source}${cred ? ` (token ${cred.id})` : ''}`);
+      ctx.switchToHttp().getResponse<HttpResponse>().setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw new ApiError(429, 'too many authentication failures, retry later');
+    }
+
+    await this.access.ready();
     const actor = cred && (await this.tokens.verify(cred));
-    if (!actor) throw new ApiError(401, 'authentication failure');
-    req.actor = actor;
+    const problem = !cred ? 'no-credentials' : !actor ? 'bad-credentials' : this.access.problem(actor);
+    if (problem) {
+      this.limiter.fail(keys);
+      await this.deny(req, source, { status: 401, reason: problem, principal: cred?.id });
+      throw new ApiError(401, 'authentication failure');
+    }
+    req.actor = actor!;
+
     const need = this.reflector.getAllAndOverride<PrivilegeRequirement | undefined>(PRIVILEGE_KEY, targets);
-    if (need && !(await this.permissions.allowed(actor, need.privileges, resolveAclPath(need.path, req)))) {
-      throw new ApiError(403, `Permission check failed (${resolveAclPath(need.path, req)}, ${need.privileges.join('|')})`);
+    // Unannotated handlers are refused (the superuser aside, who holds every privilege
+    // anyway): forgetting @Privilege must not open an endpoint. The access matrix test lists them.
+    if (!need) {
+      if (this.access.principal(actor!).userid === ROOT_USER) return true;
+      await this.deny(req, source, { status: 403, reason: 'no-requirement', principal: actor! });
+      throw new ApiError(403, DENIED);
+    }
+    // Filtered lists are open to every user; the interceptor cuts the answer.
+    if (need.filter || !need.privileges.length) return true;
+    const src = requestSources(req, this.sdn);
+    if (need.rootOnly && src.value(need.rootOnly) === ROOT_USER && this.access.principal(actor!).userid !== ROOT_USER) {
+      await this.deny(req, source, { status: 403, reason: 'root-only', principal: actor! });
+      throw new ApiError(403, DENIED);
+    }
+    if (need.self && this.access.actsAsUser(actor!, src.value(need.self))) return true;
+    for (const template of [need.path, ...(need.also ?? [])]) {
+      const r = resolveTemplate(template, src);
+      if (!r.complete && isOptionalTemplate(template)) continue;
+      if (!(await this.permissions.allowed(actor!, need.privileges, r.path))) {
+        await this.deny(req, source, { status: 403, reason: 'privilege', principal: actor!, required: { privileges: need.privileges, path: r.path } });
+        throw new ApiError(403, DENIED);
+      }
     }
     return true;
+  }
+
+  /** Logs a refusal and appends it to the audit trail (GET /cluster/sdn/events). */
+  private async deny(req: RawRequest, source: string, d: Pick<AccessDeniedV1, 'status' | 'reason' | 'principal' | 'required'>): Promise<void> {
+    const payload: AccessDeniedV1 = { ...d, method: String(req.method ?? ''), url: String(req.originalUrl ?? req.url ?? '').slice(0, 512), source };
+    if (d.principal === undefined) delete payload.principal;
+    if (d.required === undefined) delete payload.required;
+    this.log.warn(`denied ${payload.status} ${payload.method} ${payload.url} from ${source}: ${d.reason}${d.principal ? ` (${d.principal})` : ''}${d.required ? ` needs ${d.required.privileges.join('|')} on ${d.required.path}` : ''}`);
+    const corr = req.headers['x-correlation-id'];
+    // A 401's claimed id is not who acted: the actor is only ever an authenticated token.
+    await appendAccessDenied(this.store, payload, d.status === 403 && d.principal ? d.principal : 'anonymous', typeof corr === 'string' && corr.length <= 200 ? corr : undefined).catch((e) =>
+      this.log.error(`could not record the refusal: ${(e as Error).message}`),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { BASE, ROOT_SECRET, ROOT_TOKEN_ID, startTestApi, type TestApi } from '../testing/test-app';
+import { createPrincipal, domainEventCount } from '../testing/access';
 import { upsertToken } from './token.service';
 import { hashSecret, parseAuthorization, parseTokenString } from './tokens';
 
@@ -29,9 +30,14 @@ describe('authentication', () => {
     await request(server).get(`${BASE}/zones`).expect(401);
     await request(server).get(`${BASE}/zones`).set('Authorization', 'PVEAPIToken=garbage').expect(401);
     await request(server).get(`${BASE}/zones`).set('Authorization', `PVEAPIToken=${ROOT_TOKEN_ID}=00000000-0000-0000-0000-000000000000`).expect(401);
-    const before = await api.eventCount();
+    const before = await domainEventCount(api);
     await request(server).post(`${BASE}/zones`).send({ zone: 'z1', type: 'simple' }).expect(401);
-    expect(await api.eventCount()).toBe(before);
+    // Nothing changed; the refusal itself is on the audit trail.
+    expect(await domainEventCount(api)).toBe(before);
+    const audit = (await api.get('events?limit=1000')).body.data as { type: string; actor: string; payload: { status: number; reason: string; url: string } }[];
+    expect(audit.filter((e) => e.type === 'AccessDenied').map((e) => [e.actor, e.payload.status, e.payload.reason])).toEqual(
+      expect.arrayContaining([['anonymous', 401, 'no-credentials'], ['anonymous', 401, 'bad-credentials']]),
+    );
     await request(server).get('/health').expect(200);
   });
 
@@ -46,12 +52,12 @@ describe('authentication', () => {
     expect(row.hash).toBe(hashSecret(row.salt, ROOT_SECRET));
     expect(JSON.stringify(row)).not.toContain(ROOT_SECRET);
 
-    await upsertToken(ds, { id: 'ops@pve!ci', secret: '9a8b7c6d-1111-4222-8333-444455556666' });
-    await request(server)
-      .post(`${BASE}/zones`)
-      .set('Authorization', 'PVEAPIToken=ops@pve!ci=9a8b7c6d-1111-4222-8333-444455556666')
-      .send({ zone: 'zops', type: 'simple' })
-      .expect(200);
+    // A credential row alone is not an identity: without the user and token records it is refused.
+    await upsertToken(ds, { id: 'ops@pve!raw', secret: '9a8b7c6d-1111-4222-8333-444455556666' });
+    await request(server).get(`${BASE}/zones`).set('Authorization', 'PVEAPIToken=ops@pve!raw=9a8b7c6d-1111-4222-8333-444455556666').expect(401);
+
+    const auth = await createPrincipal(api, 'ops@pve', 'ci', { userGrants: [{ path: '/sdn', role: 'PVESDNAdmin' }] });
+    await request(server).post(`${BASE}/zones`).set('Authorization', auth).send({ zone: 'zops', type: 'simple' }).expect(200);
     const events = (await api.get('events?limit=100')).body.data as { aggregateId: string; actor: string }[];
     expect(events.find((e) => e.aggregateId === 'zops')?.actor).toBe('ops@pve!ci');
   });
@@ -72,12 +78,14 @@ describe('privileges: recorded per endpoint, checked by the pluggable Permission
       await api.post('zones', { zone: 'open', type: 'simple' }).expect(200);
       expect(spy).toHaveBeenLastCalledWith(ROOT_TOKEN_ID, ['SDN.Allocate'], '/sdn/zones');
       await api.post('zones', { zone: 'secret', type: 'simple' }).expect(200);
-      const before = await api.eventCount();
+      const before = await domainEventCount(api);
       await api.put('zones/secret', { mtu: 1400 }).expect(403);
       expect(spy).toHaveBeenLastCalledWith(ROOT_TOKEN_ID, ['SDN.Allocate'], '/sdn/zones/secret');
-      expect(await api.eventCount()).toBe(before);
-      await api.get('zones').expect(200);
-      expect(spy).toHaveBeenLastCalledWith(ROOT_TOKEN_ID, ['SDN.Audit', 'SDN.Allocate'], '/sdn/zones');
+      expect(await domainEventCount(api)).toBe(before);
+      // Lists are open to every caller and filtered item by item.
+      const listed = (await api.get('zones').expect(200)).body.data as { zone: string }[];
+      expect(listed.map((z) => z.zone)).toEqual(['open']);
+      expect(spy).toHaveBeenCalledWith(ROOT_TOKEN_ID, ['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/secret');
     } finally {
       spy.mockRestore();
     }

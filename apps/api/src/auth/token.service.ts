@@ -27,8 +27,15 @@ export class TokenService implements OnModuleInit {
     if (!this.config.bootstrapToken) return;
     const cred = parseTokenString(this.config.bootstrapToken);
     if (!cred) throw new Error('SDN_BOOTSTRAP_TOKEN must look like USER@REALM!TOKENID=SECRET');
+    // Configuration, not an account: the access state treats this id as the superuser (AccessStateService.principal).
     await upsertToken(this.store.ds, cred, 'bootstrap (SDN_BOOTSTRAP_TOKEN)');
+    this.cache.delete(cred.id);
     this.log.log(`bootstrap token ${cred.id} installed`);
+  }
+
+  /** Forgets a cached credential row (after a token was rotated or revoked here). */
+  invalidate(id: string): void {
+    this.cache.delete(id);
   }
 
   /** The token id when the credentials are valid, else null. */

@@ -13,7 +13,7 @@ export class ControllersController {
 
   @Get()
   @ApiOperation({ summary: 'List controllers (filter: type; views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/controllers')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/controllers/{controller}', { filter: true })
   list(@ReqParams() p: Params) {
     return this.objects.list('controllers', p);
   }

@@ -18,6 +18,10 @@ export interface ApiConfig {
   nats: boolean;
   /** `SDN_BUS_NAMESPACE`: isolated copy of the bus (tests, second installation); empty in production. */
   busNamespace: string;
+  /** `SDN_SECRET_KEY`: seals IPAM tokens and DNS keys at rest (see @sdn/secrets). */
+  secretKey?: string;
+  /** Backoff on authentication failures (defaults, then `SDN_AUTH_FAIL_*`, then this). */
+  authRateLimit?: Partial<import('../auth/rate-limit').AuthRateLimitOptions>;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -34,5 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     relay: env.SDN_API_RELAY !== '0',
     nats: env.SDN_API_NATS !== '0',
     busNamespace: env.SDN_BUS_NAMESPACE ?? '',
+    secretKey: env.SDN_SECRET_KEY || undefined,
   };
 }

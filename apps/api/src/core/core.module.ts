@@ -1,7 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { openEventStoreDataSource } from '@sdn/event-store';
-import { AllowAllPermissions, AuthGuard, PermissionChecker } from '../auth/auth.guard';
+import { AccessStateService } from '../access/access-state.service';
+import { AclPermissionChecker, AuthGuard, PermissionChecker } from '../auth/auth.guard';
+import { ListFilterInterceptor } from '../auth/list-filter.interceptor';
 import { TokenService } from '../auth/token.service';
 import { ApiExceptionFilter } from './api-error';
 import { API_CONFIG, type ApiConfig } from './config';
@@ -10,6 +12,7 @@ import { EnvelopeInterceptor } from './envelope.interceptor';
 import { NatsService } from './nats.service';
 import { SdnObjectsService } from './objects.service';
 import { SdnStateService } from './sdn-state.service';
+import { SecretsService } from './secrets.service';
 
 /**
  * Process-wide services every feature module may inject: configuration,
@@ -28,14 +31,17 @@ export class CoreModule {
         EventStoreService,
         SdnStateService,
         SdnObjectsService,
+        SecretsService,
         NatsService,
         TokenService,
-        { provide: PermissionChecker, useClass: AllowAllPermissions },
+        AccessStateService,
+        { provide: PermissionChecker, useClass: AclPermissionChecker },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ListFilterInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, NatsService, TokenService, PermissionChecker],
+      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, PermissionChecker, AccessStateService],
     };
   }
 }

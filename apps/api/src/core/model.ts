@@ -5,7 +5,7 @@
  * for a refusal).
  */
 import { randomBytes } from 'node:crypto';
-import { createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
+import { type ConfigIndex, createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
 import type { SdnObject, SectionName } from '@sdn/event-store';
 import { ApiError } from './api-error';
 
@@ -19,27 +19,30 @@ export interface Edit {
 
 // Random anycast MAC for evpn zones without one (Z11). Random is fine here: the
 // event records the resulting object, so replay never calls this again.
-const options = { generateMac: () => macFromBytes(randomBytes(6)) };
+const generateMac = () => macFromBytes(randomBytes(6));
 
-function accept(section: SectionName, r: ModelEditResult): Edit {
+function accept(r: ModelEditResult): Edit {
   if (!r.ok) {
     if (r.code === 'not-found') throw new ApiError(404, Object.values(r.errors)[0] ?? 'not found', r.errors);
     throw ApiError.params(r.errors);
   }
-  const ids = (r.config as unknown as Config)[section]?.ids ?? {};
-  return { id: r.id, object: ids[r.id] ?? null };
+  // The object, not r.config: building the resulting configuration copies a whole section.
+  return { id: r.id, object: r.object as SdnObject | null };
 }
 
-/** `params`: the request's object parameters including the ID parameter (subnets: `vnet` and `subnet` CIDR). */
-export function create(config: Config, section: SectionName, params: SdnObject): Edit {
-  return accept(section, createObject(config as unknown as SdnConfig, section, params, options));
+/**
+ * `params`: the request's object parameters including the ID parameter (subnets: `vnet` and `subnet` CIDR).
+ * `index`: look-up tables describing `config` exactly (see SdnStateService), for validating only what the edit affects.
+ */
+export function create(config: Config, section: SectionName, params: SdnObject, index?: ConfigIndex): Edit {
+  return accept(createObject(config as unknown as SdnConfig, section, params, { generateMac, index }));
 }
 
 /** `params`: properties to set plus `delete` (list) and, for subnets, the path `vnet`. */
-export function update(config: Config, section: SectionName, id: string, params: SdnObject): Edit {
-  return accept(section, updateObject(config as unknown as SdnConfig, section, id, params, options));
+export function update(config: Config, section: SectionName, id: string, params: SdnObject, index?: ConfigIndex): Edit {
+  return accept(updateObject(config as unknown as SdnConfig, section, id, params, { generateMac, index }));
 }
 
-export function remove(config: Config, section: SectionName, id: string, pathVnet?: string): Edit {
-  return accept(section, deleteObject(config as unknown as SdnConfig, section, id, { vnet: pathVnet }));
+export function remove(config: Config, section: SectionName, id: string, pathVnet?: string, index?: ConfigIndex): Edit {
+  return accept(deleteObject(config as unknown as SdnConfig, section, id, { vnet: pathVnet }, { index }));
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
+import { busConnectionOptions } from '@sdn/bus';
 import { API_CONFIG, type ApiConfig } from './config';
 
 /**
@@ -23,7 +24,8 @@ export class NatsService implements OnModuleInit, OnApplicationShutdown {
   private async connectLoop(): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
-        const nc = await connect({ servers: this.config.natsUrl, name: 'sdn-api', reconnect: true, maxReconnectAttempts: -1 });
+        // Credentials of the API's NATS identity from the environment (NATS_NKEY_FILE, …; see @sdn/bus); this loop does the first-connect retries.
+        const nc = await connect({ ...busConnectionOptions({ name: 'sdn-api', url: this.config.natsUrl }), waitOnFirstConnect: false });
         if (this.closed) {
           await nc.close();
           return;

@@ -18,6 +18,7 @@ import { checkLockToken } from './lock-token';
 import * as model from './model';
 import { boolParam, deleteList, optString, type Params } from './params';
 import { SdnStateService } from './sdn-state.service';
+import { SecretsService } from './secrets.service';
 import { decorate, pendingView, sectionDigest } from './views';
 
 /** Who is writing, for the event log. */
@@ -43,7 +44,10 @@ const IMPLICIT_OBJECTS: Partial<Record<SectionName, Record<string, SdnObject>>> 
  */
 @Injectable()
 export class SdnObjectsService {
-  constructor(private readonly sdn: SdnStateService) {}
+  constructor(
+    private readonly sdn: SdnStateService,
+    private readonly secrets: SecretsService,
+  ) {}
 
   private ids(state: SdnState, section: SectionName): Record<string, SdnObject> {
     const ids = state.pending[section] as Record<string, SdnObject>;
@@ -97,18 +101,20 @@ export class SdnObjectsService {
    */
   preview(section: SectionName, op: 'create' | 'update', props: SdnObject, p: Params, id?: string): model.Edit {
     const state = this.sdn.current;
-    if (op === 'create') return model.create(pendingConfig(state), section, props);
+    const index = this.sdn.currentIndex;
+    if (op === 'create') return model.create(pendingConfig(state), section, props, index);
     if (!state.pending[section][id!]) throw ApiError.notFound(notFoundMessage(section, id!));
-    return model.update(pendingConfig(state), section, id!, { ...props, delete: deleteList(p) });
+    return model.update(pendingConfig(state), section, id!, { ...props, delete: deleteList(p) }, index);
   }
 
   /** `props`: the object parameters of the request, ID parameter included (see objectProps). */
   create(section: SectionName, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
     const lockToken = optString(p, 'lock-token');
-    return this.sdn.execute((state) => {
+    return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);
-      const r = model.create(pendingConfig(state), section, props);
-      const payload: ObjectCreatedV1 = { id: r.id, object: r.object! };
+      const r = model.create(pendingConfig(state), section, props, index);
+      // Sealed before the event exists: the log, the projections and NATS only ever hold the ciphertext.
+      const payload: ObjectCreatedV1 = { id: r.id, object: this.secrets.seal(section, r.object!) };
       return { events: [{ type: objectEventType(section, 'Created'), aggregateType: SECTION_META[section].aggregate, aggregateId: r.id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);
   }
@@ -117,15 +123,15 @@ export class SdnObjectsService {
     const lockToken = optString(p, 'lock-token');
     const digest = optString(p, 'digest', 64);
     const del = deleteList(p);
-    return this.sdn.execute((state) => {
+    return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);
       const current = state.pending[section][id];
       if (!current) throw ApiError.notFound(notFoundMessage(section, id));
       if (digest && digest !== sectionDigest(state.pending[section])) {
         throw ApiError.param('digest', 'detected modified configuration - file changed by other user? Try again.');
       }
-      const r = model.update(pendingConfig(state), section, id, { ...props, delete: del });
-      const payload: ObjectUpdatedV1 = { id, object: r.object!, set: Object.keys(props), deleted: del };
+      const r = model.update(pendingConfig(state), section, id, { ...props, delete: del }, index);
+      const payload: ObjectUpdatedV1 = { id, object: this.secrets.seal(section, r.object!), set: Object.keys(props), deleted: del };
       return { events: [{ type: objectEventType(section, 'Updated'), aggregateType: SECTION_META[section].aggregate, aggregateId: id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);
   }
@@ -133,11 +139,11 @@ export class SdnObjectsService {
   /** `pathVnet`: for subnets, the vnet of the URL, which must own the subnet. */
   remove(section: SectionName, id: string, p: Params, ctx: WriteContext, pathVnet?: string): Promise<null> {
     const lockToken = optString(p, 'lock-token');
-    return this.sdn.execute((state) => {
+    return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);
       const current = state.pending[section][id];
       if (!current) throw ApiError.notFound(notFoundMessage(section, id));
-      model.remove(pendingConfig(state), section, id, pathVnet);
+      model.remove(pendingConfig(state), section, id, pathVnet, index);
       const payload: ObjectDeletedV1 = { id };
       return { events: [{ type: objectEventType(section, 'Deleted'), aggregateType: SECTION_META[section].aggregate, aggregateId: id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);

@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EventEnvelope } from '@sdn/contracts';
-import { aggregateKey, loadProjection, type NewEvent, type SdnState, StateDraft, writeProjectionDelta } from '@sdn/event-store';
+import {
+  aggregateKey,
+  type FoldableEvent,
+  loadProjection,
+  type NewEvent,
+  parseObjectEventType,
+  pendingConfig,
+  type SdnObject,
+  type SdnState,
+  type SectionName,
+  STAGED_SECTIONS,
+  StateDraft,
+  writeProjectionDelta,
+} from '@sdn/event-store';
+import { ConfigIndex, type SdnConfig } from '@sdn/model';
 import { EventStoreService } from './database';
 
 /** An event a command wants to append; the service numbers it and stamps actor and correlation. */
@@ -15,9 +29,64 @@ export interface DraftEvent {
 
 /**
  * A command's decision, computed from the state it is given (which includes
- * every earlier command of the same batch). Throw an ApiError to refuse.
+ * every earlier command of the same batch) and the model's look-up tables for
+ * exactly that state's pending config. Throw an ApiError to refuse.
  */
-export type Decide<T> = (state: SdnState) => { events: DraftEvent[]; result?: T };
+export type Decide<T> = (state: SdnState, index: ConfigIndex) => { events: DraftEvent[]; result?: T };
+
+function buildIndex(state: SdnState): ConfigIndex {
+  return ConfigIndex.build(pendingConfig(state) as unknown as SdnConfig);
+}
+
+/** Object IDs a batch wrote, per section; `'all'` after a rollback replaced the section. */
+type Touched = Map<SectionName, Set<string> | 'all'>;
+
+function touch(touched: Touched, ev: FoldableEvent): void {
+  const obj = parseObjectEventType(ev.type);
+  if (obj) {
+    const ids = touched.get(obj[0]) ?? new Set<string>();
+    if (ids !== 'all') ids.add((ev.payload as { id: string }).id);
+    touched.set(obj[0], ids);
+  } else if (ev.type === 'ConfigRolledBack') for (const s of STAGED_SECTIONS) touched.set(s, 'all');
+}
+
+/**
+ * `before` and `after` with each section the batch wrote narrowed to the IDs it
+ * wrote: writeProjectionDelta compares whole sections, which made every batch
+ * cost O(objects); the rows it writes are the same.
+ */
+function narrowed(before: SdnState, after: SdnState, touched: Touched): [SdnState, SdnState] {
+  const b: SdnState = { ...before, pending: { ...before.pending } };
+  const a: SdnState = { ...after, pending: { ...after.pending } };
+  for (const [section, ids] of touched) {
+    if (ids === 'all' || before.pending[section] === after.pending[section]) continue;
+    const pick = (from: Readonly<Record<string, SdnObject>>) => {
+      const out: Record<string, SdnObject> = {};
+      for (const id of ids) if (Object.prototype.hasOwnProperty.call(from, id)) out[id] = from[id];
+      return out;
+    };
+    b.pending[section] = pick(before.pending[section]);
+    a.pending[section] = pick(after.pending[section]);
+  }
+  return [b, a];
+}
+
+/**
+ * Keeps `index` describing `draft`'s pending config after `ev` was folded into
+ * it; returns the index to use from now on (a rollback replaces whole sections,
+ * so the index is rebuilt).
+ */
+function track(index: ConfigIndex, draft: StateDraft, ev: FoldableEvent): ConfigIndex {
+  const obj = parseObjectEventType(ev.type);
+  if (obj) {
+    const [section] = obj;
+    const id = (ev.payload as { id: string }).id;
+    const ids = draft.state.pending[section];
+    index.set(section, id, Object.prototype.hasOwnProperty.call(ids, id) ? ids[id] : undefined);
+    return index;
+  }
+  return ev.type === 'ConfigRolledBack' ? buildIndex(draft.state) : index;
+}
 
 interface Pending {
   decide: Decide<unknown>;
@@ -46,6 +115,12 @@ const MAX_BATCH = 256;
 export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('sdn-state');
   private state!: SdnState;
+  /**
+   * The model's look-up tables for `state.pending`, maintained event by event
+   * so a write never rebuilds them. Null while a batch is updating it in place
+   * or after a failure: the next write rebuilds it from `state`.
+   */
+  private index: ConfigIndex | null = null;
   private versions = new Map<string, number>();
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
@@ -76,12 +151,18 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
       if (page.length < 5000) break;
     }
     this.state = draft.state;
+    this.index = null;
     this.versions = await this.store.aggregateVersions();
   }
 
   /** The current state (immutable snapshot). */
   get current(): SdnState {
     return this.state;
+  }
+
+  /** The model index of `current`'s pending config, when one is at hand (none while a batch holds it). */
+  get currentIndex(): ConfigIndex | undefined {
+    return this.index ?? undefined;
   }
 
   onCommit(fn: (events: EventEnvelope[]) => void): void {
@@ -95,18 +176,31 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
     const events = await this.store.read(base.seq, 5000);
     if (!events.length || this.flushing || this.state !== base) return;
     const draft = new StateDraft(base);
+    let index = this.index;
     for (const e of events) {
       draft.apply(e);
+      if (index) index = track(index, draft, e);
       this.versions.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
     }
     this.state = draft.state;
+    this.index = index;
   }
 
   /** Runs a command serialised with every other write; resolves after its events are committed. */
   execute<T>(decide: Decide<T>, actor: string, correlationId?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ decide: decide as Decide<unknown>, actor, correlationId: correlationId ?? randomUUID(), resolve: resolve as (v: unknown) => void, reject });
-      if (!this.flushing) this.flushing = this.flush().finally(() => (this.flushing = null));
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      // A command queued after the last batch resolved but before this ran (a caller awaiting its
+      // previous write and writing again at once) found a flush still "running": start it now.
+      if (this.queue.length) this.kick();
     });
   }
 
@@ -114,7 +208,11 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       const outcomes = new Map<Pending, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+      let index!: ConfigIndex;
       try {
+        // Updated in place by the batch; only put back once the batch committed.
+        index = this.index ?? buildIndex(this.state);
+        this.index = null;
         const { state, versions, appended } = await this.store.write(async (tx) => {
           const overlay = new Map<string, number>();
           // Events other replicas committed since we last looked (the projection rows are theirs).
@@ -122,15 +220,17 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
           const base = missed.length ? new StateDraft(this.state) : null;
           for (const e of missed) {
             base!.apply(e);
+            index = track(index, base!, e);
             overlay.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
           }
           const baseState = base?.state ?? this.state;
           // One draft for the whole batch: each command sees the state its predecessors left.
           const working = new StateDraft(baseState);
+          const touched: Touched = new Map();
           const drafts: NewEvent[] = [];
           for (const item of batch) {
             try {
-              const d = item.decide(working.state);
+              const d = item.decide(working.state, index);
               for (const ev of d.events) {
                 const key = aggregateKey(ev.aggregateType, ev.aggregateId);
                 const version = (overlay.get(key) ?? this.versions.get(key) ?? 0) + 1;
@@ -148,7 +248,10 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
                 };
                 drafts.push(draft);
                 // seq is unknown until the insert; the draft keeps the larger one, fixed up below.
-                working.apply({ seq: 0, type: draft.type, payload: draft.payload });
+                const folded = { seq: 0, type: draft.type, payload: draft.payload };
+                working.apply(folded);
+                index = track(index, working, folded);
+                touch(touched, folded);
               }
               outcomes.set(item, { ok: true, value: d.result });
             } catch (error) {
@@ -158,10 +261,11 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
           const appended = await tx.append(drafts);
           const state = working.state;
           if (appended.length) state.seq = appended[appended.length - 1].seq;
-          await writeProjectionDelta(tx, baseState, state);
+          await writeProjectionDelta(tx, ...narrowed(baseState, state, touched));
           return { state, versions: overlay, appended };
         });
         this.state = state;
+        this.index = index;
         for (const [k, v] of versions) this.versions.set(k, v);
         for (const item of batch) {
           const o = outcomes.get(item)!;

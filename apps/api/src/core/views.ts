@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { byteOrder, splitList } from '@sdn/model';
 import { sectionRevision, type SdnObject, type SectionName } from '@sdn/event-store';
+import { SECRET_PROPERTIES } from '@sdn/secrets';
 
 type Ids = Readonly<Record<string, SdnObject>>;
 
@@ -82,8 +83,8 @@ function sortKeys(o: SdnObject): [string, unknown][] {
     .map((k) => [k, o[k]]);
 }
 
-/** Write-only properties: accepted on create/update, never returned. */
-export const SECRET_KEYS: Partial<Record<SectionName, string[]>> = { ipams: ['token'], dns: ['key'] };
+/** Write-only properties: accepted on create/update, stored sealed (@sdn/secrets), never returned. */
+export const SECRET_KEYS = SECRET_PROPERTIES as Partial<Record<SectionName, readonly string[]>>;
 
 function nodeListString(v: unknown): unknown {
   if (v && typeof v === 'object' && !Array.isArray(v)) return Object.keys(v).sort(byteOrder).join(',');

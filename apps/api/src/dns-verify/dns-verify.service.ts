@@ -1,6 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { PowerDnsPlugin, type DnsPlugin, type DnsServerConfig, type FetchLike } from '@sdn/dns';
+import { revealSecret } from '@sdn/secrets';
 import { ApiError } from '../core/api-error';
+import { SecretsService } from '../core/secrets.service';
 
 /** Optional provider: the fetch used to reach DNS servers (tests inject a fake). */
 export const DNS_VERIFY_FETCH = Symbol('DNS_VERIFY_FETCH');
@@ -21,7 +23,10 @@ export interface ZoneDnsProps {
  */
 @Injectable()
 export class DnsZoneVerifier {
-  constructor(@Optional() @Inject(DNS_VERIFY_FETCH) private readonly fetchFn?: FetchLike) {}
+  constructor(
+    @Optional() @Inject(DNS_VERIFY_FETCH) private readonly fetchFn?: FetchLike,
+    @Optional() private readonly secrets?: SecretsService,
+  ) {}
 
   /**
    * Call before creating/updating a zone. `request`: the request's object
@@ -56,8 +61,10 @@ export class DnsZoneVerifier {
 
   private plugin(server: DnsServerConfig): DnsPlugin {
     if (server.type !== 'powerdns') throw new Error(`unsupported dns type '${server.type}'`);
+    // Stored servers carry the sealed key; a request being checked carries it clear.
+    const key = revealSecret(server.key, this.secrets?.box);
     // Short timeout: this runs inside an API request.
-    return new PowerDnsPlugin(server, { fetch: this.fetchFn, timeoutMs: 5_000 });
+    return new PowerDnsPlugin({ ...server, key }, { fetch: this.fetchFn, timeoutMs: 5_000 });
   }
 }
 

@@ -18,7 +18,7 @@ export class DnsController {
 
   @Get()
   @ApiOperation({ summary: 'List dns (filter: type; secrets (key) are never returned)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/dns')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/dns/{dns}', { filter: true })
   list(@ReqParams() p: Params) {
     return this.objects.list('dns', p);
   }

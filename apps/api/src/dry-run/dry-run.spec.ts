@@ -1,4 +1,5 @@
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import { bundleContentHash, packNodeBundle } from '@sdn/contracts';
 import { startTestApi, type TestApi } from '../testing/test-app';
 import { NodeFilesSource } from './node-files.source';
 
@@ -93,7 +94,9 @@ describe('dry-run reading facts and bundles from JetStream (isolated bus)', () =
       .filter((l) => l.startsWith('+') && !l.startsWith('+++'))
       .map((l) => l.slice(1))
       .join('\n');
-    const bundle = { node, version: 7, hash: 'h', files: { interfaces: interfaces + '\n' }, renderedAt: new Date().toISOString() };
+    // Packed, as the config service publishes it.
+    const files = { interfaces: interfaces + '\n' };
+    const bundle = await packNodeBundle({ node, version: 7, hash: bundleContentHash(files), files, renderedAt: new Date().toISOString() });
     await bus.js.publish(bus.topology.bundleSubject(node), JSON.stringify(bundle));
     expect((await api.get(`dry-run?node=${node}`).expect(200)).body.data).toEqual({ 'interfaces-diff': null, 'frr-diff': null, 'facts-known': true, 'bundle-version': 7 });
     // A malformed bundle (contract violation) is ignored rather than diffed against.

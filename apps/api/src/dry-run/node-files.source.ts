@@ -3,10 +3,12 @@ import { busTopology, type BusTopology } from '@sdn/bus';
 import {
   assertContract,
   type Check,
+  type InlineNodeBundleV1,
   type NodeBundleV1,
   nodeBundleV1Schema,
   type NodeFactsMessageV1,
   nodeFactsV1Schema,
+  unpackNodeBundle,
 } from '@sdn/contracts';
 import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
@@ -14,7 +16,7 @@ import { NatsService } from '../core/nats.service';
 /** What the dry-run compares against: a node's published facts and the bundle it runs. */
 export abstract class NodeFilesSource {
   abstract facts(node: string): Promise<NodeFactsMessageV1 | null>;
-  abstract bundle(node: string): Promise<NodeBundleV1 | null>;
+  abstract bundle(node: string): Promise<InlineNodeBundleV1 | null>;
 }
 
 /**
@@ -51,7 +53,9 @@ export class JetStreamNodeFilesSource extends NodeFilesSource {
     return this.last(this.topology.streams.facts.name, this.topology.factsSubject(node), nodeFactsV1Schema);
   }
 
-  bundle(node: string): Promise<NodeBundleV1 | null> {
-    return this.last(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
+  async bundle(node: string): Promise<InlineNodeBundleV1 | null> {
+    const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
+    // Bundles travel packed (gzip); content that does not unpack reads as unknown too.
+    return b ? unpackNodeBundle(b).catch(() => null) : null;
   }
 }

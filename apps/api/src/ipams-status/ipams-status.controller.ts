@@ -14,7 +14,8 @@ export class IpamsStatusController {
 
   @Get()
   @ApiOperation({ summary: 'Entries of the IPAM (only the built-in pve IPAM is served by ipam-service)' })
-  @Privilege('SDN.Audit', '/sdn/ipams/{ipam}')
+  // Any user; each entry shown only with rights on its vnet (§1.12).
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}', { filter: true })
   status(@ReqParams() p: Params) {
     if (String(p.ipam) !== 'pve') throw new ApiError(501, `status of ipam '${String(p.ipam)}' is not implemented`);
     return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {});

@@ -13,7 +13,7 @@ export class IpamsController {
 
   @Get()
   @ApiOperation({ summary: 'List ipams (filter: type; secrets (token) are never returned)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/ipams')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/ipams/{ipam}', { filter: true })
   list(@ReqParams() p: Params) {
     return this.objects.list('ipams', p);
   }

@@ -13,6 +13,13 @@ import { CorrelationId, objectProps, type Params, ReqParams } from '../core/para
  * the one that governs the subnet.
  */
 
+/**
+ * The subnet's own vnet must grant the privilege too: otherwise a tenant could
+ * name another tenant's subnet under its own vnet and learn from "wrong vnet"
+ * versus "does not exist" that it exists.
+ */
+const SUBNET_OWN_PATH = '/sdn/zones/{subnet.zone}/{subnet.vnet}';
+
 @ApiTags('subnets')
 @ApiSecurity('PVEAPIToken')
 @Controller('cluster/sdn/vnets/:vnet/subnets')
@@ -21,7 +28,7 @@ export class SubnetsController {
 
   @Get()
   @ApiOperation({ summary: "List the vnet's subnets (views: running=1, pending=1)" })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{vnet.zone}/{vnet}')
   list(@ReqParams() p: Params) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
@@ -29,7 +36,7 @@ export class SubnetsController {
   }
 
   @Get(':subnet')
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{vnet.zone}/{vnet}', { also: [SUBNET_OWN_PATH] })
   get(@ReqParams() p: Params) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
@@ -40,7 +47,7 @@ export class SubnetsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a subnet (subnet CIDR, type=subnet, gateway, snat, dnszoneprefix, dhcp-range[], dhcp-dns-server; lock-token)' })
-  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}')
   create(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
@@ -49,7 +56,7 @@ export class SubnetsController {
 
   @Put(':subnet')
   @ApiOperation({ summary: 'Update a subnet (properties, delete, digest, lock-token)' })
-  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}', { also: [SUBNET_OWN_PATH] })
   update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
@@ -57,7 +64,7 @@ export class SubnetsController {
   }
 
   @Delete(':subnet')
-  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}', { also: [SUBNET_OWN_PATH] })
   remove(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);

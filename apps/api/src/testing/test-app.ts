@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createTestDatabase } from '@sdn/event-store';
+import { generateSecretKey } from '@sdn/secrets';
 import { createApp } from '../app';
 import type { ApiConfig } from '../core/config';
 import { SdnStateService } from '../core/sdn-state.service';
@@ -10,6 +11,7 @@ export const ROOT_TOKEN_ID = 'root@pam!test';
 export const ROOT_SECRET = '0f1e2d3c-4b5a-4968-8776-655443322110';
 export const AUTH = `PVEAPIToken=${ROOT_TOKEN_ID}=${ROOT_SECRET}`;
 export const BASE = '/api2/json/cluster/sdn';
+export const TEST_SECRET_KEY = generateSecretKey();
 
 export interface TestApi {
   app: INestApplication;
@@ -39,6 +41,8 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
     nats: false,
     relay: false,
     nodeName: 'testnode',
+    // Objects with IPAM tokens / DNS keys can be written, sealed with a key of this test process.
+    secretKey: TEST_SECRET_KEY,
     dbPoolSize: 4, // many test files run at once against one server
     ...overrides,
   }, ['error']);

@@ -13,14 +13,13 @@ export class VnetsController {
 
   @Get()
   @ApiOperation({ summary: 'List vnets (views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}', { filter: true })
   list(@ReqParams() p: Params) {
     return this.objects.list('vnets', p);
   }
 
-  // The ACL path needs the vnet's zone; `{zone}` is resolved by the ACL checker from the pending config once ACLs exist.
   @Get(':vnet')
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{vnet.zone}/{vnet}')
   get(@ReqParams() p: Params) {
     return this.objects.get('vnets', String(p.vnet), p);
   }
@@ -34,13 +33,14 @@ export class VnetsController {
 
   @Put(':vnet')
   @ApiOperation({ summary: 'Update a vnet (properties, delete, digest, lock-token)' })
-  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  // Beyond the reference (which checks the current zone only): moving a vnet needs the target zone too.
+  @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}', { also: ['/sdn/zones/{zone?}'] })
   update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     return this.objects.update('vnets', String(p.vnet), objectProps(p, ['vnet']), p, { actor, correlationId });
   }
 
   @Delete(':vnet')
-  @Privilege('SDN.Allocate', '/sdn/zones/{zone}/{vnet}')
+  @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}')
   remove(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     return this.objects.remove('vnets', String(p.vnet), p, { actor, correlationId });
   }

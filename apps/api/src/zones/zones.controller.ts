@@ -32,7 +32,7 @@ export class ZonesController {
 
   @Get()
   @ApiOperation({ summary: 'List zones (filters: type; views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones')
+  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}', { filter: true })
   list(@ReqParams() p: Params) {
     return this.objects.list('zones', p);
   }

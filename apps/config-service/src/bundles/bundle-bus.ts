@@ -1,12 +1,15 @@
 import {
+  assertContract,
   BUNDLE_HASH_HEADER,
   BUNDLE_VERSION_HEADER,
   CONTRACTS,
   ContractViolation,
+  packNodeBundle,
+  type InlineNodeBundleV1,
   type NodeBundleV1,
   type NodeFactsMessageV1,
 } from '@sdn/contracts';
-import { isWrongLastSequence, publishContract, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus } from '@sdn/bus';
+import { ensureDurableConsumer, isWrongLastSequence, nodeBundleConsumer, publishContract, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
 import type { ConfigVersion, LastBundle } from '../planner/plan-bundles';
 
@@ -16,7 +19,27 @@ export interface StoredBundle extends LastBundle {
   seq: number;
 }
 
-export type PublishOutcome = 'stored' | 'duplicate' | 'conflict' | 'too-large';
+export type PublishOutcome = 'stored' | 'duplicate' | 'conflict';
+
+/** Room left in max_payload for the headers (hash, version, message id, expected sequence). */
+const HEADER_ALLOWANCE = 1024;
+
+/** A node's bundle cannot be carried by this NATS server even packed; `message` says by how much. */
+export class BundleTooLargeError extends Error {
+  constructor(
+    readonly node: string,
+    readonly version: number,
+    readonly bytes: number,
+    readonly maxPayload: number,
+    readonly filesBytes: number,
+  ) {
+    super(
+      `bundle of node ${node} (version ${version}) is ${bytes} bytes on the wire (${filesBytes} bytes of files before compression), ` +
+        `above the NATS server's max_payload of ${maxPayload} bytes: not published, the node keeps its previous configuration. ` +
+        `Raise max_payload on the NATS server or split the configuration.`,
+    );
+  }
+}
 
 /**
  * Everything the config service reads from and writes to the bus, in the
@@ -24,7 +47,21 @@ export type PublishOutcome = 'stored' | 'duplicate' | 'conflict' | 'too-large';
  * running config, and a compare-and-set bundle publish.
  */
 export class BundleBus {
+  /** Nodes whose bundle consumer this process has made sure of. */
+  private readonly nodeConsumers = new Set<string>();
+
   constructor(private readonly bus: Bus) {}
+
+  /**
+   * Node identities may not create consumers (@sdn/bus natsPermissions), so
+   * the durable each agent reads its bundles through is created here, before
+   * the node's first bundle.
+   */
+  private async ensureNodeConsumer(node: string): Promise<void> {
+    if (this.nodeConsumers.has(node)) return;
+    await ensureDurableConsumer(this.bus.jsm, nodeBundleConsumer(this.t, node), this.bus.log);
+    this.nodeConsumers.add(node);
+  }
 
   private get t() {
     return this.bus.topology;
@@ -84,14 +121,30 @@ export class BundleBus {
     return { version, running: running as RunningConfig, task };
   }
 
+  /** The server's max_payload (bytes), from the connection's INFO; NATS's default when unknown. */
+  get maxPayload(): number {
+    return this.bus.nc.info?.max_payload ?? 1024 * 1024;
+  }
+
   /**
-   * Publishes `bundle` only if the node's latest bundle is still `after`
-   * (compare-and-set on the subject sequence): a replica or facts update that
-   * published in between makes this a 'conflict', and the caller re-plans the
-   * node. The message id names the transition (previous sequence → hash), so
-   * a retried publish is stored once.
+   * Packs `bundle` (gzip, @sdn/contracts `packNodeBundle`) and publishes it
+   * only if the node's latest bundle is still `after` (compare-and-set on the
+   * subject sequence): a replica or facts update that published in between
+   * makes this a 'conflict', and the caller re-plans the node. The message id
+   * names the transition (previous sequence → hash), so a retried publish is
+   * stored once. Throws BundleTooLargeError when even the packed bundle
+   * exceeds the server's max_payload.
    */
-  async publish(bundle: NodeBundleV1, after: number): Promise<PublishOutcome> {
+  async publish(inline: InlineNodeBundleV1, after: number): Promise<PublishOutcome> {
+    // The content is checked before it is packed (the envelope again by publishContract): nothing that breaks the contract is sent.
+    assertContract(CONTRACTS.nodeBundle.name, CONTRACTS.nodeBundle.schema, inline);
+    const bundle: NodeBundleV1 = await packNodeBundle(inline);
+    const bytes = Buffer.byteLength(JSON.stringify(bundle));
+    const max = this.maxPayload;
+    if (bytes + HEADER_ALLOWANCE > max) {
+      throw new BundleTooLargeError(inline.node, inline.version, bytes, max, filesBytesOf(inline));
+    }
+    await this.ensureNodeConsumer(bundle.node);
     try {
       const ack = await publishContract(this.bus.js, this.t.bundleSubject(bundle.node), CONTRACTS.nodeBundle, bundle, {
         msgID: `bundle:${bundle.node}:${after}:${bundle.hash}`,
@@ -101,8 +154,13 @@ export class BundleBus {
       return ack.duplicate ? 'duplicate' : 'stored';
     } catch (e) {
       if (isWrongLastSequence(e)) return 'conflict';
-      if ((e as { code?: string })?.code === 'MAX_PAYLOAD_EXCEEDED') return 'too-large';
+      // The headers pushed it over after all.
+      if ((e as { code?: string })?.code === 'MAX_PAYLOAD_EXCEEDED') throw new BundleTooLargeError(inline.node, inline.version, bytes, max, filesBytesOf(inline));
       throw e;
     }
   }
+}
+
+function filesBytesOf(b: InlineNodeBundleV1): number {
+  return Buffer.byteLength(b.files.interfaces) + Buffer.byteLength(b.files.frr ?? '');
 }

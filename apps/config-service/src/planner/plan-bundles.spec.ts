@@ -35,6 +35,12 @@ describe('planBundles', () => {
     expect(byNode.n3).not.toContain('vs1');
   });
 
+  it("names in each bundle the zones and vnets deployed on that node, with the zone's type", () => {
+    const byNode = Object.fromEntries(planBundles(input()).publish.map((b) => [b.node, b.scope]));
+    expect(byNode.n1).toEqual({ zones: { zs: { type: 'simple' }, zx: { type: 'vxlan' } }, vnets: { vs1: { zone: 'zs' }, vx1: { zone: 'zx' } } });
+    expect(byNode.n2).toEqual({ zones: { zx: { type: 'vxlan' } }, vnets: { vx1: { zone: 'zx' } } });
+  });
+
   it('renders each node against its own facts (VXLAN peers exclude the node itself)', () => {
     const byNode = Object.fromEntries(planBundles(input()).publish.map((b) => [b.node, b.files.interfaces]));
     expect(byNode.n1).toMatch(/vxlan_remoteip 10\.0\.0\.2/);
@@ -84,7 +90,14 @@ describe('planBundles', () => {
 
   it('omits task and warnings when there are none, and carries frr when rendered', () => {
     const plan = planBundles(input({ config: { version: 1, running: sampleConfig(1) }, render: () => ({ interfaces: 'i', frr: 'f' }) }));
-    expect(plan.publish[0]).toEqual({ node: 'n1', version: 1, hash: bundleContentHash({ interfaces: 'i', frr: 'f' }), files: { interfaces: 'i', frr: 'f' }, renderedAt: NOW });
+    expect(plan.publish[0]).toEqual({
+      node: 'n1',
+      version: 1,
+      hash: bundleContentHash({ interfaces: 'i', frr: 'f' }),
+      files: { interfaces: 'i', frr: 'f' },
+      scope: expect.objectContaining({ zones: expect.any(Object) }),
+      renderedAt: NOW,
+    });
   });
 });
 

@@ -1,6 +1,6 @@
-import { assertContract, bundleContentHash, ContractViolation, NODE_NAME_PATTERN, renderFactsV1Schema, type NodeBundleV1, type NodeFactsMessageV1 } from '@sdn/contracts';
+import { assertContract, bundleContentHash, ContractViolation, NODE_NAME_PATTERN, renderFactsV1Schema, type InlineNodeBundleV1, type NodeFactsMessageV1 } from '@sdn/contracts';
 import type { RunningConfig } from '@sdn/model';
-import { renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+import { nodeScope, renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 
 /** A running config version to render. */
 export interface ConfigVersion {
@@ -38,7 +38,8 @@ export type SkipReason =
   | 'render-failed';
 
 export interface BundlePlan {
-  publish: NodeBundleV1[];
+  /** Inline bundles; the publisher packs them for the wire. */
+  publish: InlineNodeBundleV1[];
   skipped: { node: string; reason: SkipReason; detail?: string }[];
 }
 
@@ -61,7 +62,7 @@ export function renderFactsOf(node: string, message: NodeFactsMessageV1): { fact
  * that has facts (the renderer applies each zone's `nodes` restriction, so a
  * node outside every zone gets an empty file — which is how vnets are removed
  * from it), hashes the files, and keeps only bundles that change what the node
- * has. Pure: the caller does all I/O, so this runs in unit tests without NATS.
+ * has. Each bundle names the zones and vnets deployed on its node. Pure: the caller does all I/O, so this runs in unit tests without NATS.
  */
 export function planBundles(input: PlanInput): BundlePlan {
   const render = input.render ?? renderNode;
@@ -91,7 +92,15 @@ export function planBundles(input: PlanInput): BundlePlan {
       plan.skipped.push({ node, reason: 'unchanged' });
       continue;
     }
-    const bundle: NodeBundleV1 = { node, version, hash, files: files.frr === undefined ? { interfaces: files.interfaces } : { interfaces: files.interfaces, frr: files.frr }, renderedAt: input.now };
+    const bundle: InlineNodeBundleV1 = {
+      node,
+      version,
+      hash,
+      files: files.frr === undefined ? { interfaces: files.interfaces } : { interfaces: files.interfaces, frr: files.frr },
+      // The node reports zone/vnet status from its bundle alone (no fan-out of the running config to every agent).
+      scope: nodeScope(running, node),
+      renderedAt: input.now,
+    };
     if (task !== undefined) bundle.task = task;
     if (warnings.length) bundle.warnings = warnings;
     plan.publish.push(bundle);

@@ -1,8 +1,9 @@
-import { bundleContentHash } from '@sdn/contracts';
+import { randomBytes } from 'node:crypto';
+import { BUNDLE_ENCODING_GZIP_V1, bundleContentHash } from '@sdn/contracts';
 import { connectBus, silentLogger, type IsolatedBus } from '@sdn/bus';
 import { renderNode } from '@sdn/render';
 import { sampleConfig, factsMessage } from '../planner/test-fixtures';
-import { bundleHistory, bundleHistoryBus, drained, publishConfigApplied, registerNode, until } from '../testing/bus-fixtures';
+import { bundleHistory, bundleHistoryBus, drained, publishConfigApplied, rawBundleHistory, registerNode, until } from '../testing/bus-fixtures';
 import { ConfigService, type ReconcileReport } from './config-service';
 
 const NODES: [string, string][] = [
@@ -47,6 +48,24 @@ describe('ConfigService (real NATS)', () => {
     }
     expect((await bundleHistory(bus, 'n1'))[0].files.interfaces).toContain('auto vs1');
     expect((await bundleHistory(bus, 'n2'))[0].files.interfaces).not.toContain('vs1');
+    expect((await bundleHistory(bus, 'n2'))[0].scope).toEqual({ zones: { zx: { type: 'vxlan' } }, vnets: { vx1: { zone: 'zx' } } });
+    // On the wire the content is packed: no plain files, an explicit encoding.
+    const [raw] = await rawBundleHistory(bus, 'n1');
+    expect(raw).toMatchObject({ encoding: BUNDLE_ENCODING_GZIP_V1, packed: expect.any(String) });
+    expect(raw.files).toBeUndefined();
+  });
+
+  it("refuses loudly a bundle that exceeds the server's max_payload even packed, and still serves the other nodes", async () => {
+    const errors: string[] = [];
+    const log = { ...bus.log, error: (m: string) => void errors.push(m) };
+    // Random text barely compresses: n2's file stays above 1 MiB once packed.
+    const noise = randomBytes(1200 * 1024).toString('base64');
+    const svc = new ConfigService({ bus: { ...bus, log }, render: (config, f) => ({ interfaces: `#version:${config.version}\n${f.nodename === 'n2' ? noise : ''}` }) });
+    const report = await svc.reconcile('config', async () => ({ version: 1, running: sampleConfig(1) }));
+    expect(report.skipped['too-large']).toEqual(['n2']);
+    expect(report.published.sort()).toEqual(['n1', 'n3']);
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^bundle of node n2 \\(version 1\\) is \\d+ bytes on the wire .*max_payload of ${bus.nc.info!.max_payload} bytes`))]);
+    expect(await versions('n2')).toEqual([]);
   });
 
   it('does not re-send an unchanged bundle (facts re-published, event delivered again)', async () => {

@@ -2,8 +2,8 @@ import type { NodeFactsMessageV1 } from '@sdn/contracts';
 import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope } from '@sdn/contracts';
 import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
-import { planBundles, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
-import { BundleBus, type PublishOutcome } from '../bundles/bundle-bus';
+import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
+import { BundleBus, BundleTooLargeError, type PublishOutcome } from '../bundles/bundle-bus';
 
 export interface ConfigServiceOptions {
   bus: Bus;
@@ -26,7 +26,11 @@ export interface ReconcileReport {
   /** Rounds needed because another writer published a node's bundle in between (compare-and-set conflicts). */
   rounds: number;
   ms: number;
-  /** Where the time went: reading bundles/config/facts, rendering, publishing (summed over rounds). */
+  /**
+   * Where the time went (summed over rounds): reading bundles/config/facts;
+   * rendering every node (packing and publishing of the first ones overlap
+   * it); then waiting for the remaining packs and publish acks.
+   */
   phases: { readMs: number; renderMs: number; publishMs: number };
 }
 
@@ -131,15 +135,31 @@ export class ConfigService {
       report.version = cfg.version;
       const facts = await this.store.latestFacts(todo);
       t = phase('readMs', t);
-      const plan = planBundles({ config: cfg, facts, lastBundles, now: (this.opts.clock?.() ?? new Date()).toISOString(), render: this.opts.render });
+      // Node by node, each bundle sent off as soon as it is rendered: packing (zlib's thread pool) and
+      // the publish proceed while the next node renders, so the first nodes apply while the last render.
+      const plan: BundlePlan = { publish: [], skipped: [] };
+      const sending: Promise<PublishOutcome | BundleTooLargeError>[] = [];
+      const now = (this.opts.clock?.() ?? new Date()).toISOString();
+      for (const node of [...facts.keys()].sort()) {
+        const one = planBundles({ config: cfg, facts: new Map([[node, facts.get(node)!]]), lastBundles, now, render: this.opts.render });
+        plan.skipped.push(...one.skipped);
+        for (const b of one.publish) {
+          plan.publish.push(b);
+          sending.push(this.store.publish(b, lastBundles.get(b.node)?.seq ?? 0).catch((e: unknown) => (e instanceof BundleTooLargeError ? e : Promise.reject(e))));
+        }
+        await new Promise((r) => setImmediate(r));
+      }
       t = phase('renderMs', t);
-      const outcomes: PublishOutcome[] = await Promise.all(plan.publish.map((b) => this.store.publish(b, lastBundles.get(b.node)?.seq ?? 0)));
+      const outcomes = await Promise.all(sending);
       phase('publishMs', t);
       todo = [];
       plan.publish.forEach((b, i) => {
         const outcome = outcomes[i];
         if (outcome === 'conflict') todo!.push(b.node);
-        else if (outcome === 'too-large') (report.skipped['too-large'] ??= []).push(b.node);
+        else if (outcome instanceof BundleTooLargeError) {
+          (report.skipped['too-large'] ??= []).push(b.node);
+          this.log.error(outcome.message, { node: b.node, version: b.version, bytes: outcome.bytes, maxPayload: outcome.maxPayload });
+        }
         // Another writer stored exactly this transition first (same message id): nothing was re-sent.
         else if (outcome === 'duplicate') (report.skipped.unchanged ??= []).push(b.node);
         else report.published.push(b.node);
@@ -150,7 +170,6 @@ export class ConfigService {
         if (s.reason === 'invalid-facts' || s.reason === 'render-failed') this.log.error(`node ${s.node}: ${s.reason}`, { version: cfg.version, detail: s.detail });
       }
     }
-    for (const node of report.skipped['too-large'] ?? []) this.log.error(`node ${node}: bundle exceeds the NATS max_payload, not published`, { version: report.version });
     report.ms = Math.round(performance.now() - t0);
     // Facts arrive often and usually change nothing: only say something when they did.
     if (report.version !== undefined && (trigger === 'config' || report.published.length > 0)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope, type NodeBundleV1 } from '@sdn/contracts';
+import { CONTRACTS, unpackNodeBundle, type ConfigAppliedV1, type EventEnvelope, type InlineNodeBundleV1, type NodeBundleV1 } from '@sdn/contracts';
 import { decodeJson, isolatedBus, publishContract, scanStream, type Bus, type IsolatedBus } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
 import { factsMessage } from '../planner/test-fixtures';
@@ -32,10 +32,15 @@ export async function registerNode(bus: Bus, node: string, ip: string): Promise<
   await publishContract(bus.js, bus.topology.factsSubject(node), CONTRACTS.nodeFacts, factsMessage(node, ip));
 }
 
-/** Every bundle stored for `node`, oldest first. */
-export async function bundleHistory(bus: Bus, node: string): Promise<NodeBundleV1[]> {
+/** Every bundle stored for `node`, oldest first, as it travelled (packed). */
+export async function rawBundleHistory(bus: Bus, node: string): Promise<NodeBundleV1[]> {
   const found = await scanStream(bus.js, bus.jsm, bus.topology.streams.bundles.name, { filter: bus.topology.bundleSubject(node) });
   return found.map((m) => decodeJson(m.data) as NodeBundleV1);
+}
+
+/** Every bundle stored for `node`, oldest first, unpacked as the agent reads it. */
+export async function bundleHistory(bus: Bus, node: string): Promise<InlineNodeBundleV1[]> {
+  return Promise.all((await rawBundleHistory(bus, node)).map((b) => unpackNodeBundle(b)));
 }
 
 /** Resolves when the durable has nothing pending nor unacked. */

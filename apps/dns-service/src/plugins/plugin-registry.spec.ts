@@ -1,4 +1,5 @@
-import { PowerDnsPlugin } from '@sdn/dns';
+import { PowerDnsPlugin, type FetchLike } from '@sdn/dns';
+import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { PluginRegistry } from './plugin-registry';
 
 describe('PluginRegistry', () => {
@@ -15,5 +16,19 @@ describe('PluginRegistry', () => {
 
   it('refuses server types it has no plugin for', () => {
     expect(() => new PluginRegistry().pluginFor('x', { type: 'bind', url: 'http://h' })).toThrow("dns server 'x' has unsupported type 'bind'");
+  });
+
+  it('sends the clear key of a server whose key is sealed, and refuses it without the key', async () => {
+    const box = SecretBox.fromText(generateSecretKey());
+    const sent: string[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      sent.push(init.headers['X-API-Key']);
+      return { status: 200, statusText: 'OK', text: async () => '{}' };
+    };
+    const sealed = { ...server, key: box.seal('pdns-secret') };
+    await new PluginRegistry({ fetch, secrets: box }).pluginFor('pdns', sealed).verifyServer();
+    expect(sent).toEqual(['pdns-secret']);
+    expect(() => new PluginRegistry({ fetch }).pluginFor('pdns', sealed)).toThrow(/SDN_SECRET_KEY is not configured/);
+    expect(() => new PluginRegistry({ fetch, secrets: SecretBox.fromText(generateSecretKey()) }).pluginFor('pdns', sealed)).toThrow(/another key/);
   });
 });

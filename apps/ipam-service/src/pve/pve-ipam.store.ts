@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@sdn/contracts';
 import { IpamError, bigIntToIp, canonicalIp, familyOf, inSubnet, ipToBigInt, subnetBounds } from '@sdn/ipam';
 
 export interface PveIpAttrs {
@@ -26,6 +27,11 @@ export interface Range {
 export type BeforeCommit = (ip: string) => Promise<void>;
 
 type Q = Pick<EntityManager, 'query'>;
+/**
+ * An outbox event to write with a next-free allocation, in the same statement: the address is
+ * filled in by the database (`aggregateId` = `<zone>/<ip>`, `payload.ip`).
+ */
+export type NextFreeEvent = Omit<EventEnvelope, 'aggregateId'>;
 const ROW = `zone, subnet, host(ip) AS ip, vnet, gateway, mac, hostname, vmid`;
 /** TypeORM returns [rows, count] for UPDATE/DELETE and plain rows otherwise. */
 function rowsOf(r: any): any[] {
@@ -40,6 +46,16 @@ const norm = (r: IpRow): IpRow => ({ ...r, ip: canonicalIp(r.ip) });
  */
 export class PveIpamStore {
   constructor(private readonly db: DataSource, readonly ipam = 'pve') {}
+
+  /** Statements outside a transaction (autocommit). */
+  get queryable(): Q {
+    return this.db;
+  }
+
+  /** One transaction for the store's calls (pass the manager as their `tx`) and the caller's own writes. */
+  transaction<T>(f: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(f);
+  }
 
   private key(zone: string, subnet: string) {
     return [this.ipam, zone, subnet];
@@ -108,7 +124,7 @@ export class PveIpamStore {
 
   /** Explicit registration (§6.3 add ip). */
   async addIp(zone: string, cidr: string, ipText: string, a: PveIpAttrs, beforeCommit?: BeforeCommit, tx?: Q): Promise<string> {
-    if (!inSubnet(ipText, cidr)) throw new IpamError(`IP '${ipText}' is not in subnet '${cidr}'`);
+    if (!inSubnet(ipText, cidr)) throw new IpamError(`IP '${ipText}' is not in subnet '${cidr}'`, 'ip');
     const ip = canonicalIp(ipText);
     const run = async (m: Q) => {
       await this.requireSubnet(m, zone, cidr);
@@ -116,7 +132,7 @@ export class PveIpamStore {
       if (!(await this.insertIp(m, zone, cidr, ip, a, false))) {
         const [cur] = await m.query(`SELECT gateway FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 FOR UPDATE`, [...this.key(zone, cidr), ip]);
         // A gateway may be re-registered over itself; anything else is a duplicate.
-        if (!(a.isGateway && cur?.gateway)) throw new IpamError(`IP '${ip}' already exist`);
+        if (!(a.isGateway && cur?.gateway)) throw new IpamError(`IP '${ip}' already exist`, 'ip');
       }
       if (beforeCommit) await beforeCommit(ip);
       return ip;
@@ -125,22 +141,25 @@ export class PveIpamStore {
   }
 
   /** Our extension of §6.3: hostname/mac/vmid changes are recorded (the reference drops them). */
-  async updateIp(zone: string, cidr: string, ipText: string, a: PveIpAttrs): Promise<void> {
+  async updateIp(zone: string, cidr: string, ipText: string, a: PveIpAttrs, event?: EventEnvelope): Promise<void> {
+    // The outbox row is written by the same statement, so it exists exactly when the update does.
     const r = await this.db.query(
-      `UPDATE ipam_ip SET mac = COALESCE($5, mac), hostname = COALESCE($6, hostname), vmid = COALESCE($7, vmid), vnet = COALESCE($8, vnet)
-        WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ip`,
-      [...this.key(zone, cidr), canonicalIp(ipText), a.mac ?? null, a.hostname ?? null, a.vmid ?? null, a.vnet ?? null],
+      `WITH u AS (UPDATE ipam_ip SET mac = COALESCE($5, mac), hostname = COALESCE($6, hostname), vmid = COALESCE($7, vmid), vnet = COALESCE($8, vnet)
+         WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ip),
+       o AS (INSERT INTO ipam_event_outbox (id, envelope) SELECT $9::uuid, $10::jsonb FROM u WHERE $9::uuid IS NOT NULL)
+       SELECT ip FROM u`,
+      [...this.key(zone, cidr), canonicalIp(ipText), a.mac ?? null, a.hostname ?? null, a.vmid ?? null, a.vnet ?? null, event?.id ?? null, event ? JSON.stringify(event) : null],
     );
-    if (rowsOf(r).length === 0) throw new IpamError(`IP '${ipText}' not found in subnet '${cidr}'`);
+    if (rowsOf(r).length === 0) throw new IpamError(`IP '${ipText}' not found in subnet '${cidr}'`, 'ip');
   }
 
   /** Release: give the address back to the free intervals, merging with its neighbours. */
-  async delIp(zone: string, cidr: string, ipText: string): Promise<IpRow> {
+  async delIp(zone: string, cidr: string, ipText: string, beforeCommit?: (m: Q, row: IpRow) => Promise<void>): Promise<IpRow> {
     const ip = canonicalIp(ipText);
     return this.db.transaction(async (m) => {
       const k = this.key(zone, cidr);
       const del: IpRow[] = rowsOf(await m.query(`DELETE FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ${ROW}`, [...k, ip]));
-      if (del.length === 0) throw new IpamError(`IP '${ip}' not found in subnet '${cidr}'`);
+      if (del.length === 0) throw new IpamError(`IP '${ip}' not found in subnet '${cidr}'`, 'ip');
       const b = subnetBounds(cidr);
       const ipb = ipToBigInt(ip);
       if (ipb >= b.first && ipb <= b.last) {
@@ -158,7 +177,9 @@ export class PveIpamStore {
         }
         await m.query(`INSERT INTO ipam_free_block (ipam, zone, subnet, start, "end") VALUES ($1,$2,$3,$4,$5)`, [...k, start, end]);
       }
-      return norm(del[0]);
+      const row = norm(del[0]);
+      if (beforeCommit) await beforeCommit(m, row);
+      return row;
     });
   }
 
@@ -168,19 +189,42 @@ export class PveIpamStore {
    * lock is held only inside that call, which keeps concurrent replicas fast; the PK still
    * guarantees no duplicate.
    */
-  async nextFreeIp(zone: string, cidr: string, a: PveIpAttrs, tx?: Q): Promise<string> {
+  async nextFreeIp(zone: string, cidr: string, a: PveIpAttrs, tx?: Q, event?: NextFreeEvent): Promise<string> {
     const m = tx ?? this.db;
-    const r: { ip: string | null }[] = await m.query(`SELECT host(ipam_next_free($1,$2,$3,$4,$5,$6,$7)) AS ip`, [
-      ...this.key(zone, cidr),
-      a.vnet ?? null,
-      a.mac ?? null,
-      a.hostname ?? null,
-      a.vmid ?? null,
-    ]);
+    const r: { ip: string | null }[] = event
+      ? (await this.nextFreeIps(zone, cidr, [{ attrs: a, event }], m)).map((ip) => ({ ip }))
+      : await m.query(`SELECT host(ipam_next_free($1,$2,$3,$4,$5,$6,$7)) AS ip`, [...this.key(zone, cidr), a.vnet ?? null, a.mac ?? null, a.hostname ?? null, a.vmid ?? null]);
     if (r[0]?.ip) return canonicalIp(r[0].ip);
+    throw await this.noFreeIp(m, zone, cidr);
+  }
+
+  /** The error for a next-free that found nothing: unknown subnet, or full. */
+  async noFreeIp(m: Q, zone: string, cidr: string): Promise<IpamError> {
     await this.requireSubnet(m, zone, cidr);
-    if (familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32')) throw new IpamError(`cannot find free IP in subnet '${cidr}'`);
-    throw new IpamError(`can't find free ip in subnet '${cidr}'`);
+    if (familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32')) return new IpamError(`cannot find free IP in subnet '${cidr}'`);
+    return new IpamError(`can't find free ip in subnet '${cidr}'`);
+  }
+
+  /**
+   * Several next-free allocations, each with its outbox event, in one statement: one round
+   * trip and one commit (one WAL flush) for all of them, which is what lets concurrent
+   * requests share the cost of durability. An entry is null when the subnet ran out (the
+   * others are kept unless the caller's transaction rolls back).
+   */
+  async nextFreeIps(zone: string, cidr: string, items: { attrs: PveIpAttrs; event: NextFreeEvent }[], tx?: Q): Promise<(string | null)[]> {
+    const rows = items.map((x, ord) => ({ ord, vnet: x.attrs.vnet ?? null, mac: x.attrs.mac ?? null, hostname: x.attrs.hostname ?? null, vmid: x.attrs.vmid ?? null, id: x.event.id, env: x.event }));
+    const r: { ord: number; ip: string | null }[] = await (tx ?? this.db).query(
+      `WITH req AS (SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(ord int, vnet text, mac text, hostname text, vmid text, id uuid, env jsonb)),
+       a AS MATERIALIZED (SELECT ord, id, env, host(ipam_next_free($1,$2,$3, vnet, mac, hostname, vmid)) AS ip FROM (SELECT * FROM req ORDER BY ord) q),
+       o AS (INSERT INTO ipam_event_outbox (id, envelope)
+         SELECT id, env || jsonb_build_object('aggregateId', $2 || '/' || ip, 'payload', (env -> 'payload') || jsonb_build_object('ip', ip))
+         FROM a WHERE ip IS NOT NULL ORDER BY ord)
+       SELECT ord, ip FROM a ORDER BY ord`,
+      [...this.key(zone, cidr), JSON.stringify(rows)],
+    );
+    const out: (string | null)[] = items.map(() => null);
+    for (const x of r) out[x.ord] = x.ip ? canonicalIp(x.ip) : null;
+    return out;
   }
 
   /** Next free inside a DHCP range; null when the range is exhausted (§6.3: swallowed). */
@@ -195,7 +239,7 @@ export class PveIpamStore {
       if (rows.length === 0) return null;
       const ip = canonicalIp(rows[0].start);
       await this.carve(m, zone, cidr, ip);
-      if (!(await this.insertIp(m, zone, cidr, ip, a, true))) throw new IpamError(`IP '${ip}' already exist`);
+      if (!(await this.insertIp(m, zone, cidr, ip, a, true))) throw new IpamError(`IP '${ip}' already exist`, 'ip');
       return ip;
     };
     return tx ? run(tx) : this.db.transaction(run);

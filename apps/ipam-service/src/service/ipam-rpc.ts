@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IpEventV1 } from '@sdn/contracts';
-import { IpamError, familyOf, inSubnet } from '@sdn/ipam';
-import { PveIpamStore, Range } from '../pve/pve-ipam.store';
-import { IpEventSink } from './ip-events';
+import { IpamError, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { PveIpamStore } from '../pve/pve-ipam.store';
+import { ipEnvelope, writeIpEvent } from '../outbox/ip-outbox';
+import { NextFreeBatcher } from './next-free-batcher';
 
-/** Request bodies of IPAM_PATTERNS (shared with apps/api/src/ips). */
-export interface AllocateRequest {
-  zone: string;
-  vnet: string;
-  /** subnet cidr as in the subnet id; optional when `ip` is given and a listed subnet contains it */
-  subnet?: string;
-  subnets?: { cidr: string; dhcpRanges?: Range[] }[];
-  ip?: string;
-  mac?: string;
-  hostname?: string;
-  vmid?: string | number;
-  /** batch extension: allocate N next-free addresses in one call */
-  count?: number;
-  correlationId?: string;
-}
-/** An address as the service reports it: the IP event's fields, with the vmid as stored (text). */
-export type IpRecord = Omit<IpEventV1, 'vmid' | 'gateway'> & { vmid?: string };
-export type RpcResult<T> = { ok: true; data: T } | { ok: false; error: string };
+export type { AllocateRequest, IpRecord, RpcResult } from '@sdn/ipam';
 
 const ok = <T>(data: T): RpcResult<T> => ({ ok: true, data });
-const fail = (e: unknown): RpcResult<never> => ({ ok: false, error: e instanceof Error ? e.message : String(e) });
+const fail = (e: unknown): RpcResult<never> =>
+  e instanceof IpamError && e.field ? { ok: false, error: e.message, field: e.field } : { ok: false, error: e instanceof Error ? e.message : String(e) };
 
 /**
  * Framework-free request handling, so the Nest controller stays a thin pattern map and these
@@ -32,13 +17,18 @@ const fail = (e: unknown): RpcResult<never> => ({ ok: false, error: e instanceof
  * Nest's RPC exceptions would lose the message across NATS.
  */
 export class IpamRpc {
-  constructor(private readonly store: PveIpamStore, private readonly emit: IpEventSink) {}
+  /** `committed`: called after a transaction wrote IP events to the outbox (kicks the relay). */
+  private readonly batcher: NextFreeBatcher;
+
+  constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined) {
+    this.batcher = new NextFreeBatcher(store);
+  }
 
   private async pickSubnet(r: AllocateRequest): Promise<string> {
     if (r.subnet) return r.subnet;
     const list = r.subnets ?? (await this.store.subnetsOf(r.zone)).map((cidr) => ({ cidr }));
     const s = r.ip ? list.find((x) => inSubnet(r.ip!, x.cidr)) : list.find((x) => familyOf(x.cidr.split('/')[0]) === 4) ?? list[0];
-    if (!s) throw new IpamError(r.ip ? `no subnet of vnet '${r.vnet}' contains ${r.ip}` : `vnet '${r.vnet}' has no subnet`);
+    if (!s) throw new IpamError(r.ip ? `no subnet of vnet '${r.vnet}' contains ${r.ip}` : `vnet '${r.vnet}' has no subnet`, r.ip ? 'ip' : 'vnet');
     return s.cidr;
   }
 
@@ -46,23 +36,31 @@ export class IpamRpc {
     try {
       const subnet = await this.pickSubnet(r);
       const attrs = { mac: r.mac, hostname: r.hostname, vmid: r.vmid === undefined ? undefined : String(r.vmid), vnet: r.vnet };
-      const ips: string[] = [];
-      if (r.ip) ips.push(await this.store.addIp(r.zone, subnet, r.ip, attrs));
-      else {
-        const n = Math.max(1, Math.min(r.count ?? 1, 4096));
-        // Each address commits on its own: a batch that runs out returns what it got plus no error
-        // only if all N were found; otherwise the taken ones are given back (all-or-nothing).
-        try {
-          for (let i = 0; i < n; i++) ips.push(await this.store.nextFreeIp(r.zone, subnet, attrs));
-        } catch (e) {
-          for (const ip of ips) await this.store.delIp(r.zone, subnet, ip).catch(() => undefined);
-          throw e;
-        }
-      }
-      const recs = ips.map((ip) => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid: attrs.vmid }));
       const cid = r.correlationId ?? randomUUID();
-      await Promise.all(recs.map((x) => this.emit('IpAllocated', toEvent(x), cid)));
-      return ok(recs);
+      const rec = (ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid: attrs.vmid });
+      // The address and its IpAllocated event commit together (outbox); the relay publishes it.
+      const template = () => ipEnvelope('IpAllocated', toEvent(rec('')), cid);
+      let ips: string[];
+      if (r.ip) {
+        const ip = r.ip;
+        ips = [await this.store.transaction(async (m) => {
+          const got = await this.store.addIp(r.zone, subnet, ip, attrs, undefined, m);
+          await writeIpEvent(m, ipEnvelope('IpAllocated', toEvent(rec(got)), cid));
+          return got;
+        })];
+      } else {
+        const n = Math.max(1, Math.min(r.count ?? 1, 4096));
+        // A batch is one transaction: all N addresses (and events) or none.
+        ips = n === 1
+          ? [await this.batcher.allocate(r.zone, subnet, attrs, template())]
+          : await this.store.transaction(async (m) => {
+              const got = await this.store.nextFreeIps(r.zone, subnet, Array.from({ length: n }, () => ({ attrs, event: template() })), m);
+              if (got.some((ip) => ip === null)) throw await this.store.noFreeIp(m, r.zone, subnet);
+              return got as string[];
+            });
+      }
+      this.committed();
+      return ok(ips.map(rec));
     } catch (e) {
       return fail(e);
     }
@@ -72,9 +70,9 @@ export class IpamRpc {
     try {
       const subnet = await this.pickSubnet(r);
       const vmid = r.vmid === undefined ? undefined : String(r.vmid);
-      await this.store.updateIp(r.zone, subnet, r.ip, { mac: r.mac, hostname: r.hostname, vmid, vnet: r.vnet });
       const rec = { zone: r.zone, vnet: r.vnet, subnet, ip: r.ip, mac: r.mac, hostname: r.hostname, vmid };
-      await this.emit('IpUpdated', toEvent(rec), r.correlationId ?? randomUUID());
+      await this.store.updateIp(r.zone, subnet, r.ip, { mac: r.mac, hostname: r.hostname, vmid, vnet: r.vnet }, ipEnvelope('IpUpdated', toEvent(rec), r.correlationId ?? randomUUID()));
+      this.committed();
       return ok(rec);
     } catch (e) {
       return fail(e);
@@ -84,10 +82,11 @@ export class IpamRpc {
   async release(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
     try {
       const subnet = await this.pickSubnet(r);
-      const row = await this.store.delIp(r.zone, subnet, r.ip);
-      const rec = { zone: r.zone, vnet: row.vnet ?? r.vnet, subnet, ip: row.ip, mac: row.mac ?? undefined, hostname: row.hostname ?? undefined, vmid: row.vmid ?? undefined };
-      await this.emit('IpReleased', toEvent(rec), r.correlationId ?? randomUUID());
-      return ok(rec);
+      const toRec = (row: { vnet: string | null; ip: string; mac: string | null; hostname: string | null; vmid: string | null }): IpRecord =>
+        ({ zone: r.zone, vnet: row.vnet ?? r.vnet, subnet, ip: row.ip, mac: row.mac ?? undefined, hostname: row.hostname ?? undefined, vmid: row.vmid ?? undefined });
+      const row = await this.store.delIp(r.zone, subnet, r.ip, (m, del) => writeIpEvent(m, ipEnvelope('IpReleased', toEvent(toRec(del)), r.correlationId ?? randomUUID())));
+      this.committed();
+      return ok(toRec(row));
     } catch (e) {
       return fail(e);
     }

@@ -1,39 +1,37 @@
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
 import { IPAM_PATTERNS } from '@sdn/contracts';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
-import { firstValueFrom } from 'rxjs';
+import { ipamRpcSubject } from '@sdn/ipam';
 import { freshDatabase } from '../testing/pg';
 import { startIpamService } from '../main';
 
-/** Two replicas on the real NATS + PostgreSQL, talking through the Nest NATS transport. */
+/** Two replicas on the real NATS + PostgreSQL, answering request/reply on the isolated bus namespace. */
 describe('ipam-service replicas', () => {
   let db: { url: string; drop: () => Promise<void> };
   let bus: IsolatedBus;
   let r1: Awaited<ReturnType<typeof startIpamService>>;
   let r2: Awaited<ReturnType<typeof startIpamService>>;
-  let client: ClientProxy;
-  const call = <T = any>(p: string, body: unknown) => firstValueFrom(client.send<T>(p, body));
+  const call = async (p: string, body: unknown): Promise<any> =>
+    JSON.parse(new TextDecoder().decode((await bus.nc.request(ipamRpcSubject(bus.topology.namespace, p), new TextEncoder().encode(JSON.stringify(body)), { timeout: 10_000 })).data));
 
   beforeAll(async () => {
     db = await freshDatabase('ipam_svc');
     bus = await isolatedBus({ name: 'ipam-service-test' });
     r1 = await startIpamService({ pgUrl: db.url, bus });
     r2 = await startIpamService({ pgUrl: db.url, bus });
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: ['nats://127.0.0.1:4222'] } });
-    await client.connect();
   });
   afterAll(async () => {
-    await client.close();
     await r1.close();
     await r2.close();
     await bus.destroy();
     await db.drop();
   });
 
-  async function publishSubnet(type: string, id: string, object: object) {
-    const env = { id: `${type}-${id}-${Date.now()}`, seq: 1, type, typeVersion: 1, aggregateType: 'subnet', aggregateId: id, aggregateVersion: 1, payload: { id, object }, actor: 't', correlationId: 'c', time: new Date().toISOString() };
-    await bus.js.publish(bus.topology.eventSubject('subnet', type), JSON.stringify(env), { msgID: env.id });
+  async function publishObject(aggregate: string, type: string, id: string, object?: object) {
+    const env = { id: randomUUID(), seq: 1, type, typeVersion: 1, aggregateType: aggregate, aggregateId: id, aggregateVersion: 1, payload: { id, object }, actor: 't', correlationId: 'c', time: new Date().toISOString() };
+    await bus.js.publish(bus.topology.eventSubject(aggregate, type), JSON.stringify(env), { msgID: env.id });
   }
+  const publishSubnet = (type: string, id: string, object?: object) => publishObject('subnet', type, id, object);
   async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean) {
     for (let i = 0; i < 100; i++) {
       const v = await f();
@@ -44,6 +42,7 @@ describe('ipam-service replicas', () => {
   }
 
   it('SubnetCreated registers the prefix and reserves the gateway', async () => {
+    await publishObject('zone', 'ZoneCreated', 'z1', { type: 'simple', ipam: 'pve' });
     await publishSubnet('SubnetCreated', 'z1-10.20.0.0-24', { vnet: 'v1', gateway: '10.20.0.1' });
     const rows = await until(() => r1.store.list({ zone: 'z1' }), (r) => r.length > 0);
     expect(rows).toMatchObject([{ ip: '10.20.0.1', gateway: true }]);
@@ -68,7 +67,7 @@ describe('ipam-service replicas', () => {
   it('explicit ip, batch count, duplicate error in words, update and release', async () => {
     const one = await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250', mac: 'aa:bb:cc:00:00:01' });
     expect(one).toEqual({ ok: true, data: [expect.objectContaining({ ip: '10.20.0.250' })] });
-    expect(await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250' })).toEqual({ ok: false, error: "IP '10.20.0.250' already exist" });
+    expect(await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.250' })).toEqual({ ok: false, error: "IP '10.20.0.250' already exist", field: 'ip' });
     const batch = await call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', count: 5 });
     expect(batch.data.map((x: any) => x.ip)).toEqual(['10.20.0.102', '10.20.0.103', '10.20.0.104', '10.20.0.105', '10.20.0.106']);
     // more than is left: all-or-nothing, nothing kept

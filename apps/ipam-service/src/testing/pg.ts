@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PVE_IPAM_ENTITIES } from '../pve/entities';
-import { PveIpam1764300000000 } from '../migrations/1764300000000-pve-ipam';
-import { PveIpamNextFree1764300000001 } from '../migrations/1764300000001-pve-ipam-next-free';
+import { IPAM_MIGRATIONS } from '../migrations';
 
 export const PG_URL = process.env.IPAM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -30,5 +29,5 @@ export async function freshDatabase(prefix = 'ipam_test'): Promise<{ url: string
 }
 
 export function pveDataSource(url: string, poolSize = 10): DataSource {
-  return new DataSource({ type: 'postgres', url, entities: PVE_IPAM_ENTITIES, migrations: [PveIpam1764300000000, PveIpamNextFree1764300000001], extra: { max: poolSize } });
+  return new DataSource({ type: 'postgres', url, entities: PVE_IPAM_ENTITIES, migrations: IPAM_MIGRATIONS, extra: { max: poolSize } });
 }

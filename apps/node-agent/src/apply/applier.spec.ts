@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NodeBundleV1 } from '@sdn/contracts';
+import type { InlineNodeBundleV1 } from '@sdn/contracts';
 import { configFromEnv } from '../config/agent-config';
 import { Applier } from './applier';
 
@@ -13,7 +13,7 @@ import { Applier } from './applier';
 describe('Applier (live mode, stand-in commands)', () => {
   let root: string;
   let applier: Applier;
-  const bundle = (version: number, interfaces: string, frr?: string): NodeBundleV1 => ({
+  const bundle = (version: number, interfaces: string, frr?: string): InlineNodeBundleV1 => ({
     node: 'n1',
     version,
     hash: `h${version}-${interfaces.length}-${frr?.length ?? 0}`,
@@ -52,6 +52,13 @@ describe('Applier (live mode, stand-in commands)', () => {
     expect((await applier.apply(bundle(1, v1, 'frr defaults datacenter\n'))).state).toBe('unchanged');
     expect(statSync(sdnPath()).mtimeMs).toBe(mtime);
     expect(readFileSync(join(root, 'frr-reloads'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // History entries are links to what was written; the next write must not change them.
+    await applier.apply(bundle(2, v2, 'frr defaults datacenter\n'));
+    const history = join(root, 'var/lib/sdn-agent/history');
+    const dirs = readdirSync(history).sort();
+    expect(dirs).toHaveLength(2);
+    expect(dirs.map((d) => readFileSync(join(history, d, 'sdn'), 'utf8'))).toEqual([v1, v2]);
+    expect(readFileSync(join(history, dirs[1], 'frr.conf'), 'utf8')).toBe('frr defaults datacenter\n');
   });
 
   it('restores the previous files when the reload fails and keeps the running version', async () => {

@@ -1,5 +1,5 @@
 import { access, constants, readFile } from 'node:fs/promises';
-import type { NodeBundleV1 } from '@sdn/contracts';
+import type { InlineNodeBundleV1 } from '@sdn/contracts';
 import { parseInterfaces } from '@sdn/render';
 import { managedPaths, type AgentConfig } from '../config/agent-config';
 import { removeIfExists, writeAtomic } from './atomic-write';
@@ -70,7 +70,7 @@ export class Applier {
     return this.lastCheck;
   }
 
-  async apply(bundle: NodeBundleV1): Promise<ApplyOutcome> {
+  async apply(bundle: InlineNodeBundleV1): Promise<ApplyOutcome> {
     const t0 = Date.now();
     const before = await this.state();
     const prev = await this.readFiles();
@@ -79,10 +79,14 @@ export class Applier {
     // Skip by content, not only by the recorded hash: a hand-edited file is re-written.
     if (same && before?.hash === bundle.hash) return { state: 'unchanged', version: bundle.version, running: before, ms: Date.now() - t0 };
 
-    await archiveBundle(this.paths.stateDir, bundle.version, bundle.hash, bundle.files, this.cfg.keepHistory);
     const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as string) : prev.frr };
     try {
       await this.writeFiles(next);
+      // History is for the operator: failing to keep it must not fail the apply.
+      await archiveBundle(this.paths.stateDir, bundle.version, bundle.hash, bundle.files, this.cfg.keepHistory, {
+        interfaces: this.paths.sdnInterfaces,
+        ...(frrManaged ? { frr: this.paths.frrConf } : {}),
+      }).catch((e: unknown) => this.log(`bundle history not kept: ${String(e)}`));
       if (this.live) await this.activate(prev, next);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

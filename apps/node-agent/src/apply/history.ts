@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './atomic-write';
 
@@ -6,13 +6,28 @@ import { writeAtomic } from './atomic-write';
  * Keeps the last N bundles the agent wrote (files plus metadata) under
  * `<stateDir>/history/<version>-<hash>`, so an operator can diff or restore
  * by hand. The rollback of a failed apply does not need it: it restores the
- * files read just before the write.
+ * files read just before the write. `written` names the files as just
+ * written: they are hard-linked rather than copied (a multi-MB write and
+ * fsync less per apply); every later write replaces them by rename, so the
+ * link keeps this version. Copied when a link is impossible.
  */
-export async function archiveBundle(stateDir: string, version: number, hash: string, files: { interfaces: string; frr?: string }, keep: number): Promise<void> {
+export async function archiveBundle(
+  stateDir: string,
+  version: number,
+  hash: string,
+  files: { interfaces: string; frr?: string },
+  keep: number,
+  written: { interfaces: string; frr?: string },
+): Promise<void> {
   const dir = join(stateDir, 'history', `${String(version).padStart(10, '0')}-${hash.slice(0, 12)}`);
   await mkdir(dir, { recursive: true });
-  await writeAtomic(join(dir, 'sdn'), files.interfaces);
-  if (files.frr !== undefined) await writeAtomic(join(dir, 'frr.conf'), files.frr);
+  const put = async (name: string, from: string, text: string) => {
+    const to = join(dir, name);
+    await rm(to, { force: true });
+    await link(from, to).catch(() => writeAtomic(to, text));
+  };
+  await put('sdn', written.interfaces, files.interfaces);
+  if (files.frr !== undefined && written.frr !== undefined) await put('frr.conf', written.frr, files.frr);
   const all = (await readdir(join(stateDir, 'history'))).sort();
   // Names sort by version; ties (same version re-rendered) by mtime do not matter for pruning.
   for (const old of all.slice(0, Math.max(0, all.length - keep))) {

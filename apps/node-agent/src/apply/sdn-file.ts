@@ -24,9 +24,19 @@ export class SdnFileCache {
     const key = st ? `${st.mtimeMs}:${st.size}:${st.ino}` : 'missing';
     if (key === this.key) return this.view;
     const text = st ? await readFile(this.path, 'utf8').catch(() => null) : null;
+    this.set(key, text);
+    return this.view;
+  }
+
+  /** The agent just wrote `text` to the file: take it as the content instead of reading it back. */
+  async written(text: string): Promise<void> {
+    const st = await stat(this.path).catch(() => null);
+    if (st) this.set(`${st.mtimeMs}:${st.size}:${st.ino}`, text);
+  }
+
+  private set(key: string, text: string | null): void {
     // Only the stanza names are needed: a line scan is ~20x cheaper than parseInterfaces on a multi-MB file.
     this.view = { version: localVersion(text), devices: new Set(Array.from((text ?? '').matchAll(/^iface[ \t]+(\S+)/gm), (m) => m[1])) };
     this.key = key;
-    return this.view;
   }
 }

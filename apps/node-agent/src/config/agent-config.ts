@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { busCredentialsFromEnv, type BusCredentials } from '@sdn/bus';
 import { NODE_NAME_PATTERN } from '@sdn/contracts';
 
 export type AgentMode = 'safe' | 'live';
@@ -21,6 +22,8 @@ export interface AgentConfig {
   /** Stands in for `/`: files go to `<root>/etc/network/interfaces.d/sdn` and `<root>/etc/frr/frr.conf`. */
   root: string;
   natsUrl: string;
+  /** The node's NATS identity (`NATS_NKEY_FILE` from `sdnctl nats credentials --identity node:<node>`, …); none on an open server. */
+  natsCredentials?: BusCredentials;
   /** `SDN_BUS_NAMESPACE`: isolated copy of the bus (tests, second installation); empty in production. */
   busNamespace: string;
   heartbeatMs: number;
@@ -73,6 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     mode,
     root,
     natsUrl: env.SDN_NATS_URL || env.NATS_URL || 'nats://127.0.0.1:4222',
+    natsCredentials: busCredentialsFromEnv(env),
     busNamespace: env.SDN_BUS_NAMESPACE ?? '',
     heartbeatMs: positiveInt(env, 'SDN_HEARTBEAT_MS', 5000),
     factsIntervalMs: positiveInt(env, 'SDN_FACTS_INTERVAL_MS', 10000),

@@ -1,40 +1,39 @@
-import { randomUUID } from 'node:crypto';
-import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, type JetStreamManager, type NatsConnection } from 'nats';
 import {
   assertContract,
   bundleContentHash,
   bundleSubject,
-  eventSubject,
   FACTS_STREAM,
   factsSubject,
   nodeBundleV1Schema,
   nodeStatusV1Schema,
+  packNodeBundle,
   STATUS_STREAM,
   statusSubject,
-  type EventEnvelope,
-  type NodeBundleV1,
+  type InlineNodeBundleV1,
+  type NodeBundleScopeV1,
   type NodeFactsMessageV1,
   type NodeStatusV1,
 } from '@sdn/contracts';
 import type { RunningConfig } from '@sdn/model';
-import { renderNode, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+import { nodeScope, renderNode, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 import { busTopology, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
 
 /**
  * Plays the config service's part for agent tests: reads the facts the
- * agents published, renders each node's files with @sdn/render, publishes
- * the bundles and the `ConfigApplied` event, and waits for node status.
+ * agents published, renders each node's files (and zone/vnet scope) with
+ * @sdn/render, publishes the bundles packed as the config service does, and
+ * waits for node status.
  */
 export class ClusterDriver {
-  private seq = 0;
-
   private constructor(
     readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
   ) {}
 
-  static async connect(url: string): Promise<ClusterDriver> {
-    const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  /** `auth`: connection options for a server with authorization (the config service's identity). */
+  static async connect(url: string, auth: Partial<ConnectionOptions> = {}): Promise<ClusterDriver> {
+    const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 250, ...auth });
     const jsm = await nc.jetstreamManager();
     await ensureStreams(jsm, sdnStreamSpecs(busTopology('')));
     return new ClusterDriver(nc, jsm);
@@ -88,43 +87,27 @@ export class ClusterDriver {
     return renderNode(config, facts);
   }
 
-  bundle(node: string, version: number, files: NodeBundleFiles): NodeBundleV1 {
-    return assertContract('NodeBundleV1', nodeBundleV1Schema, { node, version, hash: bundleContentHash(files), files, renderedAt: new Date().toISOString() });
+  bundle(node: string, version: number, files: NodeBundleFiles, scope?: NodeBundleScopeV1): InlineNodeBundleV1 {
+    return assertContract('NodeBundleV1', nodeBundleV1Schema, { node, version, hash: bundleContentHash(files), files, ...(scope ? { scope } : {}), renderedAt: new Date().toISOString() });
   }
 
-  async publishBundle(b: NodeBundleV1): Promise<void> {
-    await this.nc.jetstream().publish(bundleSubject(b.node), JSON.stringify(b));
+  /** Publishes `b` packed (`inline`: as is, the older form agents still accept). */
+  async publishBundle(b: InlineNodeBundleV1, opts: { inline?: boolean } = {}): Promise<void> {
+    const wire = opts.inline ? b : await packNodeBundle(b);
+    await this.nc.jetstream().publish(bundleSubject(b.node), JSON.stringify(wire));
   }
 
-  /** The running config becomes `config` (event for status), then each node gets its bundle. */
-  async applyConfig(config: RunningConfig, nodes: string[], tweak?: (node: string, files: NodeBundleFiles) => NodeBundleFiles): Promise<Record<string, NodeBundleV1>> {
+  /** Each node gets its bundle of `config`. */
+  async applyConfig(config: RunningConfig, nodes: string[], tweak?: (node: string, files: NodeBundleFiles) => NodeBundleFiles): Promise<Record<string, InlineNodeBundleV1>> {
     const version = Number(config.version);
-    await this.publishRunning(config);
-    const out: Record<string, NodeBundleV1> = {};
+    const out: Record<string, InlineNodeBundleV1> = {};
     for (const node of nodes) {
       const facts = await this.waitFor(`facts of ${node}`, () => this.facts(node));
       let files = this.render(config, facts);
       if (tweak) files = tweak(node, files);
-      out[node] = this.bundle(node, version, files);
+      out[node] = this.bundle(node, version, files, nodeScope(config, node));
       await this.publishBundle(out[node]);
     }
     return out;
-  }
-
-  async publishRunning(config: RunningConfig): Promise<void> {
-    const env: EventEnvelope = {
-      id: randomUUID(),
-      seq: ++this.seq,
-      type: 'ConfigApplied',
-      typeVersion: 1,
-      aggregateType: 'config',
-      aggregateId: 'running',
-      aggregateVersion: this.seq,
-      payload: { version: Number(config.version), running: config },
-      actor: 'node-agent-test',
-      correlationId: randomUUID(),
-      time: new Date().toISOString(),
-    };
-    await this.nc.jetstream().publish(eventSubject('config', 'ConfigApplied'), JSON.stringify(env));
   }
 }

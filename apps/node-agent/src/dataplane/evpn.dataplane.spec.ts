@@ -1,14 +1,16 @@
-import { existsSync } from 'node:fs';
-import type { RunningConfig } from '@sdn/model';
-import type { NodeBundleFiles } from '@sdn/render';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dataplaneUnavailable, exec, pingUntil, PrivateNatsServer } from '@sdn/netns-lab';
-import { AgentCluster } from './agent-cluster';
+import { AgentCluster, waitFor } from './agent-cluster';
 
 /**
- * EVPN on a real data plane: two nodes with FRR (zebra, bgpd, bfdd) in
- * their namespaces (recipe ../shared/e2e/frr.sh), the agents apply both the
- * interfaces and frr.conf and reload FRR with frr-reload.py. Until FRR
- * has learnt the other VTEP (type-3 route) the VMs cannot reach each other.
+ * EVPN on a real data plane, driven through the REST API: two nodes with
+ * FRR (zebra, bgpd, bfdd) in their namespaces (recipe
+ * ../shared/e2e/frr.sh); the config service renders interfaces and
+ * frr.conf, the agents apply both and reload FRR with frr-reload.py. Until
+ * FRR has learnt the other VTEP (type-3 route) the VMs cannot reach each
+ * other. This kernel has no VRF devices: ifupdown2 sees the zone's VRF as
+ * a plain bridge (VRF_STAND_IN of @sdn/netns-lab), the L2 VNI is real.
  */
 const reason =
   dataplaneUnavailable() ??
@@ -19,48 +21,38 @@ const suite = reason ? describe.skip : describe;
 
 const NODES = ['node1', 'node2'];
 
-const config: RunningConfig = {
-  version: 1,
-  zones: { ids: { evz: { type: 'evpn', controller: 'evctl', 'vrf-vxlan': 10000, mac: 'BC:24:11:00:00:01', mtu: 1450, ipam: 'pve' } } },
-  vnets: { ids: { evnet1: { type: 'vnet', zone: 'evz', tag: 11000 } } },
-  controllers: { ids: { evctl: { type: 'evpn', asn: 65000, peers: '192.168.0.1,192.168.0.2' } } },
-};
-
-/**
- * This kernel has no VRF devices, so the zone's L3 part (vrf_<zone>, its
- * VRF bridge and VXLAN, `vrf` options, FRR's vrf blocks) is cut from the
- * rendered files: what remains is PVE's L2 EVPN layout, as in frr.sh.
- */
-export function withoutVrf(files: NodeBundleFiles): NodeBundleFiles {
-  const stanzas = files.interfaces.split('\n\n').filter((b) => !/^auto (vrf_|vrfbr_|vrfvx_)/m.test(b));
-  const interfaces = stanzas.map((b) => b.split('\n').filter((l) => !/^\s+vrf\s/.test(l)).join('\n')).join('\n\n');
-  const frr = files.frr
-    ?.replace(/^vrf vrf_\S+\n(?:.*\n)*?exit-vrf\n!\n/m, '')
-    .replace(/^router bgp \d+ vrf \S+\n(?:.*\n)*?exit\n!\n/m, '');
-  return frr === undefined ? { interfaces } : { interfaces, frr };
-}
-
-suite('EVPN with FRR in node namespaces', () => {
+suite('EVPN with FRR in node namespaces, driven through the REST API', () => {
   let cluster: AgentCluster;
 
   beforeAll(async () => {
     const t0 = Date.now();
-    cluster = await AgentCluster.start('ne', NODES, { frr: true });
-    console.log(`EVPN lab (2 nodes, FRR, agents) ready in ${Date.now() - t0} ms`);
+    cluster = await AgentCluster.start('ne', NODES, { frr: true, vrfStandIn: true });
+    console.log(`EVPN lab (2 nodes, FRR, agents, API + config service) ready in ${Date.now() - t0} ms`);
   }, 90000);
   afterAll(() => cluster?.destroy(), 30000);
 
-  it('agents apply interfaces and frr.conf; BGP EVPN comes up and vm1 pings vm2', async () => {
-    const { lab, driver, nodes } = cluster;
-    const bundles = await driver.applyConfig(config, NODES, (_node, files) => withoutVrf(files));
-    expect(bundles.node1.files.frr).toMatch(/advertise-all-vni/);
-    expect(bundles.node1.files.frr).not.toMatch(/vrf/);
-    for (const node of NODES) await driver.waitStatus(node, (s) => s.version === 1 && s.apply.state === 'applied' && s.vnets.evnet1?.state === 'available', 40000);
+  it('an EVPN zone created over REST is applied with frr.conf; BGP EVPN comes up and vm1 pings vm2', async () => {
+    const { lab, nodes } = cluster;
+    await cluster.create([
+      ['controllers', { controller: 'evctl', type: 'evpn', asn: 65000, peers: '192.168.0.1,192.168.0.2' }],
+      ['zones', { zone: 'evpnzn', type: 'evpn', controller: 'evctl', 'vrf-vxlan': 10000, mac: 'BC:24:11:00:00:01', mtu: 1450 }],
+      ['vnets', { vnet: 'evnet1', zone: 'evpnzn', tag: 11000 }],
+    ]);
+    const { task } = await cluster.apply();
+    const view = await cluster.waitApplied(task, 40000);
+    console.log(`PUT /cluster/sdn -> ${task}: ${view.nodes.map((n) => `${n.node} ${n.state}${n.message ? ` (${n.message})` : ''}`).join('; ')}`);
+    for (const node of NODES) await cluster.waitStatus(node, (s) => s.vnets.evnet1?.state === 'available');
 
+    // The agent wrote the product's full layout, VRF included; only ifupdown2's view of it is adapted.
+    const sdnFile = readFileSync(join(nodes.node1.root, 'etc/network/interfaces.d/sdn'), 'utf8');
+    expect(sdnFile).toMatch(/iface vrf_evpnzn\n\tvrf-table auto\n/);
+    const frrConf = readFileSync(join(nodes.node1.root, 'etc/frr/frr.conf'), 'utf8');
+    expect(frrConf).toMatch(/advertise-all-vni/);
+    expect(frrConf).toMatch(/^vrf vrf_evpnzn\n vni 10000\n/m);
     const running = await lab.vtysh(nodes.node1, 'show running-config');
     expect(running).toMatch(/neighbor 192\.168\.0\.2 peer-group VTEP/);
     let state = '';
-    await driver.waitFor('BGP Established', async () => {
+    await waitFor('BGP Established', async () => {
       const j = JSON.parse(await lab.vtysh(nodes.node1, 'show bgp l2vpn evpn summary json')) as { peers?: Record<string, { state: string }> };
       state = j.peers?.['192.168.0.2']?.state ?? '';
       return state === 'Established';
@@ -69,8 +61,8 @@ suite('EVPN with FRR in node namespaces', () => {
 
     // No static flood list: the interfaces file names no remote VTEP, FRR learns it (type-3 route)
     // and zebra installs the flood entry.
-    expect(bundles.node1.files.interfaces).not.toMatch(/remoteip/);
-    await driver.waitFor('IMET route from node2', async () => /\[3\]:\[0\]:\[32\]:\[192\.168\.0\.2\]/.test(await lab.vtysh(nodes.node1, 'show bgp l2vpn evpn route type multicast')), 20000);
+    expect(sdnFile).not.toMatch(/remoteip/);
+    await waitFor('IMET route from node2', async () => /\[3\]:\[0\]:\[32\]:\[192\.168\.0\.2\]/.test(await lab.vtysh(nodes.node1, 'show bgp l2vpn evpn route type multicast')), 20000);
     const fdb = (await exec('ip', ['netns', 'exec', nodes.node1.ns, 'bridge', 'fdb', 'show', 'dev', 'vxlan_evnet1'])).stdout;
     expect(fdb).toMatch(/00:00:00:00:00:00 dst 192\.168\.0\.2/);
 

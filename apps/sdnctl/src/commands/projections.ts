@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { databaseUrl, dumpProjection, openEventStoreDataSource, rebuildProjections } from '@sdn/event-store';
+import { databaseUrl, dumpAccessProjection, dumpProjection, openEventStoreDataSource, rebuildAccessProjection, rebuildProjections } from '@sdn/event-store';
 import { parseArgs, UsageError } from '../args';
 
 export const usage = [
-  'sdnctl projections rebuild   rebuild the SDN projection tables from the event log (from sequence 0)',
+  'sdnctl projections rebuild   rebuild the SDN and access projection tables from the event log (from sequence 0)',
   'sdnctl projections verify    rebuild in a rolled-back transaction and report whether the live tables match',
 ].join('\n');
 
@@ -16,10 +16,12 @@ export async function run(args: string[]): Promise<number> {
       const state = await rebuildProjections(ds);
       const objects = Object.values(state.pending).reduce((n, s) => n + Object.keys(s).length, 0);
       console.log(`rebuilt from ${state.seq} events: ${objects} objects, running version ${state.running?.version ?? 0}, ${state.lock ? 'locked' : 'unlocked'}`);
+      const access = await rebuildAccessProjection(ds);
+      console.log(`access: ${Object.keys(access.users).length} users, ${Object.keys(access.tokens).length} tokens, ${access.acl.length} ACL entries`);
       return 0;
     }
     // verify: compare live tables with a rebuild done inside a transaction we roll back.
-    const live = await dumpProjection(ds);
+    const live = [await dumpProjection(ds), await dumpAccessProjection(ds)];
     let same = false;
     const qr = ds.createQueryRunner();
     await qr.connect();
@@ -30,7 +32,12 @@ export async function run(args: string[]): Promise<number> {
       for (const t of ['sdn_objects', 'sdn_running', 'sdn_lock']) await qr.query(`DELETE FROM ${t}`);
       await qr.query(`DELETE FROM projection_checkpoints WHERE name = 'sdn'`);
       await writeProjectionDelta(qr, emptyState(), await foldLog(qr));
-      same = isDeepStrictEqual(await dumpProjection(qr), live);
+      const { emptyAccessState } = await import('@sdn/access');
+      const { foldAccess, readAccessEvents, writeAccessDelta } = await import('@sdn/event-store');
+      for (const t of ['access_users', 'access_tokens', 'access_acl']) await qr.query(`DELETE FROM ${t}`);
+      const accessEvents = await readAccessEvents(qr, 0);
+      await writeAccessDelta(qr, emptyAccessState(), foldAccess(emptyAccessState(), accessEvents), accessEvents.at(-1)?.seq ?? 0);
+      same = isDeepStrictEqual([await dumpProjection(qr), await dumpAccessProjection(qr)], live);
     } finally {
       await qr.rollbackTransaction().catch(() => undefined);
       await qr.release();

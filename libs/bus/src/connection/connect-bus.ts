@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { consoleLogger, type BusLogger } from '../log/bus-logger';
 import { topologyFromEnv, type BusTopology } from '../topology/bus-topology';
 
@@ -13,6 +13,34 @@ export interface BusConnectOptions {
   topology?: BusTopology;
   log?: BusLogger;
   env?: NodeJS.ProcessEnv;
+  /** Overrides the credentials of the environment (several identities in one process: tests, benchmarks). */
+  credentials?: BusCredentials;
+}
+
+/**
+ * How to authenticate. `nkeyFile`: an nkey seed file made by `sdnctl nats
+ * credentials` (the product's own identities); `credsFile`: a JWT .creds
+ * file; or user/password, or a token. `inboxPrefix`: where replies to this
+ * connection go — a node agent's identity may only subscribe under its own.
+ */
+export interface BusCredentials {
+  nkeyFile?: string;
+  credsFile?: string;
+  user?: string;
+  pass?: string;
+  token?: string;
+  inboxPrefix?: string;
+}
+
+/** `NATS_NKEY_FILE`, `NATS_CREDS`, `NATS_USER`/`NATS_PASS`, `NATS_TOKEN`, `NATS_INBOX_PREFIX`. */
+export function busCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): BusCredentials {
+  const c: BusCredentials = {};
+  if (env.NATS_NKEY_FILE) c.nkeyFile = env.NATS_NKEY_FILE;
+  if (env.NATS_CREDS) c.credsFile = env.NATS_CREDS;
+  if (env.NATS_USER) Object.assign(c, { user: env.NATS_USER, pass: env.NATS_PASS ?? '' });
+  if (env.NATS_TOKEN) c.token = env.NATS_TOKEN;
+  if (env.NATS_INBOX_PREFIX) c.inboxPrefix = env.NATS_INBOX_PREFIX;
+  return c;
 }
 
 /** A connected bus: the raw clients plus the topology every helper needs. */
@@ -29,11 +57,10 @@ export interface Bus {
 /**
  * NATS options from the environment. Reconnects forever: a service outlives
  * NATS restarts and waits for NATS at boot rather than crash-looping.
- * Credentials are optional so per-identity permissions can be switched on
- * later without code changes: `NATS_CREDS` (a .creds file), or
- * `NATS_USER`/`NATS_PASS`, or `NATS_TOKEN`.
+ * Credentials (see BusCredentials) are optional: a server without
+ * authorization (tests, a workstation) needs none.
  */
-export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url' | 'env'>): ConnectionOptions {
+export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url' | 'env' | 'credentials'>): ConnectionOptions {
   const env = opts.env ?? process.env;
   const servers = (opts.url ?? env.NATS_URL ?? env.SDN_NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()).filter(Boolean);
   const options: ConnectionOptions = {
@@ -43,9 +70,15 @@ export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url
     reconnectTimeWait: 1000,
     waitOnFirstConnect: true,
   };
-  if (env.NATS_CREDS) options.authenticator = credsAuthenticator(readFileSync(env.NATS_CREDS));
-  else if (env.NATS_USER) Object.assign(options, { user: env.NATS_USER, pass: env.NATS_PASS ?? '' });
-  else if (env.NATS_TOKEN) options.token = env.NATS_TOKEN;
+  const c = opts.credentials ?? busCredentialsFromEnv(env);
+  if (c.nkeyFile) {
+    // Read once per connect attempt: a rotated seed is picked up on reconnect.
+    const file = c.nkeyFile;
+    options.authenticator = nkeyAuthenticator(() => new TextEncoder().encode(readFileSync(file, 'utf8').trim()));
+  } else if (c.credsFile) options.authenticator = credsAuthenticator(readFileSync(c.credsFile));
+  else if (c.user) Object.assign(options, { user: c.user, pass: c.pass ?? '' });
+  else if (c.token) options.token = c.token;
+  if (c.inboxPrefix) options.inboxPrefix = c.inboxPrefix;
   return options;
 }
 
@@ -60,7 +93,14 @@ export async function connectBus(opts: BusConnectOptions): Promise<Bus> {
       if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') log.warn(`NATS ${s.type}`, { data: String(s.data) });
     }
   })();
-  const jsm = await nc.jetstreamManager();
+  let jsm: JetStreamManager;
+  try {
+    jsm = await nc.jetstreamManager();
+  } catch (e) {
+    // No JetStream, or an identity not allowed to reach it: do not leave the connection behind.
+    await nc.close().catch(() => undefined);
+    throw e;
+  }
   return {
     nc,
     js: nc.jetstream(),

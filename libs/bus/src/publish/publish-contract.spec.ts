@@ -33,6 +33,10 @@ describe('publishContract and readLast* (real NATS)', () => {
       ['n2', 7],
     ]);
     expect(await readLastMessage(bus.jsm, stream(), bus.topology.statusSubject('nobody'), CONTRACTS.nodeStatus)).toBeUndefined();
+    // The same through a direct get (what a node identity is allowed to do).
+    const direct = await readLastMessage(bus.jsm, stream(), bus.topology.statusSubject('n1'), CONTRACTS.nodeStatus, { direct: true });
+    expect([direct?.value.version, direct?.seq, direct?.subject]).toEqual([2, last?.seq, bus.topology.statusSubject('n1')]);
+    expect(await readLastMessage(bus.jsm, stream(), bus.topology.statusSubject('nobody'), CONTRACTS.nodeStatus, { direct: true })).toBeUndefined();
   });
 
   it('refuses to publish a payload that breaks its contract', async () => {

@@ -1,5 +1,5 @@
 import { assertContract, ContractViolation, type Contract } from '@sdn/contracts';
-import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager, type StoredMsg } from 'nats';
 import { decodeJson } from '../codec/json-codec';
 import type { BusLogger } from '../log/bus-logger';
 
@@ -12,17 +12,32 @@ export interface StoredMessage<T> {
   value: T;
 }
 
-const isNoMessage = (e: unknown) => (e as { api_error?: { err_code?: number } })?.api_error?.err_code === 10037;
+// 10037: stream API "no message found"; '404': the same from a direct get.
+const isNoMessage = (e: unknown) => (e as { api_error?: { err_code?: number } })?.api_error?.err_code === 10037 || (e as { code?: string })?.code === '404';
+
+/** The client's direct-get API, which the `JetStreamManager` type does not declare (yet) but the implementation has. */
+type DirectGet = { direct: { getMessage(stream: string, q: { last_by_subj: string }): Promise<StoredMsg> } };
+export function withDirect(jsm: JetStreamManager): JetStreamManager & DirectGet {
+  return jsm as JetStreamManager & DirectGet;
+}
 
 /**
  * The last message on `subject` in `stream`, or undefined when the subject has
  * none. Throws ContractViolation (or SyntaxError) when the stored message does
  * not satisfy the contract.
  */
-export async function readLastMessage<T>(jsm: JetStreamManager, stream: string, subject: string, contract: Contract<T>): Promise<StoredMessage<T> | undefined> {
+export async function readLastMessage<T>(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+  contract: Contract<T>,
+  opts: { direct?: boolean } = {},
+): Promise<StoredMessage<T> | undefined> {
   let sm;
   try {
-    sm = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+    // Direct get names the subject in the request subject, so NATS permissions can grant one
+    // subject's last message (a node agent: its own bundle) without granting the whole stream.
+    sm = opts.direct ? await withDirect(jsm).direct.getMessage(stream, { last_by_subj: subject }) : await jsm.streams.getMessage(stream, { last_by_subj: subject });
   } catch (e) {
     if (isNoMessage(e)) return undefined;
     throw e;

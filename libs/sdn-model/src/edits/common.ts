@@ -1,6 +1,12 @@
 import type { ObjectKind } from '../schema/kind';
 import { SCHEMAS, addError, isPlainObject, type ParamErrors, type SdnConfig } from '../schema/normalise';
+import type { ValidationErrors } from '../model';
+import { parseSubnetId } from '../schema/subnet-id';
+import { text } from '../values';
+import type { ConfigIndex } from '../validation/config-index';
+import { scopedValidation } from '../validation/incremental';
 import { validateConfig } from '../validation/validate-config';
+import type { EditResult } from './result';
 
 /** Request parameters the API handles itself; they are not object properties. */
 export const API_ONLY_PARAMS: readonly string[] = ['digest', 'lock-token'];
@@ -38,6 +44,29 @@ export function stripApiParams(params: Record<string, unknown>, extra: readonly 
   return out;
 }
 
+/** Candidates first from the index when there is one; the predicate decides on the stored objects either way. */
+function storedMatching(config: SdnConfig, kind: 'vnets' | 'subnets', candidates: Iterable<string> | undefined, match: (o: Record<string, unknown>, id: string) => boolean): string[] {
+  const all = ids(config, kind);
+  const out: string[] = [];
+  for (const id of candidates ?? Object.keys(all)) if (Object.prototype.hasOwnProperty.call(all, id) && match(all[id], id)) out.push(id);
+  return out;
+}
+
+/** Stored subnets whose ID names `zone` (Z5). */
+export function subnetsOfZone(config: SdnConfig, zone: string, index?: ConfigIndex): string[] {
+  return storedMatching(config, 'subnets', index?.subnetsWithIdZone(zone), (_, id) => parseSubnetId(id)?.zone === zone);
+}
+
+/** Stored subnets whose `vnet` is `vnet` (V3, V5). */
+export function subnetsOfVnet(config: SdnConfig, vnet: string, index?: ConfigIndex): string[] {
+  return storedMatching(config, 'subnets', index?.subnetsOfVnet(vnet), (o) => text(o.vnet) === vnet);
+}
+
+/** Stored vnets whose `zone` is `zone` (Z6). */
+export function vnetsOfZone(config: SdnConfig, zone: string, index?: ConfigIndex): string[] {
+  return storedMatching(config, 'vnets', index?.vnetsInZone(zone), (o) => text(o.zone) === zone);
+}
+
 function messages(errors: Record<string, string>): Set<string> {
   const out = new Set<string>();
   for (const [path, msg] of Object.entries(errors)) for (const m of msg.split('; ')) out.add(`${path}\u0000${m}`);
@@ -49,10 +78,11 @@ function messages(errors: Record<string, string>): Set<string> {
  * problem of the edited object (it must end up valid), keyed by field, plus
  * any problem the edit newly caused elsewhere, keyed by its full path.
  * Problems that already existed elsewhere do not block unrelated edits.
+ * `before`/`now`: the problems before and after the edit, on (at least) every
+ * path the edit can change.
  */
-export function resultErrors(before: SdnConfig, after: SdnConfig, kind: ObjectKind, id: string | undefined): ParamErrors {
-  const old = messages(validateConfig(before));
-  const now = validateConfig(after);
+function newProblems(before: ValidationErrors, now: ValidationErrors, kind: ObjectKind, id: string | undefined): ParamErrors {
+  const old = messages(before);
   const own: ParamErrors = {};
   const elsewhere: ParamErrors = {};
   const prefix = id === undefined ? undefined : `${kind}.${id}`;
@@ -64,4 +94,37 @@ export function resultErrors(before: SdnConfig, after: SdnConfig, kind: ObjectKi
     }
   }
   return Object.keys(own).length ? own : elsewhere;
+}
+
+/** newProblems of `before` and `after` validated in full. */
+function resultErrors(before: SdnConfig, after: SdnConfig, kind: ObjectKind, id: string | undefined): ParamErrors {
+  return newProblems(validateConfig(before), validateConfig(after), kind, id);
+}
+
+/**
+ * The problems of setting `kind`/`id` to `value` (undefined: deleting it; a
+ * deleted object has no problems of its own, only those it leaves elsewhere).
+ * With an index describing `before` only the affected part is validated;
+ * the answer is the same.
+ */
+export function editErrors(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, index: ConfigIndex | undefined): ParamErrors {
+  const ownId = value === undefined ? undefined : id;
+  const scoped = index && scopedValidation(before, index, kind, id, value);
+  if (scoped) return newProblems(scoped.before, scoped.after, kind, ownId);
+  return resultErrors(before, withObject(before, kind, id, value), kind, ownId);
+}
+
+/**
+ * An accepted edit. The resulting configuration is only built when asked for:
+ * copying a section of thousands of objects for every edit is what a caller
+ * that only needs the object (the API) must not pay for.
+ */
+export function accepted(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined): EditResult {
+  let config: SdnConfig | undefined;
+  const result = { ok: true, id, object: value ?? null } as EditResult & { ok: true };
+  Object.defineProperty(result, 'config', {
+    enumerable: true,
+    get: () => (config ??= withObject(before, kind, id, value)),
+  });
+  return result;
 }

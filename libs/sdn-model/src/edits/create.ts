@@ -4,7 +4,7 @@ import { parseCidr } from '../schema/formats';
 import { SCHEMAS, isPlainObject, normaliseObject, type SdnConfig } from '../schema/normalise';
 import { buildSubnetId } from '../schema/subnet-id';
 import { text } from '../values';
-import { hasObject, ids, notFound, resultErrors, stripApiParams, withObject } from './common';
+import { accepted, editErrors, hasObject, ids, notFound, stripApiParams } from './common';
 import { refused as refuse, type EditOptions, type EditResult } from './result';
 
 /**
@@ -54,8 +54,7 @@ export function createObject(config: SdnConfig, kind: ObjectKind, params: unknow
   const obj = value as Record<string, unknown>;
   if (kind === 'zones' && obj.type === 'evpn' && obj.mac === undefined && options.generateMac) obj.mac = options.generateMac();
 
-  const next = withObject(config, kind, id, obj);
-  const problems = resultErrors(config, next, kind, id);
+  const problems = editErrors(config, kind, id, obj, options.index);
   if (Object.keys(problems).length) return refuse('invalid', problems);
-  return { ok: true, config: next, id };
+  return accepted(config, kind, id, obj);
 }

@@ -1,9 +1,9 @@
 import { BUILTIN_IPAM } from '../schema/ipams';
 import type { ObjectKind } from '../schema/kind';
 import { SCHEMAS, type SdnConfig } from '../schema/normalise';
-import { sortedKeys, text } from '../values';
-import { hasObject, ids, notFound, resultErrors, withObject } from './common';
-import { refused as refuse, type EditResult } from './result';
+import { byteOrder, sortedKeys, text } from '../values';
+import { accepted, editErrors, hasObject, ids, notFound, subnetsOfVnet, vnetsOfZone } from './common';
+import { refused as refuse, type EditOptions, type EditResult } from './result';
 
 export interface DeleteScope {
   /** The vnet of the request path; a subnet is only deleted through its own vnet (B.16). */
@@ -22,24 +22,22 @@ function zoneUsing(config: SdnConfig, keys: readonly string[], id: string): stri
  * subnets), C5 (controller used by a zone — for every controller type), and,
  * unlike the reference (B.21), IPAMs and DNS servers used by a zone.
  */
-export function deleteObject(config: SdnConfig, kind: ObjectKind, id: string, scope: DeleteScope = {}): EditResult {
+export function deleteObject(config: SdnConfig, kind: ObjectKind, id: string, scope: DeleteScope = {}, options: EditOptions = {}): EditResult {
   const schema = SCHEMAS[kind];
   // Deleting `pve` is accepted and has no lasting effect: it always exists (§1.12).
   if (kind === 'ipams' && id === BUILTIN_IPAM) {
-    return { ok: true, config: hasObject(config, kind, id) ? withObject(config, kind, id, undefined) : config, id };
+    return hasObject(config, kind, id) ? accepted(config, kind, id, undefined) : { ok: true, config, id, object: null };
   }
   if (!hasObject(config, kind, id)) return refuse('not-found', { [schema.idParam]: notFound(kind, id) });
 
   switch (kind) {
     case 'zones': {
-      const vnets = ids(config, 'vnets');
-      const user = sortedKeys(vnets).find((v) => text(vnets[v].zone) === id);
+      const user = vnetsOfZone(config, id, options.index).sort(byteOrder)[0];
       if (user) return refuse('in-use', { zone: `zone ${id} is used by vnet ${user}` });
       break;
     }
     case 'vnets': {
-      const subnets = ids(config, 'subnets');
-      if (sortedKeys(subnets).some((s) => text(subnets[s].vnet) === id)) return refuse('in-use', { vnet: "Can't delete vnet if subnets exists" });
+      if (subnetsOfVnet(config, id, options.index).length) return refuse('in-use', { vnet: "Can't delete vnet if subnets exists" });
       break;
     }
     case 'subnets':
@@ -62,8 +60,7 @@ export function deleteObject(config: SdnConfig, kind: ObjectKind, id: string, sc
     }
   }
 
-  const after = withObject(config, kind, id, undefined);
-  const problems = resultErrors(config, after, kind, undefined);
+  const problems = editErrors(config, kind, id, undefined, options.index);
   if (Object.keys(problems).length) return refuse('in-use', problems);
-  return { ok: true, config: after, id };
+  return accepted(config, kind, id, undefined);
 }

@@ -1,4 +1,5 @@
 import type { ParamErrors, SdnConfig } from '../schema/normalise';
+import type { ConfigIndex } from '../validation/config-index';
 
 /**
  * Why an edit was refused, for the API to pick a status: every code is a
@@ -14,6 +15,8 @@ export type EditResult =
       config: SdnConfig;
       /** ID of the object created, updated or deleted (built for subnets). */
       id: string;
+      /** The object as stored after the edit; null when deleted. */
+      object: Record<string, unknown> | null;
     }
   | { ok: false; code: EditErrorCode; errors: ParamErrors };
 
@@ -24,6 +27,13 @@ export interface EditOptions {
    * added and the zone is stored as given.
    */
   generateMac?: () => string;
+  /**
+   * Look-up tables describing exactly the configuration being edited (the
+   * holder keeps them in step with every change, see ConfigIndex). With them
+   * an edit validates only what it can affect instead of the whole
+   * configuration, with the same result.
+   */
+  index?: ConfigIndex;
 }
 
 export function refused(code: EditErrorCode, errors: ParamErrors): EditResult {

@@ -3,9 +3,8 @@ import { BUILTIN_IPAM } from '../schema/ipams';
 import type { ObjectKind } from '../schema/kind';
 import { typeAllows } from '../schema/kind';
 import { SCHEMAS, addError, isPlainObject, normaliseObject, type ParamErrors, type SdnConfig } from '../schema/normalise';
-import { parseSubnetId } from '../schema/subnet-id';
-import { sortedKeys, splitList, text } from '../values';
-import { hasObject, ids, notFound, resultErrors, stripApiParams, withObject } from './common';
+import { splitList, text } from '../values';
+import { accepted, editErrors, hasObject, ids, notFound, stripApiParams, subnetsOfVnet, subnetsOfZone } from './common';
 import { refused as refuse, type EditOptions, type EditResult } from './result';
 
 function deleteList(raw: unknown): string[] | undefined {
@@ -80,10 +79,9 @@ export function updateObject(config: SdnConfig, kind: ObjectKind, id: string, pa
     else next[key] = changes[key];
   }
 
-  const subnetIds = sortedKeys(ids(config, 'subnets'));
   if (kind === 'zones') {
     // Z5: subnets are registered in the zone's IPAM, moving them is not supported.
-    if (!sameValue(currentValue.ipam, next.ipam) && subnetIds.some((s) => parseSubnetId(s)?.zone === id)) {
+    if (!sameValue(currentValue.ipam, next.ipam) && subnetsOfZone(config, id, options.index).length) {
       return refuse('invalid', { ipam: "can't change ipam if a subnet is already defined in this zone" });
     }
     // Z11 applies on update too.
@@ -91,11 +89,10 @@ export function updateObject(config: SdnConfig, kind: ObjectKind, id: string, pa
   }
   if (kind === 'vnets' && text(next.zone) !== text(currentValue.zone)) {
     // V3
-    if (subnetIds.some((s) => text(ids(config, 'subnets')[s].vnet) === id)) return refuse('invalid', { zone: "can't change zone if subnets exist" });
+    if (subnetsOfVnet(config, id, options.index).length) return refuse('invalid', { zone: "can't change zone if subnets exist" });
   }
 
-  const after = withObject(config, kind, id, next);
-  const problems = resultErrors(config, after, kind, id);
+  const problems = editErrors(config, kind, id, next, options.index);
   if (Object.keys(problems).length) return refuse('invalid', problems);
-  return { ok: true, config: after, id };
+  return accepted(config, kind, id, next);
 }

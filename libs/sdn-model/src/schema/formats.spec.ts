@@ -18,7 +18,7 @@ const CASES: Array<[FormatName, string[], string[]]> = [
   ['pve-sdn-fabric-id', ['ab', 'fab-1', 'abcdefgh'], ['a', 'abcdefghi', '-ab', 'ab-']],
   ['fingerprint-sha256', [Array(32).fill('AB').join(':'), Array(32).fill('ab').join(':')], ['AB:CD', Array(31).fill('AB').join(':')]],
   ['http-url', ['http://host/api', 'https://h:8081/api/v1/servers/localhost'], ['ftp://h', 'http://', 'host/api', 'http://h /x']],
-  ['kernel-ifname', ['vmbr0', 'br-uplink', 'abcdefghijklmno'], ['abcdefghijklmnop', 'a b', 'a/b', '']],
+  ['kernel-ifname', ['vmbr0', 'br-uplink', 'abcdefghijklmno'], ['abcdefghijklmnop', 'a b', 'a/b', '', '.', '..', 'éééééééé']],
   ['zone-id', ['z1', 'MyZone', 'abcdefgh'], ['z', 'z-1', '1z', 'abcdefghi', 'z_1']],
   ['vnet-id', ['v1', 'vnet1234'], ['vnet12345', 'v']],
   ['controller-id', ['ctl', 'my_ctl-1'], ['c', 'ctl-', '_ctl']],

@@ -108,8 +108,12 @@ export const checkMacAddr: FormatCheck = (v) => (MAC_RE.test(v) ? undefined : 'v
 export const checkDnsName: FormatCheck = (v) => (DNS_NAME_RE.test(v) ? undefined : 'value does not look like a valid DNS name');
 export const checkConfigId: FormatCheck = (v) => (CONFIGID_RE.test(v) ? undefined : `invalid configuration ID '${v}'`);
 export const checkIface: FormatCheck = (v) => (IFACE_RE.test(v) ? undefined : `invalid network interface name '${v}'`);
+const utf8 = new TextEncoder();
+/** The kernel's own rule (dev_valid_name): at most 15 bytes, not `.` or `..`, no whitespace, `/` or `:`. */
 export const checkKernelIfname: FormatCheck = (v) =>
-  KERNEL_IFNAME_RE.test(v) ? undefined : 'value does not look like a valid interface name (1 to 15 characters, no whitespace, no / or :)';
+  KERNEL_IFNAME_RE.test(v) && v !== '.' && v !== '..' && utf8.encode(v).length <= 15
+    ? undefined
+    : 'value does not look like a valid interface name (1 to 15 bytes, not . or .., no whitespace, no / or :)';
 export const checkBgpRt: FormatCheck = (v) => {
   const m = BGP_RT_RE.exec(v);
   if (m && BigInt(m[1]) <= U32_MAX && BigInt(m[2]) <= U32_MAX) return undefined;

@@ -26,7 +26,8 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Adds a message to an error map; several problems on one key are joined. */
 export function addError(errors: Record<string, string>, key: string, message: string): void {
-  const prev = errors[key];
+  // Own keys only: a request key such as `constructor` must not find Object.prototype's.
+  const prev = Object.prototype.hasOwnProperty.call(errors, key) ? errors[key] : undefined;
   if (prev === undefined) errors[key] = message;
   else if (!prev.split('; ').includes(message)) errors[key] = `${prev}; ${message}`;
 }

@@ -1,2 +1,3 @@
 export { validateConfig, checkConfigRules } from './validate-config';
+export { ConfigIndex } from './config-index';
 export { VALIDATION_RULES, type ValidationRule } from './rules';

@@ -1,0 +1,296 @@
+import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  type AccessState,
+  AccessCommandError,
+  type ApiToken,
+  changeAcl,
+  createToken,
+  createUser,
+  deleteToken,
+  deleteUser,
+  fullTokenId,
+  privileges,
+  ROOT_USER,
+  type TokenInput,
+  updateToken,
+  updateUser,
+  type User,
+  type UserInput,
+  userExists,
+} from '@sdn/access';
+import { newSecret } from '@sdn/event-store';
+import { Actor } from '../auth/auth.guard';
+import { AnyUser, Privilege } from '../auth/privilege.decorator';
+import { TokenService } from '../auth/token.service';
+import { ApiError } from '../core/api-error';
+import { boolParam, CorrelationId, optInt, optString, type Params, ReqParams } from '../core/params';
+import { AccessStateService } from './access-state.service';
+
+const bit = (b: boolean) => (b ? 1 : 0);
+
+/** Parameters each endpoint accepts; anything else is refused like the reference's schema does. */
+function onlyKnown(p: Params, allowed: string[]): void {
+  const extra = Object.keys(p).filter((k) => !allowed.includes(k));
+  if (extra.length) throw ApiError.params(Object.fromEntries(extra.slice(0, 10).map((k) => [k.slice(0, 64), 'property is not defined in schema and the schema does not allow additional properties'])));
+}
+
+/** A list parameter: repeated keys or a comma/semicolon/space separated string. */
+function listParam(p: Params, name: string): string[] {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return [];
+  const parts = Array.isArray(v) ? v : [v];
+  if (parts.length > 256 || !parts.every((x) => typeof x === 'string')) throw ApiError.param(name, 'value must be a list of strings');
+  const out = (parts as string[]).flatMap((s) => s.split(/[,;\s]+/)).filter(Boolean);
+  if (out.some((s) => s.length > 128)) throw ApiError.param(name, 'list entries may only be 128 characters long');
+  return out;
+}
+
+function userInput(p: Params): UserInput {
+  const out: UserInput = {};
+  if (p.enable !== undefined) out.enable = boolParam(p, 'enable', true);
+  const expire = optInt(p, 'expire', 0, Number.MAX_SAFE_INTEGER);
+  if (expire !== undefined) out.expire = expire;
+  for (const k of ['comment', 'email', 'firstname', 'lastname'] as const) {
+    const v = optString(p, k, 2048);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function tokenInput(p: Params): TokenInput {
+  const out: TokenInput = {};
+  if (p.privsep !== undefined) out.privsep = boolParam(p, 'privsep', true);
+  const expire = optInt(p, 'expire', 0, Number.MAX_SAFE_INTEGER);
+  if (expire !== undefined) out.expire = expire;
+  const comment = optString(p, 'comment', 2048);
+  if (comment !== undefined) out.comment = comment;
+  return out;
+}
+
+function tokenInfo(t: ApiToken): Record<string, unknown> {
+  return { ...(t.comment ? { comment: t.comment } : {}), expire: t.expire, privsep: bit(t.privsep) };
+}
+
+function userView(state: AccessState, u: User, withTokens: 'list' | 'map' | false): Record<string, unknown> {
+  const out: Record<string, unknown> = { userid: u.userid, enable: bit(u.enable), expire: u.expire };
+  for (const k of ['comment', 'email', 'firstname', 'lastname'] as const) if (u[k]) out[k] = u[k];
+  if (withTokens) {
+    const tokens = Object.values(state.tokens)
+      .filter((t) => t.userid === u.userid)
+      .sort((a, b) => (a.fullTokenId < b.fullTokenId ? -1 : 1));
+    const tokenid = (t: ApiToken) => t.fullTokenId.slice(t.fullTokenId.indexOf('!') + 1);
+    out.tokens = withTokens === 'list' ? tokens.map((t) => ({ tokenid: tokenid(t), ...tokenInfo(t) })) : Object.fromEntries(tokens.map((t) => [tokenid(t), tokenInfo(t)]));
+  }
+  return out;
+}
+
+const ROOT: User = { userid: ROOT_USER, enable: true, expire: 0, comment: 'superuser' };
+
+/** Command refusals as HTTP errors. */
+function asApiError(e: unknown): never {
+  if (e instanceof AccessCommandError) {
+    if (e.notFound) throw ApiError.notFound(e.message);
+    if (e.field) throw ApiError.param(e.field, e.message);
+    throw new ApiError(400, e.message);
+  }
+  throw e;
+}
+
+/**
+ * The reference's `/access` endpoints for users, API tokens, ACLs and roles
+ * (token authentication only: users have no passwords here). Every change is
+ * an event; token secrets are returned once, on creation, and stored hashed.
+ */
+@ApiTags('access')
+@ApiSecurity('PVEAPIToken')
+@Controller('access')
+export class AccessController {
+  constructor(
+    private readonly access: AccessStateService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  private run<T>(actor: string, correlationId: string | undefined, decide: Parameters<AccessStateService['write']>[1]): Promise<T> {
+    return this.access.write(actor, (s) => {
+      try {
+        return decide(s);
+      } catch (e) {
+        asApiError(e);
+      }
+    }, correlationId) as Promise<T>;
+  }
+
+  @Get()
+  @AnyUser()
+  index() {
+    return [{ subdir: 'users' }, { subdir: 'acl' }, { subdir: 'roles' }];
+  }
+
+  @Get('users')
+  @ApiOperation({ summary: 'List users (full=1: with their tokens; enabled=1: enabled ones only)' })
+  @Privilege(['User.Modify', 'Sys.Audit'], '/access', { filter: true, self: 'userid' })
+  listUsers(@ReqParams() p: Params) {
+    const state = this.access.state;
+    const full = boolParam(p, 'full', false);
+    const enabled = p.enabled === undefined ? undefined : boolParam(p, 'enabled', true);
+    return [ROOT, ...Object.values(state.users)]
+      .filter((u) => enabled === undefined || u.enable === enabled)
+      .sort((a, b) => (a.userid < b.userid ? -1 : 1))
+      .map((u) => userView(state, u, full ? 'list' : false));
+  }
+
+  @Post('users')
+  @ApiOperation({ summary: 'Create a user (userid, enable, expire, comment, email, firstname, lastname)' })
+  @Privilege('User.Modify', '/access')
+  async createUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname']);
+    const userid = optString(p, 'userid', 128);
+    if (!userid) throw ApiError.param('userid', 'property is missing and it is not optional');
+    const input = userInput(p);
+    await this.run(actor, correlationId, (s) => ({ events: createUser(s, userid, input), result: null }));
+    return null;
+  }
+
+  @Get('users/:userid')
+  @Privilege(['User.Modify', 'Sys.Audit'], '/access', { self: 'userid' })
+  getUser(@ReqParams() p: Params) {
+    const state = this.access.state;
+    const userid = String(p.userid);
+    const u = userid === ROOT_USER ? ROOT : state.users[userid];
+    if (!u) throw ApiError.notFound(`no such user ('${userid}')`);
+    const { userid: _, ...rest } = userView(state, u, 'map');
+    return rest;
+  }
+
+  @Put('users/:userid')
+  @ApiOperation({ summary: 'Update a user (enable, expire, comment, email, firstname, lastname)' })
+  @Privilege('User.Modify', '/access', { rootOnly: 'userid' })
+  async updateUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname']);
+    const userid = String(p.userid);
+    const input = userInput(p);
+    await this.run(actor, correlationId, (s) => ({ events: updateUser(s, userid, input), result: null }));
+    return null;
+  }
+
+  @Delete('users/:userid')
+  @ApiOperation({ summary: 'Delete a user with its tokens and ACL entries' })
+  @Privilege('User.Modify', '/access', { rootOnly: 'userid' })
+  async deleteUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    const userid = String(p.userid);
+    const gone = Object.values(this.access.state.tokens).filter((t) => t.userid === userid).map((t) => t.fullTokenId);
+    await this.run(actor, correlationId, (s) => {
+      const events = deleteUser(s, userid);
+      const ids = Object.values(s.tokens).filter((t) => t.userid === userid).map((t) => t.fullTokenId);
+      return { events, result: null, credentials: ids.map((id) => ({ op: 'delete' as const, id })) };
+    });
+    for (const id of gone) this.tokens.invalidate(id);
+    return null;
+  }
+
+  @Get('users/:userid/token')
+  @Privilege(['User.Modify', 'Sys.Audit'], '/access', { self: 'userid' })
+  listTokens(@ReqParams() p: Params) {
+    const state = this.access.state;
+    const userid = String(p.userid);
+    if (!userExists(state, userid)) throw ApiError.notFound(`no such user ('${userid}')`);
+    return userView(state, state.users[userid] ?? ROOT, 'list').tokens;
+  }
+
+  @Get('users/:userid/token/:tokenid')
+  @Privilege(['User.Modify', 'Sys.Audit'], '/access', { self: 'userid' })
+  getToken(@ReqParams() p: Params) {
+    const t = this.access.state.tokens[fullTokenId(String(p.userid), String(p.tokenid))];
+    if (!t) throw ApiError.notFound(`no such token '${String(p.tokenid)}' for user '${String(p.userid)}'`);
+    return tokenInfo(t);
+  }
+
+  @Post('users/:userid/token/:tokenid')
+  @ApiOperation({ summary: 'Create an API token (privsep default 1, expire, comment); the secret is returned once as `value`' })
+  @Privilege('User.Modify', '/access', { self: 'userid', rootOnly: 'userid' })
+  async createToken(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['userid', 'tokenid', 'privsep', 'expire', 'comment']);
+    const userid = String(p.userid);
+    const tokenid = String(p.tokenid);
+    const input = tokenInput(p);
+    const secret = newSecret();
+    const token = await this.run<ApiToken>(actor, correlationId, (s) => {
+      const r = createToken(s, userid, tokenid, input);
+      return { events: r.events, result: r.token, credentials: [{ op: 'set', id: r.token.fullTokenId, secret, comment: r.token.comment ?? '' }] };
+    });
+    this.tokens.invalidate(token.fullTokenId);
+    return { 'full-tokenid': token.fullTokenId, info: tokenInfo(token), value: secret };
+  }
+
+  @Put('users/:userid/token/:tokenid')
+  @ApiOperation({ summary: 'Update an API token (privsep, expire, comment)' })
+  @Privilege('User.Modify', '/access', { self: 'userid', rootOnly: 'userid' })
+  async updateToken(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['userid', 'tokenid', 'privsep', 'expire', 'comment']);
+    const userid = String(p.userid);
+    const input = tokenInput(p);
+    const token = await this.run<ApiToken>(actor, correlationId, (s) => {
+      const r = updateToken(s, userid, String(p.tokenid), input);
+      return { events: r.events, result: r.token };
+    });
+    return tokenInfo(token);
+  }
+
+  @Delete('users/:userid/token/:tokenid')
+  @Privilege('User.Modify', '/access', { self: 'userid', rootOnly: 'userid' })
+  async deleteToken(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    const userid = String(p.userid);
+    const tokenid = String(p.tokenid);
+    const id = fullTokenId(userid, tokenid);
+    await this.run(actor, correlationId, (s) => ({ events: deleteToken(s, userid, tokenid), result: null, credentials: [{ op: 'delete', id }] }));
+    this.tokens.invalidate(id);
+    return null;
+  }
+
+  @Get('acl')
+  @ApiOperation({ summary: 'ACL entries (those on paths where the caller has Sys.Audit or Permissions.Modify)' })
+  @Privilege(['Sys.Audit', 'Permissions.Modify'], '{path*}', { filter: true })
+  listAcl() {
+    return [...this.access.state.acl]
+      .sort((a, b) => (a.path === b.path ? (a.ugid < b.ugid ? -1 : a.ugid > b.ugid ? 1 : a.roleid < b.roleid ? -1 : 1) : a.path < b.path ? -1 : 1))
+      .map((e) => ({ path: e.path, type: e.type, ugid: e.ugid, roleid: e.roleid, propagate: bit(e.propagate) }));
+  }
+
+  @Put('acl')
+  @ApiOperation({ summary: 'Add or (delete=1) remove ACL entries: path, roles, users and/or tokens, propagate (default 1)' })
+  @Privilege('Permissions.Modify', '{path*}')
+  async updateAcl(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['path', 'roles', 'users', 'tokens', 'groups', 'propagate', 'delete']);
+    if (listParam(p, 'groups').length) throw ApiError.param('groups', 'groups are not supported');
+    const path = optString(p, 'path', 1024);
+    if (!path) throw ApiError.param('path', 'property is missing and it is not optional');
+    const input = { path, roles: listParam(p, 'roles'), users: listParam(p, 'users'), tokens: listParam(p, 'tokens'), propagate: boolParam(p, 'propagate', true), delete: boolParam(p, 'delete', false) };
+    await this.run(actor, correlationId, (s) => {
+      // Nobody hands out (or takes away) more than they hold on the path themselves.
+      const own = privileges(s, this.access.principal(actor), path);
+      for (const r of input.roles) {
+        const missing = (s.roles[r]?.privs ?? []).filter((x) => !own.has(x));
+        if (missing.length) throw ApiError.param('roles', `role '${r}' grants privileges you do not hold on ${path}: ${missing.join(', ')}`);
+      }
+      return { events: changeAcl(s, input), result: null };
+    });
+    return null;
+  }
+
+  @Get('roles')
+  @AnyUser()
+  listRoles() {
+    return Object.values(this.access.state.roles)
+      .sort((a, b) => (a.roleid < b.roleid ? -1 : 1))
+      .map((r) => ({ roleid: r.roleid, privs: r.privs.join(','), special: bit(Boolean(r.special)) }));
+  }
+
+  @Get('roles/:roleid')
+  @AnyUser()
+  getRole(@ReqParams() p: Params) {
+    const r = this.access.state.roles[String(p.roleid)];
+    if (!r) throw ApiError.notFound(`role '${String(p.roleid)}' does not exist`);
+    return Object.fromEntries(r.privs.map((x) => [x, 1]));
+  }
+}

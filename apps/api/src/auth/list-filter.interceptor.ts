@@ -1,0 +1,60 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { mergeMap, type Observable } from 'rxjs';
+import { AccessStateService } from '../access/access-state.service';
+import { SdnStateService } from '../core/sdn-state.service';
+import { relatedInPending, resolveTemplate } from './acl-resolve';
+import { type AuthenticatedRequest, PermissionChecker } from './auth.guard';
+import { PRIVILEGE_KEY, type PrivilegeRequirement } from './privilege.decorator';
+
+/**
+ * Cuts the answer of a filtered list endpoint (`@Privilege(…, { filter: true })`)
+ * down to the items the caller may see: each item's ACL path is resolved
+ * from its own fields (a pending-only object from its pending values), and
+ * an item whose path cannot be resolved is shown only to holders of the
+ * parent's rights. One place for every list, so a new list endpoint is
+ * filtered by declaring its path, not by remembering to call a helper.
+ */
+@Injectable()
+export class ListFilterInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly permissions: PermissionChecker,
+    private readonly access: AccessStateService,
+    private readonly sdn: SdnStateService,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const need = this.reflector.getAllAndOverride<PrivilegeRequirement | undefined>(PRIVILEGE_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (!need?.filter) return next.handle();
+    const actor = ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+    return next.handle().pipe(
+      mergeMap(async (out: unknown) => {
+        // The envelope interceptor may have wrapped the list already, depending on registration order.
+        const wrapped = out && typeof out === 'object' && !Array.isArray(out) && Array.isArray((out as { data?: unknown }).data);
+        const list = wrapped ? (out as { data: unknown[] }).data : out;
+        if (!Array.isArray(list)) return out;
+        const kept = actor ? await this.visible(actor, need, list) : [];
+        return wrapped ? { ...(out as object), data: kept } : kept;
+      }),
+    );
+  }
+
+  async visible(actor: string, need: PrivilegeRequirement, items: unknown[]): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const item of items) {
+      const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+      const pending = (o.pending && typeof o.pending === 'object' ? o.pending : {}) as Record<string, unknown>;
+      if (need.self && this.access.actsAsUser(actor, o[need.self])) {
+        out.push(item);
+        continue;
+      }
+      const { path } = resolveTemplate(need.path, {
+        value: (name) => o[name] ?? pending[name],
+        related: relatedInPending(this.sdn.current.pending),
+      });
+      if (await this.permissions.allowed(actor, need.privileges, path)) out.push(item);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import { busTopology, decodeJson } from '@sdn/bus';
+import { assertContract, CONTRACTS, ContractViolation, type NodeStatusV1 } from '@sdn/contracts';
+import { API_CONFIG, type ApiConfig } from '../core/config';
+import { NatsService } from '../core/nats.service';
+import type { Liveness, NodeReport } from './node-views';
+
+/**
+ * Liveness settings from the environment: `SDN_NODE_HEARTBEAT_MS` (interval
+ * assumed for agents that do not announce theirs, default 5000, the agent's
+ * default) and `SDN_NODE_MISSED_HEARTBEATS` (default 3).
+ */
+export function livenessFromEnv(env: NodeJS.ProcessEnv = process.env): Liveness {
+  const num = (key: string, dflt: number) => {
+    const v = Number(env[key] ?? dflt);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${key} must be a positive integer, got '${env[key]}'`);
+    return v;
+  };
+  return { defaultHeartbeatMs: num('SDN_NODE_HEARTBEAT_MS', 5000), missedHeartbeats: num('SDN_NODE_MISSED_HEARTBEATS', 3) };
+}
+
+export const NODE_LIVENESS = Symbol('NODE_LIVENESS');
+
+/**
+ * The latest status of every node, kept in memory from the status stream:
+ * an ordered consumer starting with the last message per node subject, then
+ * following new ones. Every API replica keeps its own copy; nothing is
+ * acknowledged, so replicas do not share or steal messages.
+ */
+@Injectable()
+export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('node-status');
+  private readonly reports = new Map<string, NodeReport>();
+  private messages: ConsumerMessages | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly nats: NatsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.nats) void this.follow();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+  }
+
+  get(node: string): NodeReport | undefined {
+    return this.reports.get(node);
+  }
+
+  all(): NodeReport[] {
+    return [...this.reports.values()];
+  }
+
+  /** Records a report (the consumer's path; tests call it directly). A report older than the one held is ignored. */
+  ingest(status: NodeStatusV1, receivedAt: number): void {
+    const have = this.reports.get(status.node);
+    if (have && have.receivedAt > receivedAt) return;
+    this.reports.set(status.node, { status, receivedAt });
+  }
+
+  private async follow(): Promise<void> {
+    const nc = await this.nats.ready();
+    const topology = busTopology(this.config.busNamespace);
+    const { name, subjects } = topology.streams.status;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const consumer = await nc.jetstream().consumers.get(name, { filterSubjects: subjects, deliver_policy: DeliverPolicy.LastPerSubject });
+        this.messages = await consumer.consume();
+        if (this.stopped) this.messages.stop();
+        attempt = 0;
+        for await (const m of this.messages) {
+          const node = topology.nodeOfSubject(m.subject);
+          try {
+            const status = assertContract<NodeStatusV1>(CONTRACTS.nodeStatus.name, CONTRACTS.nodeStatus.schema, decodeJson(m.data));
+            // Status goes to the node's own subject; a report naming another node is not trusted.
+            if (status.node !== node) throw new ContractViolation(CONTRACTS.nodeStatus.name, { node: `is ${status.node} on the subject of ${node}` });
+            this.ingest(status, Math.floor(m.info.timestampNanos / 1e6));
+          } catch (e) {
+            this.log.warn(`ignoring status on ${m.subject}: ${(e as Error).message}`);
+          }
+        }
+      } catch (e) {
+        // No status stream yet (no agent ever started), or the connection closed.
+        if (!this.stopped && attempt === 0) this.log.warn(`cannot follow node status: ${(e as Error).message}; retrying`);
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}

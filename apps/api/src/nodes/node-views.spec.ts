@@ -1,0 +1,55 @@
+import type { NodeStatusV1 } from '@sdn/contracts';
+import { livenessFromEnv } from './node-status.projection';
+import { applyTaskView, isOffline, type Liveness, type NodeReport } from './node-views';
+
+const liveness: Liveness = { defaultHeartbeatMs: 1000, missedHeartbeats: 3 };
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+const report = (node: string, version: number, apply: Partial<NodeStatusV1['apply']>, receivedAt = T0, heartbeatMs?: number): NodeReport => ({
+  status: { node, version, apply: { version, state: 'applied', at: at(0), ...apply }, zones: {}, vnets: {}, heartbeatAt: at(0), ...(heartbeatMs ? { heartbeatMs } : {}) },
+  receivedAt,
+});
+
+describe('liveness', () => {
+  it("counts missed heartbeats in the node's own interval, else the default", () => {
+    expect(isOffline(report('a', 1, {}, T0), T0 + 3000, liveness)).toBe(false);
+    expect(isOffline(report('a', 1, {}, T0), T0 + 3001, liveness)).toBe(true);
+    expect(isOffline(report('a', 1, {}, T0, 10_000), T0 + 29_000, liveness)).toBe(false);
+  });
+  it('reads its settings from the environment and refuses nonsense', () => {
+    expect(livenessFromEnv({})).toEqual({ defaultHeartbeatMs: 5000, missedHeartbeats: 3 });
+    expect(livenessFromEnv({ SDN_NODE_HEARTBEAT_MS: '2000', SDN_NODE_MISSED_HEARTBEATS: '5' })).toEqual({ defaultHeartbeatMs: 2000, missedHeartbeats: 5 });
+    expect(() => livenessFromEnv({ SDN_NODE_MISSED_HEARTBEATS: '0' })).toThrow(/SDN_NODE_MISSED_HEARTBEATS must be a positive integer/);
+  });
+});
+
+describe('applyTaskView', () => {
+  const started = new Date(T0);
+  it('applied, error, pending and superseded nodes; the slowest is the one still pending', () => {
+    const v = applyTaskView(
+      'UPID:t',
+      5,
+      started,
+      [
+        report('n1', 5, { at: at(800) }, T0 + 900),
+        report('n2', 4, { version: 5, state: 'error', message: 'ifreload failed', at: at(300) }, T0 + 900),
+        report('n3', 4, { version: 4, at: at(-100) }, T0 + 900),
+        report('n4', 6, { at: at(2000) }, T0 + 2100),
+      ],
+      T0 + 2500,
+      liveness,
+    );
+    expect(v.nodes).toEqual([
+      { node: 'n1', version: 5, state: 'applied', time: at(800), ms: 800, offline: false },
+      { node: 'n2', version: 4, state: 'error', message: 'ifreload failed', time: at(300), ms: 300, offline: false },
+      { node: 'n3', version: 4, state: 'pending', ms: 2500, offline: false },
+      { node: 'n4', version: 6, state: 'applied', message: 'superseded: runs version 6', time: at(2000), ms: 2000, offline: false },
+    ]);
+    expect(v.slowest).toEqual({ node: 'n3', state: 'pending', ms: 2500 });
+    expect(v.done).toBe(false);
+  });
+  it('is done when every node applied, and names the slowest', () => {
+    const v = applyTaskView('UPID:t', 5, started, [report('n1', 5, { at: at(400) }), report('n2', 5, { at: at(1200) })], T0 + 5000, liveness);
+    expect(v).toMatchObject({ done: true, slowest: { node: 'n2', state: 'applied', ms: 1200 } });
+  });
+});

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { livenessFromEnv, NODE_LIVENESS, NodeStatusProjection } from './node-status.projection';
+import { NodesController } from './nodes.controller';
+
+@Module({
+  controllers: [NodesController],
+  providers: [NodeStatusProjection, { provide: NODE_LIVENESS, useFactory: () => livenessFromEnv() }],
+  exports: [NodeStatusProjection, NODE_LIVENESS],
+})
+export class NodesModule {}

@@ -1,0 +1,5 @@
+import { PveIpam1764300000000 } from './1764300000000-pve-ipam';
+import { PveIpamNextFree1764300000001 } from './1764300000001-pve-ipam-next-free';
+import { IpamOutbox1764300000002 } from './1764300000002-ipam-outbox';
+
+export const IPAM_MIGRATIONS = [PveIpam1764300000000, PveIpamNextFree1764300000001, IpamOutbox1764300000002];

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
+import { freshDatabase } from '../testing/pg';
+import { ipamRelay, startIpamService } from '../main';
+
+/**
+ * IP events go through the outbox: written in the allocating transaction, relayed to JetStream
+ * with the event id as message id. Real PostgreSQL and NATS, isolated bus namespace.
+ */
+describe('IP event outbox', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let bus: IsolatedBus;
+  let svc: Awaited<ReturnType<typeof startIpamService>>;
+  const subject = () => bus.topology.eventSubject('ip', '>');
+
+  const onStream = async (): Promise<EventEnvelope<IpEventV1>[]> => {
+    const out: EventEnvelope<IpEventV1>[] = [];
+    const info = await bus.jsm.streams.info(bus.topology.streams.events.name);
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const m = await bus.jsm.streams.getMessage(bus.topology.streams.events.name, { seq }).catch(() => null);
+      if (m && m.subject.startsWith(subject().slice(0, -1))) {
+        const env = m.json<EventEnvelope<IpEventV1>>();
+        expect(m.header?.get('Nats-Msg-Id')).toBe(env.id);
+        out.push(env);
+      }
+    }
+    return out;
+  };
+  const outbox = async () => Number((await svc.db.query('SELECT count(*) AS n FROM ipam_event_outbox'))[0].n);
+
+  beforeAll(async () => {
+    db = await freshDatabase('ipam_outbox');
+    bus = await isolatedBus({ name: 'ipam-outbox-spec' });
+    // No relay in the service: the tests decide when (and whether) the relay runs.
+    svc = await startIpamService({ pgUrl: db.url, bus, consumeSubnets: false, relay: false });
+    await svc.rpc.onSubnet('SubnetCreated', 'zo', 'vo', '10.30.0.0/24', '10.30.0.1');
+  });
+  afterAll(async () => {
+    await svc.close();
+    await bus.destroy();
+    await db.drop();
+  });
+
+  it('writes the event with the allocation; a relay started after the crash delivers it once', async () => {
+    const got = await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', hostname: 'a1', mac: '02:00:00:00:00:01', vmid: 7 });
+    expect(got.ok).toBe(true);
+    // Committed, nothing published yet (the process that allocated is "gone").
+    expect(await outbox()).toBe(1);
+    expect(await onStream()).toEqual([]);
+
+    expect(await ipamRelay(svc.db, bus).drain()).toBe(1);
+    expect(await outbox()).toBe(0);
+    const events = await onStream();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'IpAllocated', aggregateType: 'ip', aggregateId: 'zo/10.30.0.2', payload: { zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.2', hostname: 'a1', mac: '02:00:00:00:00:01', vmid: '7' } });
+    expect(await ipamRelay(svc.db, bus).drain()).toBe(0);
+  });
+
+  it('relay killed (SIGKILL) after the publish ack, before the outbox commit: restarted relay → delivered exactly once', async () => {
+    const before = (await onStream()).length;
+    expect((await svc.rpc.release({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.2' })).ok).toBe(true);
+    const [pending] = await svc.db.query(`SELECT id FROM ipam_event_outbox`);
+
+    const root = path.resolve(__dirname, '../../../..');
+    const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/ipam-service/src/outbox/relay-crash.fixture.ts', db.url, bus.topology.namespace], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.once('exit', (c, s) => r([c, s])));
+    expect([code, signal]).toEqual([null, 'SIGKILL']);
+    expect(await outbox()).toBe(1); // the kill lost the delete: still pending
+    expect((await onStream()).length).toBe(before + 1); // but the message was stored
+
+    expect(await ipamRelay(svc.db, bus).drain()).toBe(1);
+    expect(await outbox()).toBe(0);
+    const events = await onStream();
+    expect(events).toHaveLength(before + 1); // de-duplicated by message id
+    expect(events.filter((e) => e.id === pending.id)).toHaveLength(1);
+    expect(events[before]).toMatchObject({ type: 'IpReleased', payload: { ip: '10.30.0.2', hostname: 'a1' } });
+  });
+
+  it('a failed allocation writes no event; a batch writes one per address in one transaction', async () => {
+    expect(await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.1' })).toMatchObject({ ok: false, field: 'ip' });
+    expect(await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', count: 1000 })).toMatchObject({ ok: false });
+    expect(await outbox()).toBe(0);
+    const batch = await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', count: 3, hostname: 'b' });
+    expect(batch.ok && batch.data.map((x) => x.ip)).toEqual(['10.30.0.2', '10.30.0.3', '10.30.0.4']);
+    expect((await svc.rpc.update({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.3', hostname: 'c' })).ok).toBe(true);
+    expect((await svc.rpc.update({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.99', hostname: 'c' })).ok).toBe(false);
+    expect(await outbox()).toBe(4);
+    const before = (await onStream()).length;
+    await ipamRelay(svc.db, bus).drain();
+    const events = (await onStream()).slice(before);
+    expect(events.map((e) => [e.type, e.payload.ip, e.payload.hostname])).toEqual([
+      ['IpAllocated', '10.30.0.2', 'b'],
+      ['IpAllocated', '10.30.0.3', 'b'],
+      ['IpAllocated', '10.30.0.4', 'b'],
+      ['IpUpdated', '10.30.0.3', 'c'],
+    ]);
+  });
+
+  it('one relay at a time: a second relay claims nothing while the first holds the outbox', async () => {
+    await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', count: 5 });
+    let second = -1;
+    const first = ipamRelay(svc.db, bus, { afterPublish: async () => void (second = await ipamRelay(svc.db, bus).runOnce()) });
+    expect(await first.runOnce()).toBe(5);
+    expect(second).toBe(0);
+    expect(await outbox()).toBe(0);
+  });
+});

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { busTopology, ensureIdentity, natsIdentityName, parseNatsIdentity, topologyFromEnv, writeNatsServerConfig } from '@sdn/bus';
+import { NODE_NAME_PATTERN } from '@sdn/contracts';
+import { parseArgs, requireFlag, UsageError } from '../args';
+
+export const usage = [
+  'sdnctl nats credentials --identity node:NODE|api|config-service|ipam-service|dns-service|admin [--dir DIR] [--rotate]',
+  '                                                           create (or show) an identity\'s nkey; prints the environment its process needs',
+  'sdnctl nats config --out FILE [--dir DIR] [--nodes N1,N2] [--listen HOST:PORT] [--store-dir DIR] [--namespace NS]',
+  '                                                           write the nats-server config: one user per identity in DIR, with its permissions',
+].join('\n');
+
+/** Where identities live unless --dir says otherwise: `SDN_NATS_IDENTITY_DIR`, else ./.data/nats-auth/identities (where npm start keeps them). */
+export function defaultIdentityDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SDN_NATS_IDENTITY_DIR || '.data/nats-auth/identities');
+}
+
+function optFlag(p: ReturnType<typeof parseArgs>, name: string): string | undefined {
+  const v = p.flags[name];
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args);
+  const [sub] = p.positional;
+  const dir = optFlag(p, 'dir') ?? defaultIdentityDir();
+  if (sub === 'credentials') {
+    let id;
+    try {
+      id = parseNatsIdentity(requireFlag(p, 'identity'));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError((e as Error).message);
+    }
+    const c = ensureIdentity(dir, id, { rotate: p.flags.rotate === true });
+    console.log(`identity:   ${natsIdentityName(id)}`);
+    console.log(`seed file:  ${c.seedFile}${c.created ? ' (new; keep it on that host only, mode 0600)' : ''}`);
+    console.log(`public key: ${c.publicKey}`);
+    console.log('environment:');
+    for (const [k, v] of Object.entries(c.env)) console.log(`${k}=${v}`);
+    if (c.created) console.log('then regenerate the server config (sdnctl nats config --out FILE) and reload nats-server (nats-server --signal reload)');
+    return 0;
+  }
+  if (sub === 'config') {
+    const out = resolve(requireFlag(p, 'out'));
+    const nodesFlag = optFlag(p, 'nodes');
+    const nodes = nodesFlag ? nodesFlag.split(',').map((n) => n.trim()).filter(Boolean) : [];
+    for (const n of nodes) if (!NODE_NAME_PATTERN.test(n)) throw new UsageError(`invalid node name '${n}'`);
+    const listen = optFlag(p, 'listen');
+    if (listen !== undefined && !/^[^\s"]+:\d{1,5}$/.test(listen)) throw new UsageError('--listen must be HOST:PORT');
+    const storeDir = optFlag(p, 'store-dir');
+    const ns = optFlag(p, 'namespace');
+    let topology;
+    try {
+      topology = ns === undefined ? topologyFromEnv() : busTopology(ns);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const r = writeNatsServerConfig({ identityDir: dir, out, topology, nodes, listen, storeDir: storeDir && resolve(storeDir) });
+    for (const c of r.created) console.log(`created ${natsIdentityName(c.identity)}: ${c.seedFile}`);
+    console.log(`wrote ${out}: ${r.users.length} users (${r.users.map((u) => natsIdentityName(u.identity)).join(', ')})`);
+    console.log(`start: nats-server -c ${out}    (or apply to a running one: nats-server --signal reload)`);
+    return 0;
+  }
+  throw new UsageError(`usage:\n${usage}`);
+}

@@ -1,0 +1,39 @@
+import { busTopology } from '../topology/bus-topology';
+import { natsPermissions, nodeInboxPrefix, parseNatsIdentity } from './nats-permissions';
+import { natsServerConfig } from './nats-server-config';
+
+const t = busTopology('');
+
+describe('natsPermissions (rules)', () => {
+  it('confines a node to its own subjects, durable, acks and inbox', () => {
+    const p = natsPermissions(parseNatsIdentity('node:pva'), t);
+    expect(JSON.stringify(p)).not.toContain('pvb');
+    expect(p.publish.allow).toEqual(expect.arrayContaining(['sdn.node.pva.facts', 'sdn.node.pva.status', '$JS.API.CONSUMER.MSG.NEXT.SDN_BUNDLES.node-agent-pva', '$JS.ACK.SDN_BUNDLES.node-agent-pva.>']));
+    // It creates, changes and deletes nothing: a push consumer could deliver anywhere.
+    expect(p.publish.allow!.filter((s) => /\.(CREATE|UPDATE|DELETE|PURGE)\./.test(s))).toEqual([]);
+    // No wildcard reaches past the node's own names, except its inbox and its own acks.
+    for (const s of [...p.publish.allow!, ...p.subscribe.allow!]) {
+      if (/[*>]/.test(s)) expect([`$JS.ACK.SDN_BUNDLES.node-agent-pva.>`, `${nodeInboxPrefix('pva')}.>`]).toContain(s);
+    }
+    expect(p.publish.allow).not.toContain('sdn.node.pva.bundle');
+  });
+
+  it('namespaces every rule with the topology', () => {
+    const p = natsPermissions(parseNatsIdentity('node:pva'), busTopology('t1'));
+    expect(p.publish.allow).toEqual(expect.arrayContaining(['t1.sdn.node.pva.status', '$JS.API.CONSUMER.MSG.NEXT.T1_SDN_BUNDLES.node-agent-pva', '$JS.API.DIRECT.GET.T1_SDN_BUNDLES.t1.sdn.node.pva.bundle']));
+  });
+
+  it('rejects unknown identities and bad node names', () => {
+    expect(() => parseNatsIdentity('node:../x')).toThrow(/unknown NATS identity/);
+    expect(() => parseNatsIdentity('nodes')).toThrow(/unknown NATS identity/);
+    expect(parseNatsIdentity('config-service')).toEqual({ kind: 'service', service: 'config-service' });
+  });
+
+  it('writes quoted subjects and only public keys', () => {
+    const text = natsServerConfig({ users: [{ identity: { kind: 'node', node: 'pva' }, publicKey: 'U' + 'A'.repeat(55) }], topology: t, listen: '127.0.0.1:4333' });
+    expect(text).toContain('"$JS.API.INFO"');
+    expect(text).not.toMatch(/[^"]\$JS/);
+    expect(text).toContain('listen: "127.0.0.1:4333"');
+    expect(() => natsServerConfig({ users: [{ identity: { kind: 'admin' }, publicKey: 'SUABC' }], topology: t })).toThrow(/not an nkey user public key/);
+  });
+});

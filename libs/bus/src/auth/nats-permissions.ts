@@ -1,0 +1,123 @@
+import { NODE_NAME_PATTERN } from '@sdn/contracts';
+import type { DurableConsumerSpec } from '../consume/durable-consumer';
+import type { BusTopology } from '../topology/bus-topology';
+
+/** The services that connect to NATS, each with its own identity. */
+export const SERVICE_IDENTITIES = ['api', 'config-service', 'ipam-service', 'dns-service'] as const;
+export type ServiceIdentity = (typeof SERVICE_IDENTITIES)[number];
+
+/**
+ * Who a NATS connection is. `admin` is for operators (the `nats` CLI,
+ * repairs) and may do everything; keep its credentials off the nodes.
+ */
+export type NatsIdentity = { kind: 'node'; node: string } | { kind: 'service'; service: ServiceIdentity } | { kind: 'admin' };
+
+export function parseNatsIdentity(text: string): NatsIdentity {
+  if (text === 'admin') return { kind: 'admin' };
+  if ((SERVICE_IDENTITIES as readonly string[]).includes(text)) return { kind: 'service', service: text as ServiceIdentity };
+  const m = /^node:(.*)$/.exec(text);
+  if (m && NODE_NAME_PATTERN.test(m[1])) return { kind: 'node', node: m[1] };
+  throw new Error(`unknown NATS identity '${text}': expected node:<node> (node name ${NODE_NAME_PATTERN}), admin, or one of ${SERVICE_IDENTITIES.join(', ')}`);
+}
+
+export function natsIdentityName(id: NatsIdentity): string {
+  return id.kind === 'node' ? `node:${id.node}` : id.kind === 'service' ? id.service : 'admin';
+}
+
+/** Durable consumer name of a node's agent on the bundles stream. */
+export function nodeAgentDurable(node: string): string {
+  return `node-agent-${node}`;
+}
+
+/**
+ * The durable consumer a node agent reads its bundles through. The config
+ * service creates it before the node's first bundle; a node identity may
+ * not create consumers, because where a push consumer delivers is not
+ * subject to the creator's permissions (it could inject messages anywhere).
+ */
+export function nodeBundleConsumer(t: BusTopology, node: string): DurableConsumerSpec {
+  // An ifreload of thousands of vnets takes long; working() keeps the message the agent's meanwhile.
+  return { stream: t.streams.bundles.name, durable: nodeAgentDurable(node), filterSubject: t.bundleSubject(node), ackWaitMs: 120_000 };
+}
+
+/**
+ * Reply subjects of a node agent's connection. A node may subscribe only
+ * under its own prefix, so it never sees replies meant for anyone else.
+ */
+export function nodeInboxPrefix(node: string): string {
+  return `_INBOX_node_${node}`;
+}
+
+export interface SubjectRules {
+  allow?: string[];
+  deny?: string[];
+}
+
+/** A nats-server user's `permissions` block. */
+export interface NatsPermissions {
+  publish: SubjectRules;
+  subscribe: SubjectRules;
+}
+
+const JS = '$JS.API';
+
+/**
+ * What each identity may publish and subscribe to, derived from the bus
+ * topology (so a namespaced installation gets namespaced rules).
+ *
+ * A node agent gets exactly what its code path uses: publish its own facts
+ * and status; pull its own bundles from its own durable consumer (created
+ * by the config service, see nodeBundleConsumer) and read its own last
+ * bundle (a direct get names the subject, so the rule can); ack only that
+ * consumer's messages; get replies only under its own inbox prefix. It
+ * creates, changes and deletes nothing on the server. Only the config service may publish bundles; the other
+ * services may not publish any node subject nor touch the bundles stream's
+ * contents or consumers.
+ */
+export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissions {
+  const { bundles, events, facts, status } = t.streams;
+  const ns = (s: string) => (t.namespace ? `${t.namespace}.${s}` : s);
+  if (id.kind === 'admin') return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
+  if (id.kind === 'node') {
+    const durable = nodeAgentDurable(id.node);
+    return {
+      publish: {
+        allow: [
+          t.factsSubject(id.node),
+          t.statusSubject(id.node),
+          `${JS}.INFO`,
+          ...[events, bundles, facts, status].map((s) => `${JS}.STREAM.INFO.${s.name}`),
+          `${JS}.CONSUMER.INFO.${bundles.name}.${durable}`,
+          `${JS}.CONSUMER.MSG.NEXT.${bundles.name}.${durable}`,
+          `$JS.ACK.${bundles.name}.${durable}.>`,
+          // The node's last bundle at start (status after a restart).
+          `${JS}.DIRECT.GET.${bundles.name}.${t.bundleSubject(id.node)}`,
+        ],
+      },
+      subscribe: { allow: [`${nodeInboxPrefix(id.node)}.>`] },
+    };
+  }
+  const nodeSubjects = ns('sdn.node.>');
+  if (id.service === 'config-service') {
+    // The bundle publisher; node facts and status come only from the nodes themselves.
+    return { publish: { allow: ['>'], deny: [t.factsSubject('*'), t.statusSubject('*')] }, subscribe: { allow: ['>'] } };
+  }
+  const b = bundles.name;
+  return {
+    publish: {
+      allow: ['>'],
+      deny: [
+        nodeSubjects,
+        // No rewriting or emptying of the bundles stream, and no hand on the agents' consumers.
+        ...['UPDATE', 'DELETE', 'PURGE', 'MSG.DELETE'].map((op) => `${JS}.STREAM.${op}.${b}`),
+        `${JS}.CONSUMER.CREATE.${b}`,
+        `${JS}.CONSUMER.CREATE.${b}.>`,
+        `${JS}.CONSUMER.DURABLE.CREATE.${b}.>`,
+        `${JS}.CONSUMER.DELETE.${b}.>`,
+        `${JS}.CONSUMER.MSG.NEXT.${b}.>`,
+        `$JS.ACK.${b}.>`,
+      ],
+    },
+    subscribe: { allow: ['>'], deny: [t.bundleSubject('*')] },
+  };
+}

@@ -1,0 +1,34 @@
+import type { IpEventV1 } from '@sdn/contracts';
+
+/** Request body of IPAM_PATTERNS.allocate/update/release, shared by the API and ipam-service. */
+export interface AllocateRequest {
+  zone: string;
+  vnet: string;
+  /** subnet cidr as in the subnet id; optional when `ip` is given and a listed subnet contains it */
+  subnet?: string;
+  subnets?: { cidr: string; dhcpRanges?: { start: string; end: string }[] }[];
+  ip?: string;
+  mac?: string;
+  hostname?: string;
+  vmid?: string | number;
+  /** batch extension: allocate N next-free addresses in one call */
+  count?: number;
+  correlationId?: string;
+}
+
+/** An address as the service reports it: the IP event's fields, with the vmid as stored (text). */
+export type IpRecord = Omit<IpEventV1, 'vmid' | 'gateway'> & { vmid?: string };
+
+/** Replies carry errors as words: the operator reads them in the API's 400. */
+export type RpcResult<T> = { ok: true; data: T } | { ok: false; error: string; field?: string };
+
+/**
+ * The request/reply subject of an IPAM pattern on a bus namespace (tests and
+ * second installations get their own copy, like every other subject).
+ */
+export function ipamRpcSubject(namespace: string, pattern: string): string {
+  return namespace ? `${namespace}.${pattern}` : pattern;
+}
+
+/** Queue group of the ipam-service replicas: each request is answered by exactly one. */
+export const IPAM_RPC_QUEUE = 'ipam-service';
