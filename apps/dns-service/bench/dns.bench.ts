@@ -37,6 +37,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 const pdns = new PdnsFixture();
+/** Stopped on failure too: its processes must not outlive the bench. */
+let stopStack: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const skip = pdnsSkipReason();
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   const apiDb = await createTestDatabase('dns_bench_api');
   const ipamDb = await createTestDatabase('dns_bench_ipam');
   const stack = await startStack({ apiDbUrl: apiDb.url, ipamDbUrl: ipamDb.url, namespace: bus.topology.namespace, ipamReplicas: 1, env: { SDN_SECRET_KEY: process.env.SDN_SECRET_KEY } });
+  stopStack = stack.stop;
   // Polling DNS for every outstanding name from the moment of the call would
   // flood PowerDNS with queries and slow it down; polling starts when the
   // service has acked the event (after both PATCHes), which can only make the
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
   ackMs.sort((a, b) => a - b);
   ptrMs.sort((a, b) => a - b);
   apiMs.sort((a, b) => a - b);
-  const f = (n: number) => `${n.toFixed(1)} ms`;
+  const f = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(1)} ms`);
   console.log(`bench:dns — ${COUNT} allocations with hostnames through POST /cluster/sdn/vnets/vb/ips, rate ${RATE > 0 ? `${RATE}/s` : 'burst'}; times from the API call`);
   console.log(`  PowerDNS ${pdns.apiUrl}; API and ipam-service processes, dns-service in-process, consumer stats ${JSON.stringify(svc.consumer.stats)}`);
   console.log(`  API answer  : p50 ${f(pct(apiMs, 50))}  p90 ${f(pct(apiMs, 90))}  p99 ${f(pct(apiMs, 99))}  max ${f(apiMs[apiMs.length - 1])}`);
@@ -140,7 +143,8 @@ async function main(): Promise<void> {
 
 main().catch(async (e) => {
   console.error(e);
-  // The private PowerDNS must not outlive a failed run.
+  // The private PowerDNS and the API/IPAM processes must not outlive a failed run.
+  await stopStack?.().catch(() => undefined);
   await pdns.destroy().catch(() => undefined);
   process.exit(1);
 });
