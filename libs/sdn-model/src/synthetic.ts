@@ -30,3 +30,15 @@ export function syntheticConfig(opts: { vxlan: number; evpn: number; peers: stri
     controllers: { ids: { evpnctl: { type: 'evpn', asn: 65000, peers: opts.peers.join(',') } } },
   };
 }
+
+/** A deterministic PRNG (mulberry32) for randomised tests: a failing case replays from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -5,19 +5,12 @@
  * would accept (`yes` for a boolean, a one-element list of a valid id…) are
  * deliberately absent.
  */
+import { seededRandom } from '@sdn/model';
+
 export type Rng = () => number;
 
-/** Small deterministic PRNG (mulberry32): a failing case can be replayed from its seed. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing fuzz case can be replayed. */
+export const rng = (seed: number): Rng => seededRandom(seed);
 
 export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -1,32 +1,18 @@
 import { hasPrivilege } from '@sdn/access';
-import { AccessProjection, createTestDatabase, hashSecret, openEventStoreDataSource } from '@sdn/event-store';
+import { AccessProjection, hashSecret, openEventStoreDataSource } from '@sdn/event-store';
 import { UsageError } from '../args';
 import { run as acl } from './acl';
 import { run as token } from './token';
 import { run as user } from './user';
+import { sdnctlTestDatabase } from './testing';
 
 /** `sdnctl user` / `acl` / `token` write access events the API folds like its own. */
 describe('sdnctl user / acl / token', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const saved = process.env.SDN_DATABASE_URL;
-  let out: string[];
-  let log: jest.SpyInstance;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    process.env.SDN_DATABASE_URL = db.url;
-  });
-  beforeEach(() => {
-    out = [];
-    log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  });
-  afterEach(() => log.mockRestore());
-  afterAll(async () => {
-    process.env.SDN_DATABASE_URL = saved;
-    await db.drop();
-  });
+  const ctx = sdnctlTestDatabase();
+  const { out } = ctx;
 
   async function state() {
-    const ds = await openEventStoreDataSource(db.url, 1);
+    const ds = await openEventStoreDataSource(ctx.url, 1);
     try {
       const p = new AccessProjection();
       await p.load(ds);

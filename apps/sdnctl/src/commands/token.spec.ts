@@ -1,32 +1,18 @@
-import { createTestDatabase, hashSecret, openEventStoreDataSource, upsertToken } from '@sdn/event-store';
+import { hashSecret, openEventStoreDataSource, upsertToken } from '@sdn/event-store';
 import { run as events } from './events';
 import { run as token } from './token';
+import { sdnctlTestDatabase } from './testing';
 
 /** `sdnctl token` and `sdnctl events` against a real database (SDN_DATABASE_URL). */
 describe('sdnctl token / events', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const saved = process.env.SDN_DATABASE_URL;
-  let out: string[];
-  let log: jest.SpyInstance;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    process.env.SDN_DATABASE_URL = db.url;
-  });
-  beforeEach(() => {
-    out = [];
-    log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  });
-  afterEach(() => log.mockRestore());
-  afterAll(async () => {
-    process.env.SDN_DATABASE_URL = saved;
-    await db.drop();
-  });
+  const ctx = sdnctlTestDatabase();
+  const { out } = ctx;
 
   it('creates a token (secret printed once, stored hashed), lists and deletes it', async () => {
     expect(await token(['create', 'ops@pve!ci', '--comment', 'CI'])).toBe(0);
     const m = /PVEAPIToken=ops@pve!ci=([0-9a-f-]{36})$/.exec(out.join('\n'));
     expect(m).not.toBeNull();
-    const ds = await openEventStoreDataSource(db.url, 1);
+    const ds = await openEventStoreDataSource(ctx.url, 1);
     try {
       const [row] = await ds.query('SELECT salt, hash, comment FROM api_tokens WHERE id = $1', ['ops@pve!ci']);
       expect(row.hash).toBe(hashSecret(row.salt, m![1]));
@@ -44,7 +30,7 @@ describe('sdnctl token / events', () => {
   });
 
   it('prints the event log with actors, secrets masked', async () => {
-    const ds = await openEventStoreDataSource(db.url, 1);
+    const ds = await openEventStoreDataSource(ctx.url, 1);
     try {
       const { EventStore } = await import('@sdn/event-store');
       await new EventStore(ds).write((tx) =>

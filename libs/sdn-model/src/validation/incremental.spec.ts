@@ -2,22 +2,13 @@ import { createObject, deleteObject, updateObject, type EditResult } from '../ed
 import type { ObjectKind } from '../schema/kind';
 import type { SdnConfig } from '../schema/normalise';
 import { withObject } from '../edits/common';
-import { syntheticConfig } from '../synthetic';
+import { seededRandom, syntheticConfig } from '../synthetic';
 import { validateConfig } from './validate-config';
 import { ConfigIndex } from './config-index';
 import { scopedValidation } from './incremental';
 
-/** Deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing seed can be replayed. */
+const rng = seededRandom;
 
 // Small pools, so that random objects collide on tags, bridges, names and blocks.
 const ZONES = ['za', 'zb', 'zc', 'zd', 'ze'];
