@@ -14,7 +14,8 @@
  * phases, first and last bundle on the bus, the agents' own apply step, and
  * `GET /cluster/sdn/apply/{task}`'s slowest node.
  *
- * Env: BENCH_AGENTS (50), BENCH_VNETS (2500), BENCH_ROUNDS (3).
+ * Env: BENCH_AGENTS (50), BENCH_VNETS (2500), BENCH_ROUNDS (3), BENCH_PROFILE_DIR
+ * (CPU profiles of the API and config service; this process: node --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,7 +94,9 @@ async function seed(dbUrl: string, peers: string[]): Promise<void> {
 }
 
 function child(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (l: string) => void): ChildProcess {
-  const p = spawn(process.execPath, ['-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_PROFILE_DIR: a V8 CPU profile of each child (API, config service) lands there.
+  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const p = spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const s of [p.stdout!, p.stderr!]) {
     let buf = '';
     s.on('data', (d: Buffer) => {
