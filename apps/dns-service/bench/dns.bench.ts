@@ -9,7 +9,8 @@
  * applied through the API too. Private PowerDNS (tools/pdns/start.sh; needs root), fresh
  * databases and an isolated bus namespace.
  * Env: BENCH_COUNT (1000), BENCH_RATE requests/s (200; 0 = all at once),
- * BENCH_IN_FLIGHT (service concurrency, 64), BENCH_LOG=1 for service logs.
+ * BENCH_IN_FLIGHT (service concurrency, 64), BENCH_LOG=1 for service logs,
+ * BENCH_PROFILE_DIR (V8 CPU profiles of the API and ipam-service processes).
  */
 import { performance } from 'node:perf_hooks';
 import { startStack, until as waitFor } from '@sdn/bench-stack';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const bus = await isolatedBus({ name: 'dns-bench', log: process.env.BENCH_LOG ? consoleLogger('dns-bench') : silentLogger });
   const apiDb = await createTestDatabase('dns_bench_api');
   const ipamDb = await createTestDatabase('dns_bench_ipam');
-  const stack = await startStack({ apiDbUrl: apiDb.url, ipamDbUrl: ipamDb.url, namespace: bus.topology.namespace, ipamReplicas: 1, env: { SDN_SECRET_KEY: process.env.SDN_SECRET_KEY } });
+  const stack = await startStack({ apiDbUrl: apiDb.url, ipamDbUrl: ipamDb.url, namespace: bus.topology.namespace, ipamReplicas: 1, env: { SDN_SECRET_KEY: process.env.SDN_SECRET_KEY }, profileDir: process.env.BENCH_PROFILE_DIR });
   stopStack = stack.stop;
   // Polling DNS for every outstanding name from the moment of the call would
   // flood PowerDNS with queries and slow it down; polling starts when the
