@@ -7,11 +7,12 @@
  *
  * Environment: DATABASE_URL (or SDN_DATABASE_URL), NATS_URL (or SDN_NATS_URL),
  * SDN_BOOTSTRAP_TOKEN, SDN_SECRET_KEY, SDN_API_HOST / SDN_API_PORT; everything
- * is passed on. When no NATS answers at the (local) NATS_URL, by default
- * 127.0.0.1:4222, the nats-server started here runs the generated
+ * is passed on. Without NATS_URL the product runs its own NATS on
+ * 127.0.0.1:4223 (not a shared 4222 another program may use without
+ * permissions): the nats-server started here runs the generated
  * per-identity config (.data/nats-auth/) and every app connects as its own
- * identity; SDN_NATS_AUTH=0 starts it open instead. A NATS that is already
- * running is used as it is.
+ * identity; SDN_NATS_AUTH=0 starts it open instead. A NATS that already
+ * answers at NATS_URL is used as it is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -79,7 +80,8 @@ async function waitForApi(url: string, seconds: number): Promise<boolean> {
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const databaseUrl = env.DATABASE_URL || env.SDN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/sdn';
-  const natsUrl = env.NATS_URL || env.SDN_NATS_URL || 'nats://127.0.0.1:4222';
+  // The product's own NATS, with per-identity permissions (issue 7), unless the operator names one.
+  const natsUrl = env.NATS_URL || env.SDN_NATS_URL || 'nats://127.0.0.1:4223';
   // Apps read one name or the other; give them both.
   Object.assign(env, { DATABASE_URL: databaseUrl, SDN_DATABASE_URL: databaseUrl, NATS_URL: natsUrl, SDN_NATS_URL: natsUrl });
   const node = (env.SDN_NODE_NAME || hostname().split('.')[0]).toLowerCase();
