@@ -18,6 +18,7 @@ import {
 import type { RunningConfig } from '@sdn/model';
 import { nodeScope, renderNode, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 import { busTopology, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
+import { waitFor } from './agent-cluster';
 
 /**
  * Plays the config service's part for agent tests: reads the facts the
@@ -61,14 +62,8 @@ export class ClusterDriver {
     }
   }
 
-  async waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20000): Promise<T> {
+    return waitFor(what, probe, timeoutMs);
   }
 
   async waitStatus(node: string, pred: (s: NodeStatusV1) => boolean, timeoutMs = 30000): Promise<NodeStatusV1> {
