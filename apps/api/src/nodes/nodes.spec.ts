@@ -123,4 +123,17 @@ describe('node SDN status endpoints', () => {
     const res = await api.get(`apply/${encodeURIComponent('UPID:x:00000001:00000001:00000001:reloadnetworkall::root@pam:')}`).expect(404);
     expect(res.body).toEqual({ data: null, message: "no SDN apply task 'UPID:x:00000001:00000001:00000001:reloadnetworkall::root@pam:'" });
   });
+
+  it('ignores a report naming another node, and one that breaks the contract', async () => {
+    await publish(status('node7', { zones: { za: { state: 'available' } }, vnets: {} }));
+    await seen('node7', () => true);
+    // On node7's subject, claiming to be node1: neither node's view changes.
+    await bus.js.publish(bus.topology.statusSubject('node7'), JSON.stringify(status('node1', { zones: { zb: { state: 'error' } } })));
+    await bus.js.publish(bus.topology.statusSubject('node7'), JSON.stringify({ node: 'node7', version: 'not a number' }));
+    // A valid report after them shows they were read (and dropped) in order.
+    await publish(status('node7', { version: 2, zones: { za: { state: 'pending' } }, vnets: {} }));
+    await seen('node7', (s) => s.version === 2);
+    expect((await api.get('/api2/json/nodes/node7/sdn/zones').expect(200)).body.data).toEqual([{ zone: 'za', status: 'pending' }]);
+    expect((await api.get('/api2/json/nodes/node1/sdn/zones').expect(200)).body.data).not.toContainEqual({ zone: 'zb', status: 'error' });
+  });
 });
