@@ -33,6 +33,7 @@ import { decodeJson, isolatedBus, publishContract, readLastPerSubject, type Isol
 import { CONTRACTS, type NodeBundleV1, type NodeFactsMessageV1, unpackNodeBundle } from '@sdn/contracts';
 import { createTestDatabase, EventStore, openEventStoreDataSource } from '@sdn/event-store';
 import { ConfigIndex, createObject, type SdnConfig } from '@sdn/model';
+import { syntheticNodeFacts } from '@sdn/render';
 import type { EventStoreService } from '../src/core/database';
 import { SdnStateService } from '../src/core/sdn-state.service';
 
@@ -176,13 +177,7 @@ async function storeOnly(url: string): Promise<void> {
 function nodeFacts(node: string, ip: string): NodeFactsMessageV1 {
   return {
     node,
-    facts: {
-      nodename: node,
-      addresses: { vmbr0: ip },
-      routes: [{ dst: '0.0.0.0/0', dev: 'vmbr0', src: ip }],
-      bridges: { vmbr0: { ovs: false, vlanAware: false, ports: ['eth0'] } },
-      macs: { vmbr0: 'bc:24:11:00:00:01' },
-    },
+    facts: syntheticNodeFacts(node, ip) as unknown as Record<string, unknown>,
     publishedAt: new Date().toISOString(),
   };
 }

@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import { Client } from 'pg';
 import type { NodeStatusV1 } from '@sdn/contracts';
 import { generateSecretKey } from '@sdn/secrets';
+import { adminQuery } from '@sdn/event-store';
 import { freePort } from './nats-server';
 
 export interface ControlPlaneOptions {
@@ -253,16 +253,6 @@ function installTrap(): void {
   process.on('exit', () => {
     for (const cp of live) cp.killSync();
   });
-}
-
-async function adminQuery(base: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
 }
 
 function sleep(ms: number): Promise<void> {

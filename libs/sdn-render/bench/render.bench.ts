@@ -4,21 +4,13 @@
  * Targets: one node <= 36 ms (median of 20), 100 nodes < 1 s.
  */
 import { syntheticConfig } from '@sdn/model';
-import { renderNode, type NodeFacts } from '../src';
+import { renderNode, syntheticNodeFacts, type NodeFacts } from '../src';
 
 const PEERS = ['10.255.0.1', '10.255.0.2', '10.255.0.3'];
 const config = syntheticConfig({ vxlan: 2000, evpn: 500, peers: PEERS });
 
 function factsFor(i: number): NodeFacts {
-  const ip = `10.255.${(i >> 8) & 255}.${(i & 255) + 1}`;
-  return {
-    nodename: `node${i + 1}`,
-    addresses: { vmbr0: ip },
-    routes: [{ dst: '0.0.0.0/0', dev: 'vmbr0', src: ip }],
-    bridges: { vmbr0: { ovs: false, vlanAware: false, ports: ['eth0'] } },
-    macs: { vmbr0: 'bc:24:11:1d:69:60' },
-    frrLocal: null,
-  };
+  return syntheticNodeFacts(`node${i + 1}`, `10.255.${(i >> 8) & 255}.${(i & 255) + 1}`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

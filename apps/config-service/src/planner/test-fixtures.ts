@@ -1,5 +1,6 @@
 import type { NodeFactsMessageV1 } from '@sdn/contracts';
 import type { RunningConfig } from '@sdn/model';
+import { syntheticNodeFacts } from '@sdn/render';
 
 /**
  * Configs the renderer handles completely (simple and VXLAN zones): zone `zs`
@@ -28,14 +29,7 @@ export function sampleConfig(version: number, opts: { vnets?: number; peers?: st
 export function factsMessage(name: string, ip: string): NodeFactsMessageV1 {
   return {
     node: name,
-    facts: {
-      nodename: name,
-      addresses: { vmbr0: ip },
-      routes: [{ dst: '0.0.0.0/0', dev: 'vmbr0', src: ip }],
-      bridges: { vmbr0: { ovs: false, vlanAware: false, ports: ['eth0'] } },
-      macs: { vmbr0: 'bc:24:11:00:00:01' },
-      frrLocal: null,
-    },
+    facts: syntheticNodeFacts(name, ip) as unknown as Record<string, unknown>,
     publishedAt: '2026-01-01T00:00:00Z',
   };
 }
