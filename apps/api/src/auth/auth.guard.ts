@@ -53,11 +53,6 @@ export function requestSources(req: Request, sdn: SdnStateService): PathSources 
   };
 }
 
-/** Fills `{param}` placeholders of an ACL path from the request (path, body, query). */
-export function resolveAclPath(template: string, req: Request, sdn: SdnStateService): string {
-  return resolveTemplate(template, requestSources(req, sdn)).path;
-}
-
 /** Status text for refusals: the same for every object, so nothing tells whether it exists. */
 const DENIED = 'Permission check failed';
 
