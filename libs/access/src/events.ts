@@ -58,31 +58,30 @@ function sameEntry(a: AclEntry, b: AclEntry): boolean {
   return a.path === b.path && a.type === b.type && a.ugid === b.ugid && a.roleid === b.roleid;
 }
 
+const withEntry = <T>(map: Record<string, T>, key: string, value: T): Record<string, T> => ({ ...map, [key]: value });
+function withoutEntry<T>(map: Record<string, T>, key: string): Record<string, T> {
+  const out = { ...map };
+  delete out[key];
+  return out;
+}
+
 /** Folds one event into a new state; other event types leave it untouched (the same object). */
 export function reduceAccess(state: AccessState, ev: AccessEvent): AccessState {
   switch (ev.type) {
     case 'UserCreated':
     case 'UserUpdated': {
       const { user } = ev.payload as UserWrittenV1;
-      return { ...state, users: { ...state.users, [user.userid]: user } };
+      return { ...state, users: withEntry(state.users, user.userid, user) };
     }
-    case 'UserDeleted': {
-      const { userid } = ev.payload as UserDeletedV1;
-      const users = { ...state.users };
-      delete users[userid];
-      return { ...state, users };
-    }
+    case 'UserDeleted':
+      return { ...state, users: withoutEntry(state.users, (ev.payload as UserDeletedV1).userid) };
     case 'TokenCreated':
     case 'TokenUpdated': {
       const { token } = ev.payload as TokenWrittenV1;
-      return { ...state, tokens: { ...state.tokens, [token.fullTokenId]: token } };
+      return { ...state, tokens: withEntry(state.tokens, token.fullTokenId, token) };
     }
-    case 'TokenDeleted': {
-      const { fullTokenId } = ev.payload as TokenDeletedV1;
-      const tokens = { ...state.tokens };
-      delete tokens[fullTokenId];
-      return { ...state, tokens };
-    }
+    case 'TokenDeleted':
+      return { ...state, tokens: withoutEntry(state.tokens, (ev.payload as TokenDeletedV1).fullTokenId) };
     case 'AclChanged': {
       const p = ev.payload as AclChangedV1;
       const kept = state.acl.filter((e) => !p.removed.some((r) => sameEntry(e, r)) && !p.set.some((s) => sameEntry(e, s)));

@@ -46,25 +46,27 @@ function listParam(p: Params, name: string): string[] {
   return out;
 }
 
-function userInput(p: Params): UserInput {
-  const out: UserInput = {};
-  if (p.enable !== undefined) out.enable = boolParam(p, 'enable', true);
+/** `expire` and the free-text fields, parsed alike for users and tokens. */
+function expireAndTexts<K extends string>(p: Params, texts: readonly K[]): { expire?: number } & Partial<Record<K, string>> {
+  const out: { expire?: number } & Partial<Record<K, string>> = {};
   const expire = optInt(p, 'expire', 0, Number.MAX_SAFE_INTEGER);
   if (expire !== undefined) out.expire = expire;
-  for (const k of ['comment', 'email', 'firstname', 'lastname'] as const) {
+  for (const k of texts) {
     const v = optString(p, k, 2048);
-    if (v !== undefined) out[k] = v;
+    if (v !== undefined) (out as Partial<Record<K, string>>)[k] = v;
   }
   return out;
 }
 
+function userInput(p: Params): UserInput {
+  const out: UserInput = expireAndTexts(p, ['comment', 'email', 'firstname', 'lastname'] as const);
+  if (p.enable !== undefined) out.enable = boolParam(p, 'enable', true);
+  return out;
+}
+
 function tokenInput(p: Params): TokenInput {
-  const out: TokenInput = {};
+  const out: TokenInput = expireAndTexts(p, ['comment'] as const);
   if (p.privsep !== undefined) out.privsep = boolParam(p, 'privsep', true);
-  const expire = optInt(p, 'expire', 0, Number.MAX_SAFE_INTEGER);
-  if (expire !== undefined) out.expire = expire;
-  const comment = optString(p, 'comment', 2048);
-  if (comment !== undefined) out.comment = comment;
   return out;
 }
 
