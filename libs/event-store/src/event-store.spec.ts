@@ -70,4 +70,52 @@ describe('event store (PostgreSQL)', () => {
     expect(seen.sort()).toEqual([seen[0], seen[0] + 1]);
     expect((await store.aggregateVersions()).get('zone/z1')).toBe(4);
   });
+
+  it('with `since`, the lock round trip also returns the events committed after it', async () => {
+    const all = await store.read(0, 1000);
+    const since = all[all.length - 2].seq;
+    const missed = await store.write(async (tx) => tx.missed, { since });
+    expect(missed).toEqual(all.slice(-1));
+  });
+
+  it('deferred statements commit with the events, quoted as literals; one failing rolls back the whole write', async () => {
+    await ds.query(`CREATE TABLE IF NOT EXISTS deferred_probe (k text PRIMARY KEY, v jsonb, n int)`);
+    const tricky = { text: "it's $1 \\ back\\slash", nested: ['$2', null] };
+    await store.write(async (tx) => {
+      await tx.append([ev(1, 'zd')]);
+      await tx.deferring.query('INSERT INTO deferred_probe (k, v, n) VALUES ($1, $2::jsonb, $3)', ["o'k", JSON.stringify(tricky), 7]);
+    });
+    expect(await ds.query('SELECT k, v, n FROM deferred_probe')).toEqual([{ k: "o'k", v: tricky, n: 7 }]);
+
+    const before = await store.count();
+    await expect(
+      store.write(async (tx) => {
+        await tx.append([ev(2, 'zd')]);
+        await tx.deferring.query('INSERT INTO deferred_probe (k, v, n) VALUES ($1, $2::jsonb, $3)', ["o'k", '{}', 1]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await store.count()).toBe(before);
+    expect((await store.aggregateVersions()).get('zone/zd')).toBe(1);
+  });
+
+  it('appendAtCommit appends with COMMIT, moves the named checkpoint, and rejects with a failed write', async () => {
+    let pending!: Promise<unknown>;
+    await store.write(async (tx) => {
+      pending = tx.appendAtCommit([ev(1, 'zc')], { checkpoint: 'probe' });
+    });
+    const [appended] = (await pending) as { seq: number; aggregateId: string }[];
+    expect(appended.aggregateId).toBe('zc');
+    expect(await store.read(appended.seq - 1, 1)).toEqual([appended]);
+    expect(await ds.query(`SELECT seq::int AS seq FROM projection_checkpoints WHERE name = 'probe'`)).toEqual([{ seq: appended.seq }]);
+
+    const before = await store.count();
+    let failing!: Promise<unknown>;
+    await expect(
+      store.write(async (tx) => {
+        failing = tx.appendAtCommit([ev(1, 'zc')], { checkpoint: 'probe' });
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(failing).rejects.toThrow(/duplicate key/);
+    expect(await store.count()).toBe(before);
+  });
 });

@@ -46,20 +46,30 @@ export function rowToEnvelope(r: EventRow): EventEnvelope {
   };
 }
 
-/** Operations available inside a serialised write transaction. */
-export class WriteTx {
-  constructor(readonly runner: QueryRunner) {}
+/** The pg client behind a TypeORM query runner: what the writer needs of it. */
+interface PgClient {
+  query(text: string): Promise<{ rows: unknown[] } | { rows: unknown[] }[]>;
+  escapeLiteral(value: string): string;
+}
 
-  /** Events committed after `seq` (by this or any other writer), in order. */
-  async readSince(seq: number): Promise<EventEnvelope[]> {
-    return readEvents(this.runner, seq, 1_000_000);
+/**
+ * Writes the parameter of a deferred statement as an SQL literal. Deferred
+ * statements travel in one simple-protocol message with COMMIT (which has no
+ * bind parameters), so values are quoted by the driver's own escaping.
+ */
+function sqlLiteral(client: PgClient, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
   }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return client.escapeLiteral(typeof value === 'string' ? value : JSON.stringify(value));
+}
 
-  /** Appends the events and their outbox rows; returns them with seq and time. */
-  async append(events: NewEvent[]): Promise<EventEnvelope[]> {
-    if (!events.length) return [];
-    // One round trip for the whole batch: jsonb_to_recordset keeps the statement fixed.
-    const rows = events.map((e) => ({
+function eventRowsJson(events: NewEvent[]): string {
+  return JSON.stringify(
+    events.map((e, ord) => ({
       id: e.id ?? randomUUID(),
       type: e.type,
       type_version: e.typeVersion,
@@ -69,20 +79,105 @@ export class WriteTx {
       payload: e.payload,
       actor: e.actor,
       correlation_id: e.correlationId,
-    }));
-    const inserted: EventRow[] = await this.runner.query(
-      `WITH ins AS (
-         INSERT INTO events (id, type, type_version, aggregate_type, aggregate_id, aggregate_version, payload, actor, correlation_id)
-         SELECT id, type, type_version, aggregate_type, aggregate_id, aggregate_version, payload, actor, correlation_id
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, type text, type_version int, aggregate_type text, aggregate_id text,
-              aggregate_version int, payload jsonb, actor text, correlation_id text, ord int)
-         ORDER BY ord
-         RETURNING ${EVENT_COLUMNS}
-       ), out AS (INSERT INTO event_outbox (seq) SELECT seq FROM ins)
-       SELECT * FROM ins ORDER BY seq`,
-      [JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))],
-    );
+      ord,
+    })),
+  );
+}
+
+/**
+ * One statement for the whole batch (jsonb_to_recordset keeps it fixed):
+ * events, their outbox rows and optionally a projection checkpoint.
+ * `rows` is a placeholder or a quoted literal; so is `checkpoint`.
+ */
+function appendSql(rows: string, checkpoint?: string): string {
+  const cp = checkpoint
+    ? `, cp AS (INSERT INTO projection_checkpoints (name, seq) SELECT ${checkpoint}, max(seq) FROM ins
+         ON CONFLICT (name) DO UPDATE SET seq = GREATEST(projection_checkpoints.seq, EXCLUDED.seq))`
+    : '';
+  return `WITH ins AS (
+     INSERT INTO events (id, type, type_version, aggregate_type, aggregate_id, aggregate_version, payload, actor, correlation_id)
+     SELECT id, type, type_version, aggregate_type, aggregate_id, aggregate_version, payload, actor, correlation_id
+     FROM jsonb_to_recordset(${rows}::jsonb) AS x(id uuid, type text, type_version int, aggregate_type text, aggregate_id text,
+          aggregate_version int, payload jsonb, actor text, correlation_id text, ord int)
+     ORDER BY ord
+     RETURNING ${EVENT_COLUMNS}
+   ), out AS (INSERT INTO event_outbox (seq) SELECT seq FROM ins)${cp}
+   SELECT * FROM ins ORDER BY seq`;
+}
+
+/** Operations available inside a serialised write transaction. */
+export class WriteTx {
+  private readonly deferred: string[] = [];
+  private atCommit: { events: NewEvent[]; checkpoint?: string; resolve(v: EventEnvelope[]): void; reject(e: unknown): void } | null = null;
+  /** Events committed by other writers after the `since` given to write(), read with the lock. */
+  missed: EventEnvelope[] = [];
+
+  constructor(
+    readonly runner: QueryRunner,
+    private readonly client: PgClient,
+  ) {}
+
+  /**
+   * A sink for statements whose results the writer does not need (projection
+   * rows): they run in the same round trip as COMMIT. Every write is
+   * serialised by the lock, so each round trip saved is throughput.
+   */
+  readonly deferring = {
+    query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+      this.deferred.push(sql.replace(/\$(\d+)/g, (_m, n: string) => sqlLiteral(this.client, params[Number(n) - 1])));
+      return [];
+    },
+  };
+
+
+  /** Events committed after `seq` (by this or any other writer), in order. */
+  async readSince(seq: number): Promise<EventEnvelope[]> {
+    return readEvents(this.runner, seq, 1_000_000);
+  }
+
+  /** Appends the events and their outbox rows; returns them with seq and time. */
+  async append(events: NewEvent[]): Promise<EventEnvelope[]> {
+    if (!events.length) return [];
+    const inserted: EventRow[] = await this.runner.query(appendSql('$1'), [eventRowsJson(events)]);
     return inserted.map(rowToEnvelope);
+  }
+
+  /**
+   * Appends the events in the COMMIT round trip (with the deferred
+   * statements): resolves with them once committed, rejects if the write
+   * fails. Do not await it inside the write. With `checkpoint`, that
+   * projection's checkpoint moves to the last appended seq, which is only
+   * known there.
+   */
+  appendAtCommit(events: NewEvent[], opts: { checkpoint?: string } = {}): Promise<EventEnvelope[]> {
+    if (this.atCommit) throw new Error('appendAtCommit called twice in one write');
+    const p = new Promise<EventEnvelope[]>((resolve, reject) => {
+      this.atCommit = { events, checkpoint: opts.checkpoint, resolve, reject };
+    });
+    // The caller awaits it after the write; until then a failure must not count as unhandled.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** Sends the deferred statements and COMMIT as one message; settles appendAtCommit. */
+  async commit(): Promise<void> {
+    const statements = [...this.deferred];
+    const at = this.atCommit;
+    const appendAt = at?.events.length ? 0 : -1;
+    if (at && appendAt === 0) statements.unshift(appendSql(sqlLiteral(this.client, eventRowsJson(at.events)), at.checkpoint === undefined ? undefined : sqlLiteral(this.client, at.checkpoint)));
+    try {
+      const res = await this.client.query([...statements, 'COMMIT'].join(';\n'));
+      const results = Array.isArray(res) ? res : [res];
+      at?.resolve(appendAt < 0 ? [] : (results[appendAt].rows as EventRow[]).map(rowToEnvelope));
+    } catch (e) {
+      at?.reject(e);
+      throw e;
+    }
+  }
+
+  /** A write that failed before COMMIT: appendAtCommit rejects too. */
+  abandon(e: unknown): void {
+    this.atCommit?.reject(e);
   }
 
   query<T = unknown>(sql: string, params?: unknown[]): Promise<T> {
@@ -98,19 +193,35 @@ export async function readEvents(runner: { query(sql: string, p?: unknown[]): Pr
 export class EventStore {
   constructor(readonly ds: DataSource) {}
 
-  /** Runs `fn` in a transaction holding the global write lock; commits when it resolves. */
-  async write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction holding the global write lock; commits when it
+   * resolves. With `since`, the events committed after it are read in the
+   * same round trip as BEGIN and the lock (`tx.missed`): each statement of a
+   * simple-protocol message takes its own snapshot, so the read sees every
+   * writer that held the lock before us.
+   */
+  async write<T>(fn: (tx: WriteTx) => Promise<T>, opts: { since?: number } = {}): Promise<T> {
     const runner = this.ds.createQueryRunner();
-    await runner.connect();
+    const client = (await runner.connect()) as PgClient;
     // Set before BEGIN: if the lock statement fails after BEGIN ran, the connection
     // must not go back to the pool inside an aborted transaction (ROLLBACK outside one is harmless).
     let open = true;
+    const tx = new WriteTx(runner, client);
     try {
-      // One round trip for BEGIN and the lock (simple protocol allows two statements);
-      // every write pays this, and writes are serialised, so round trips are throughput.
-      await runner.query(`BEGIN; ${WRITE_LOCK_SQL}`);
-      const out = await fn(new WriteTx(runner));
-      await runner.query('COMMIT');
+      if (opts.since === undefined) await runner.query(`BEGIN; ${WRITE_LOCK_SQL}`);
+      else {
+        if (!Number.isSafeInteger(opts.since) || opts.since < 0) throw new Error(`bad sequence number: ${opts.since}`);
+        const results = (await client.query(`BEGIN; ${WRITE_LOCK_SQL}; SELECT ${EVENT_COLUMNS} FROM events WHERE seq > ${opts.since} ORDER BY seq`)) as { rows: EventRow[] }[];
+        tx.missed = results[results.length - 1].rows.map(rowToEnvelope);
+      }
+      let out: T;
+      try {
+        out = await fn(tx);
+      } catch (e) {
+        tx.abandon(e);
+        throw e;
+      }
+      await tx.commit();
       open = false;
       return out;
     } catch (e) {

@@ -11,6 +11,7 @@ import {
   type SdnObject,
   type SdnState,
   type SectionName,
+  SDN_PROJECTION,
   STAGED_SECTIONS,
   StateDraft,
   writeProjectionDelta,
@@ -213,10 +214,10 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
         // Updated in place by the batch; only put back once the batch committed.
         index = this.index ?? buildIndex(this.state);
         this.index = null;
-        const { state, versions, appended } = await this.store.write(async (tx) => {
+        const { state, versions, appending } = await this.store.write(async (tx) => {
           const overlay = new Map<string, number>();
           // Events other replicas committed since we last looked (the projection rows are theirs).
-          const missed = await tx.readSince(this.state.seq);
+          const missed = tx.missed;
           const base = missed.length ? new StateDraft(this.state) : null;
           for (const e of missed) {
             base!.apply(e);
@@ -258,12 +259,14 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
               outcomes.set(item, { ok: false, error });
             }
           }
-          const appended = await tx.append(drafts);
+          // The events, the projection rows and COMMIT go in one round trip.
+          const appending = tx.appendAtCommit(drafts, { checkpoint: SDN_PROJECTION });
           const state = working.state;
-          if (appended.length) state.seq = appended[appended.length - 1].seq;
-          await writeProjectionDelta(tx, ...narrowed(baseState, state, touched));
-          return { state, versions: overlay, appended };
-        });
+          await writeProjectionDelta(tx.deferring, ...narrowed(baseState, state, touched));
+          return { state, versions: overlay, appending };
+        }, { since: this.state.seq });
+        const appended = await appending;
+        if (appended.length) state.seq = appended[appended.length - 1].seq;
         this.state = state;
         this.index = index;
         for (const [k, v] of versions) this.versions.set(k, v);

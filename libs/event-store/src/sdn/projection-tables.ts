@@ -55,7 +55,8 @@ export async function writeProjectionDelta(q: Q, before: SdnState, after: SdnSta
   }
   if (after.seq !== before.seq) {
     await q.query(
-      `INSERT INTO projection_checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq`,
+      // GREATEST: a write's own events may move it further in the same transaction (appendAtCommit).
+      `INSERT INTO projection_checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = GREATEST(projection_checkpoints.seq, EXCLUDED.seq)`,
       [SDN_PROJECTION, after.seq],
     );
   }
