@@ -4,7 +4,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', require('./tools/swc-options')] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', require('./tools/swc-options')],
+    // ESM-only dependencies (Node 20 requires them natively; jest's CommonJS runtime cannot).
+    '^.+\\.js$': ['@swc/jest', { ...require('./tools/swc-options'), jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }],
+  },
+  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   moduleNameMapper: pathsToModuleNameMapper(),
   testTimeout: 60000,
 };

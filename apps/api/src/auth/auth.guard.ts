@@ -86,7 +86,7 @@ export class AuthGuard implements CanActivate {
     if (wait > 0) {
       // Not appended to the log: while blocked, an unauthenticated client must not be able to grow it.
       this.log.warn(`throttled ${req.method} ${req.originalUrl ?? req.url} from ${source}${cred ? ` (token ${cred.id})` : ''}`);
-      ctx.switchToHttp().getResponse<HttpResponse>().setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      ctx.switchToHttp().getResponse<HttpResponse>().header('Retry-After', String(Math.ceil(wait / 1000)));
       throw new ApiError(429, 'too many authentication failures, retry later');
     }
 

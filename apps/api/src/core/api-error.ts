@@ -26,12 +26,6 @@ export class ApiError extends Error {
   }
 }
 
-/** An http-errors style error (body-parser's) that is safe to show: `expose` and a 4xx status. */
-function isClientHttpError(e: unknown): e is { status: number; message: string } {
-  const x = e as { status?: unknown; expose?: unknown; message?: unknown };
-  return !!x && x.expose === true && typeof x.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.message === 'string';
-}
-
 /** Status text must be a single Latin-1 line. */
 function statusText(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -52,20 +46,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       status = e.getStatus();
       const r = e.getResponse();
       message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? e.message);
-      // Malformed JSON bodies and the like are the client's parameter problem.
+      // Malformed bodies and the like are the client's parameter problem. (Refusals of the
+      // HTTP layer, e.g. a body too large, arrive here as HttpExceptions with their status.)
       if (status === 400) errors = { body: message };
-    } else if ((e as { type?: string })?.type === 'entity.parse.failed') {
-      status = 400;
-      message = 'Parameter verification failed.';
-      errors = { body: 'malformed request body' };
-    } else if (isClientHttpError(e)) {
-      // Body-parser refusals (too large, unsupported charset or encoding…): the client's fault, said as such.
-      status = e.status;
-      message = e.message;
     } else {
       this.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
-    res.statusMessage = statusText(errors ? `${message} ${Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ')}` : message);
-    res.status(status).json(errors ? { data: null, errors, message } : { data: null, message });
+    res.raw.statusMessage = statusText(errors ? `${message} ${Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ')}` : message);
+    res.status(status).send(errors ? { data: null, errors, message } : { data: null, message });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The few Express request/response members we use. @types/express is not a
- * dependency of the workspace, so these structural types stand in for it.
+ * The few request/reply members the API uses, as Fastify (the HTTP adapter)
+ * provides them. Kept structural so handlers, guards and filters do not
+ * import the adapter.
  */
 export interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -10,8 +11,9 @@ export interface HttpRequest {
 }
 
 export interface HttpResponse {
-  statusMessage: string;
-  setHeader(name: string, value: number | string | readonly string[]): unknown;
+  /** The Node response: its `statusMessage` is the HTTP reason phrase, where Proxmox clients read errors. */
+  raw: { statusMessage: string };
+  header(name: string, value: string): HttpResponse;
   status(code: number): HttpResponse;
-  json(body: unknown): unknown;
+  send(body: unknown): unknown;
 }

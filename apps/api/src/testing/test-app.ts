@@ -47,7 +47,11 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
     ...overrides,
   }, ['error']);
   if (opts.listen) await app.listen(0, '127.0.0.1');
-  else await app.init();
+  else {
+    await app.init();
+    // Fastify registers its routes when ready (listen() does it too): supertest talks to the bare server.
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  }
   const server = app.getHttpServer();
   const addr = opts.listen ? (server.address() as { port: number }) : null;
   const store = app.get(EventStoreService);
