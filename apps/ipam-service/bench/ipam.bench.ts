@@ -36,7 +36,7 @@ async function perAllocation({ ok }: Stack, vnet: string, zone: string, subnet: 
   for (let i = 0; i < n; i++) await ok('POST', `/cluster/sdn/vnets/${vnet}/ips`, { zone, subnet });
   return ms(t0) / n;
 }
-/** The same, the database call alone (ipam_next_free), for where the time goes. */
+/** The same, the database call alone (the next-free statement, ipam_take_free), for where the time goes. */
 async function perAllocationDb(store: PveIpamStore, zone: string, subnet: string, n: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await store.nextFreeIp(zone, subnet, {});

@@ -9,6 +9,7 @@ import { ipamOutboxSource } from './outbox/ip-outbox';
 import { IpamRpc } from './service/ipam-rpc';
 import { serveIpamRpc } from './service/rpc-server';
 import { consumeSubnetEvents, externalPlugin, type PluginFactory } from './service/subnet-events';
+import { SubnetSync } from './service/subnet-sync';
 import { secretBoxFromEnv } from '@sdn/secrets';
 
 export interface IpamServiceOptions {
@@ -20,8 +21,17 @@ export interface IpamServiceOptions {
   consumeSubnets?: boolean;
   /** false: leave the outbox to another process (tests of the relay's crash behaviour) */
   relay?: boolean;
+  /**
+   * How long a commit waits before it kicks the relay (default 50 ms). Commits in that window
+   * share one relay run: a run is several round trips (transaction, lock, read, delete) plus a
+   * JetStream flush, so kicking once per commit cost more than the allocation itself under load.
+   */
+  relayDelayMs?: number;
   /** phpIPAM/NetBox plugin of an IPAM object (tests point it at fake servers); default: real HTTP, token opened with SDN_SECRET_KEY */
   pluginFor?: PluginFactory;
+  /** Repair of external-IPAM registrations whose subnet event never came (see SubnetSync): age and period. */
+  syncMaxAgeMs?: number;
+  sweepEveryMs?: number;
 }
 
 export function ipamDataSource(url: string, poolSize = 20): DataSource {
@@ -37,6 +47,18 @@ export function ipamRelay(db: DataSource, bus: Pick<Bus, 'js' | 'topology' | 'lo
   });
 }
 
+/** At most one pending call of `kick`, `ms` after the first request for it. */
+export function coalescedKick(kick: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      kick();
+    }, ms);
+  };
+}
+
 /** Starts one replica; any number can run side by side (NATS queue group + DB uniqueness). */
 export async function startIpamService(o: IpamServiceOptions) {
   const db = ipamDataSource(o.pgUrl, o.poolSize);
@@ -47,10 +69,13 @@ export async function startIpamService(o: IpamServiceOptions) {
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const store = new PveIpamStore(db);
   const relay = o.relay === false ? undefined : ipamRelay(db, bus);
-  const rpc = new IpamRpc(store, () => relay?.kick());
+  const rpc = new IpamRpc(store, relay ? coalescedKick(() => relay.kick(), o.relayDelayMs ?? 50) : undefined);
   relay?.start(1000);
-  const server = serveIpamRpc(bus, rpc);
-  const consumer = o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, store, db, { pluginFor: o.pluginFor ?? externalPlugin(secretBoxFromEnv()) });
+  const pluginFor = o.pluginFor ?? externalPlugin(secretBoxFromEnv());
+  const sync = new SubnetSync(db, pluginFor, (m, meta) => bus.log.warn(m, meta));
+  const server = serveIpamRpc(bus, rpc, sync);
+  const consumer =
+    o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, store, db, { pluginFor, sync, syncMaxAgeMs: o.syncMaxAgeMs, sweepEveryMs: o.sweepEveryMs });
   return {
     rpc,
     store,
@@ -71,6 +96,9 @@ if (require.main === module) {
     pgUrl: process.env.IPAM_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sdn_ipam',
     natsUrl: process.env.NATS_URL,
     poolSize: Number(process.env.IPAM_POOL_SIZE) || undefined,
+    relayDelayMs: process.env.IPAM_RELAY_DELAY_MS ? Number(process.env.IPAM_RELAY_DELAY_MS) : undefined,
+    syncMaxAgeMs: Number(process.env.IPAM_SYNC_MAX_AGE_MS) || undefined,
+    sweepEveryMs: Number(process.env.IPAM_SYNC_SWEEP_MS) || undefined,
   }).then(
     (s) => {
       const stop = () => s.close().then(() => process.exit(0));

@@ -39,6 +39,8 @@ export const IPAM_PATTERNS = {
   release: 'sdn.ipam.v1.release',
   list: 'sdn.ipam.v1.list',
   status: 'sdn.ipam.v1.status',
+  /** A subnet change in an external IPAM, done before the API writes its event (spec §6.1: inside the API call). */
+  subnet: 'sdn.ipam.v1.subnet',
 } as const;
 
 /** Request/reply subjects served by the DNS service. */

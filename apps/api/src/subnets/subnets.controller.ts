@@ -5,6 +5,7 @@ import { Privilege } from '../auth/privilege.decorator';
 import { ApiError } from '../core/api-error';
 import { SdnObjectsService } from '../core/objects.service';
 import { CorrelationId, objectProps, type Params, ReqParams } from '../core/params';
+import { SubnetIpam } from './subnet-ipam';
 
 /*
  * Subnets live under their vnet's path. Unlike the reference (B.16) every
@@ -24,7 +25,10 @@ const SUBNET_OWN_PATH = '/sdn/zones/{subnet.zone}/{subnet.vnet}';
 @ApiSecurity('PVEAPIToken')
 @Controller('cluster/sdn/vnets/:vnet/subnets')
 export class SubnetsController {
-  constructor(private readonly objects: SdnObjectsService) {}
+  constructor(
+    private readonly objects: SdnObjectsService,
+    private readonly ipam: SubnetIpam,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "List the vnet's subnets (views: running=1, pending=1)" })
@@ -51,7 +55,8 @@ export class SubnetsController {
   create(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
-    return this.objects.create('subnets', { ...objectProps(p, []), vnet }, p, { actor, correlationId });
+    const props = { ...objectProps(p, []), vnet };
+    return this.ipam.create(vnet, props, p, () => this.objects.create('subnets', props, p, { actor, correlationId }));
   }
 
   @Put(':subnet')
@@ -60,7 +65,9 @@ export class SubnetsController {
   update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
-    return this.objects.update('subnets', String(p.subnet), { ...objectProps(p, ['subnet']), vnet }, p, { actor, correlationId });
+    const id = String(p.subnet);
+    const props = { ...objectProps(p, ['subnet']), vnet };
+    return this.ipam.update(vnet, id, props, p, () => this.objects.update('subnets', id, props, p, { actor, correlationId }));
   }
 
   @Delete(':subnet')
@@ -68,6 +75,7 @@ export class SubnetsController {
   remove(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
-    return this.objects.remove('subnets', String(p.subnet), p, { actor, correlationId }, vnet);
+    const id = String(p.subnet);
+    return this.ipam.remove(vnet, id, () => this.objects.remove('subnets', id, p, { actor, correlationId }, vnet));
   }
 }

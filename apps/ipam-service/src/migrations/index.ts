@@ -1,5 +1,7 @@
 import { PveIpam1764300000000 } from './1764300000000-pve-ipam';
 import { PveIpamNextFree1764300000001 } from './1764300000001-pve-ipam-next-free';
 import { IpamOutbox1764300000002 } from './1764300000002-ipam-outbox';
+import { IpamTakeFree1764300000003 } from './1764300000003-ipam-take-free';
+import { SubnetSync1764300000004 } from './1764300000004-subnet-sync';
 
-export const IPAM_MIGRATIONS = [PveIpam1764300000000, PveIpamNextFree1764300000001, IpamOutbox1764300000002];
+export const IPAM_MIGRATIONS = [PveIpam1764300000000, PveIpamNextFree1764300000001, IpamOutbox1764300000002, IpamTakeFree1764300000003, SubnetSync1764300000004];

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
 import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
 import { freshDatabase } from '../testing/pg';
-import { ipamRelay, startIpamService } from '../main';
+import { coalescedKick, ipamRelay, startIpamService } from '../main';
 
 /**
  * IP events go through the outbox: written in the allocating transaction, relayed to JetStream
@@ -105,5 +105,37 @@ describe('IP event outbox', () => {
     expect(await first.runOnce()).toBe(5);
     expect(second).toBe(0);
     expect(await outbox()).toBe(0);
+  });
+
+  it('concurrent single requests on one subnet share statements, yet each gets its own address and its own event', async () => {
+    await svc.rpc.onSubnet('SubnetCreated', 'zg', 'vg', '10.31.0.0/24');
+    const statements = jest.spyOn(svc.store, 'nextFreeIps');
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => svc.rpc.allocate({ zone: 'zg', vnet: 'vg', subnet: '10.31.0.0/24', hostname: `g${i}`, correlationId: `corr-${i}` })),
+    );
+    const ips = replies.map((r) => (r.ok ? r.data[0].ip : r.error));
+    expect(new Set(ips).size).toBe(40);
+    expect(statements.mock.calls.length).toBeLessThan(40);
+    statements.mockRestore();
+    const rows: { envelope: EventEnvelope<IpEventV1> }[] = await svc.db.query(`SELECT envelope FROM ipam_event_outbox WHERE envelope->'payload'->>'zone' = 'zg' ORDER BY seq`);
+    expect(rows).toHaveLength(40);
+    const byCorr = new Map(rows.map((r) => [r.envelope.correlationId, r.envelope]));
+    for (let i = 0; i < 40; i++) {
+      expect(byCorr.get(`corr-${i}`)).toMatchObject({ type: 'IpAllocated', aggregateId: `zg/${ips[i]}`, payload: { ip: ips[i], hostname: `g${i}`, vnet: 'vg' } });
+    }
+    expect(new Set(rows.map((r) => r.envelope.id)).size).toBe(40);
+    await ipamRelay(svc.db, bus).drain();
+  });
+
+  it('commits close together kick the relay once, after the delay', async () => {
+    let kicks = 0;
+    const kick = coalescedKick(() => kicks++, 30);
+    for (let i = 0; i < 5; i++) kick();
+    expect(kicks).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(kicks).toBe(1);
+    kick();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(kicks).toBe(2);
   });
 });

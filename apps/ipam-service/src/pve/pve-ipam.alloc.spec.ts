@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fc from 'fast-check';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -113,6 +114,79 @@ describe('two replicas racing', () => {
     const res = await Promise.allSettled([ra.addIp('z', '10.9.0.0/24', '10.9.0.5', {}), rb.addIp('z', '10.9.0.0/24', '10.9.0.5', {})]);
     expect(res.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((res.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.message).toBe("IP '10.9.0.5' already exist");
+  });
+});
+
+describe('group next-free (one statement for several requests)', () => {
+  const ev = (i: number) => ({ id: randomUUID(), seq: 0, type: 'IpAllocated', typeVersion: 1, aggregateType: 'ip', aggregateVersion: 0, payload: { n: i }, actor: 't', correlationId: `c${i}`, time: '2026-01-01T00:00:00.000Z' });
+  const outbox = async (zone: string) =>
+    (await a.query(`SELECT envelope FROM ipam_event_outbox WHERE envelope->>'aggregateId' LIKE $1 ORDER BY seq`, [`${zone}/%`])).map((r: { envelope: any }) => r.envelope);
+
+  it('gives each request its own address, in request order, and writes each one its own event with that address', async () => {
+    const st = new PveIpamStore(a, 'grp');
+    await st.addSubnet('gz', '10.20.0.0/24');
+    const items = Array.from({ length: 5 }, (_, i) => ({ attrs: { hostname: `h${i}`, vnet: 'v' }, event: ev(i) }));
+    expect(await st.nextFreeIps('gz', '10.20.0.0/24', items)).toEqual(['10.20.0.1', '10.20.0.2', '10.20.0.3', '10.20.0.4', '10.20.0.5']);
+    expect((await st.list({ zone: 'gz' })).map((r) => [r.ip, r.hostname])).toEqual([1, 2, 3, 4, 5].map((i) => [`10.20.0.${i}`, `h${i - 1}`]));
+    const events = await outbox('gz');
+    expect(events.map((e: any) => [e.id, e.aggregateId, e.payload.ip, e.payload.n, e.correlationId])).toEqual(items.map((x, i) => [x.event.id, `gz/10.20.0.${i + 1}`, `10.20.0.${i + 1}`, i, `c${i}`]));
+  });
+
+  it('spans free intervals, cuts what is left at the next 256 boundary, and works in an IPv6 /64', async () => {
+    const st = new PveIpamStore(a, 'grp2');
+    await st.addSubnet('gz', '10.21.0.0/22');
+    await st.addIp('gz', '10.21.0.0/22', '10.21.0.10', {});
+    const got = await st.nextFreeIps('gz', '10.21.0.0/22', Array.from({ length: 300 }, () => ({ attrs: {} })));
+    expect(got).toHaveLength(300);
+    expect(new Set(got).size).toBe(300);
+    expect(got.slice(8, 10)).toEqual(['10.21.0.9', '10.21.0.11']);
+    expect(got[299]).toBe('10.21.1.45');
+    // [.11 …] was taken up to 10.21.1.45; the rest is [10.21.1.46, 10.21.2.10] and [10.21.2.11, 10.21.3.254]
+    expect(await a.query(`SELECT host(start) AS s, host("end") AS e FROM ipam_free_block WHERE ipam='grp2' ORDER BY start`)).toEqual([
+      { s: '10.21.1.46', e: '10.21.2.10' },
+      { s: '10.21.2.11', e: '10.21.3.254' },
+    ]);
+    expect(await st.nextFreeIp('gz', '10.21.0.0/22', {})).toBe('10.21.1.46');
+
+    await st.addSubnet('gz', '2001:db8:7::/64');
+    const v6 = await st.nextFreeIps('gz', '2001:db8:7::/64', Array.from({ length: 600 }, () => ({ attrs: {} })));
+    expect([v6[0], v6[599], new Set(v6).size]).toEqual(['2001:db8:7::', '2001:db8:7::257', 600]);
+  });
+
+  it('a failing statement takes nothing (no address, no event, no interval change); the same requests then succeed', async () => {
+    const st = new PveIpamStore(a, 'grp3');
+    await st.addSubnet('gz3', '10.22.0.0/24');
+    const dup = ev(0);
+    await a.query(`INSERT INTO ipam_event_outbox (id, envelope) VALUES ($1, '{}')`, [dup.id]);
+    const items = [{ attrs: {}, event: ev(1) }, { attrs: {}, event: dup }];
+    await expect(st.nextFreeIps('gz3', '10.22.0.0/24', items)).rejects.toThrow();
+    expect(await st.list({ zone: 'gz3' })).toEqual([]);
+    expect(await outbox('gz3')).toEqual([]);
+    await a.query(`DELETE FROM ipam_event_outbox WHERE id = $1`, [dup.id]);
+    expect(await st.nextFreeIps('gz3', '10.22.0.0/24', items)).toEqual(['10.22.0.1', '10.22.0.2']);
+    expect((await outbox('gz3')).map((e: any) => e.id)).toEqual([items[0].event.id, dup.id]);
+  });
+
+  it('groups from two replicas racing for one subnet never overlap and fill it exactly', async () => {
+    const ra = new PveIpamStore(a, 'grp4');
+    const rb = new PveIpamStore(b, 'grp4');
+    await ra.addSubnet('gz', '10.23.0.0/24');
+    // Like the batcher: unserved requests of a group are retried until a statement serves none (full).
+    const group = async (st: PveIpamStore, n: number) => {
+      const mine: string[] = [];
+      for (let want = n; want > 0; ) {
+        const got = (await st.nextFreeIps('gz', '10.23.0.0/24', Array.from({ length: want }, () => ({ attrs: {} })))).filter((x): x is string => x !== null);
+        if (got.length === 0) break;
+        mine.push(...got);
+        want -= got.length;
+      }
+      return mine;
+    };
+    const all = (await Promise.all(Array.from({ length: 30 }, (_, i) => group(i % 2 ? ra : rb, 1 + (i % 19))))).flat();
+    expect(all).toHaveLength(254);
+    expect(new Set(all).size).toBe(254);
+    expect(await ra.nextFreeIps('gz', '10.23.0.0/24', [{ attrs: {} }])).toEqual([null]);
+    expect(await ra.nextFreeIps('gz', '10.23.0.0/24', [])).toEqual([]);
   });
 });
 

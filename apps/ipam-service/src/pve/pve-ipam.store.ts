@@ -40,6 +40,23 @@ function rowsOf(r: any): any[] {
 const norm = (r: IpRow): IpRow => ({ ...r, ip: canonicalIp(r.ip) });
 
 /**
+ * Group next-free: claim as many addresses as there are requests (ipam_take_free), insert them
+ * and, for requests with an event, the outbox rows: one statement, so all of it commits or none
+ * (the PK of ipam_ip still rejects a duplicate). `ord` pairs the n-th address with the n-th
+ * request; the outbox rows are inserted in that order, so events keep the allocation order.
+ */
+const NEXT_FREE_SQL = `
+  WITH t AS MATERIALIZED (SELECT u.ip, (u.n - 1)::int AS ord FROM unnest(ipam_take_free($1, $2, $3, $4::int)) WITH ORDINALITY AS u(ip, n)),
+  r AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS x(ord int, vnet text, mac text, hostname text, vmid text, id uuid, env jsonb)),
+  a AS MATERIALIZED (SELECT r.*, t.ip FROM r JOIN t USING (ord)),
+  i AS (INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto)
+    SELECT $1, $2, $3, ip, vnet, false, mac, hostname, vmid, true FROM a),
+  o AS (INSERT INTO ipam_event_outbox (id, envelope)
+    SELECT id, env || jsonb_build_object('aggregateId', $2 || '/' || host(ip), 'payload', (env -> 'payload') || jsonb_build_object('ip', host(ip)))
+    FROM a WHERE id IS NOT NULL ORDER BY ord)
+  SELECT ord, host(ip) AS ip FROM a`;
+
+/**
  * Built-in `pve` IPAM in PostgreSQL (§6.3). Free space is kept as interval rows
  * (ipam_free_block) so next-free is an index lookup plus one row update, independent of
  * fill level and of the subnet size (IPv6 /64 included).
@@ -184,18 +201,14 @@ export class PveIpamStore {
   }
 
   /**
-   * Whole-subnet next-free (§6.3): one call of ipam_next_free (migration 1764300000001), which
-   * locks the lowest free interval, shrinks or drops it and inserts the address. The interval
-   * lock is held only inside that call, which keeps concurrent replicas fast; the PK still
-   * guarantees no duplicate.
+   * Whole-subnet next-free (§6.3): the statement of nextFreeIps for one address, without an
+   * event. The interval lock is held only inside the statement, which keeps concurrent replicas
+   * fast; the PK still guarantees no duplicate.
    */
   async nextFreeIp(zone: string, cidr: string, a: PveIpAttrs, tx?: Q, event?: NextFreeEvent): Promise<string> {
-    const m = tx ?? this.db;
-    const r: { ip: string | null }[] = event
-      ? (await this.nextFreeIps(zone, cidr, [{ attrs: a, event }], m)).map((ip) => ({ ip }))
-      : await m.query(`SELECT host(ipam_next_free($1,$2,$3,$4,$5,$6,$7)) AS ip`, [...this.key(zone, cidr), a.vnet ?? null, a.mac ?? null, a.hostname ?? null, a.vmid ?? null]);
-    if (r[0]?.ip) return canonicalIp(r[0].ip);
-    throw await this.noFreeIp(m, zone, cidr);
+    const [ip] = await this.nextFreeIps(zone, cidr, [{ attrs: a, event }], tx);
+    if (ip) return ip;
+    throw await this.noFreeIp(tx ?? this.db, zone, cidr);
   }
 
   /** The error for a next-free that found nothing: unknown subnet, or full. */
@@ -206,25 +219,27 @@ export class PveIpamStore {
   }
 
   /**
-   * Several next-free allocations, each with its outbox event, in one statement: one round
-   * trip and one commit (one WAL flush) for all of them, which is what lets concurrent
-   * requests share the cost of durability. An entry is null when the subnet ran out (the
-   * others are kept unless the caller's transaction rolls back).
+   * Several next-free allocations, each with its outbox event, in one statement: one round trip,
+   * one interval lock (ipam_take_free, migration 1764300000003) and one commit (one WAL flush)
+   * for all of them, which is what lets concurrent requests share the cost of durability.
+   *
+   * The result is aligned with `items`; null entries were not served: either the subnet is full
+   * (then every entry is null) or, when some entries got an address, the free intervals left were
+   * all locked by concurrent allocators at that moment and the caller should retry those. Outside
+   * a transaction the statement is prepared once per connection (parse and plan skipped after).
    */
-  async nextFreeIps(zone: string, cidr: string, items: { attrs: PveIpAttrs; event: NextFreeEvent }[], tx?: Q): Promise<(string | null)[]> {
-    const rows = items.map((x, ord) => ({ ord, vnet: x.attrs.vnet ?? null, mac: x.attrs.mac ?? null, hostname: x.attrs.hostname ?? null, vmid: x.attrs.vmid ?? null, id: x.event.id, env: x.event }));
-    const r: { ord: number; ip: string | null }[] = await (tx ?? this.db).query(
-      `WITH req AS (SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(ord int, vnet text, mac text, hostname text, vmid text, id uuid, env jsonb)),
-       a AS MATERIALIZED (SELECT ord, id, env, host(ipam_next_free($1,$2,$3, vnet, mac, hostname, vmid)) AS ip FROM (SELECT * FROM req ORDER BY ord) q),
-       o AS (INSERT INTO ipam_event_outbox (id, envelope)
-         SELECT id, env || jsonb_build_object('aggregateId', $2 || '/' || ip, 'payload', (env -> 'payload') || jsonb_build_object('ip', ip))
-         FROM a WHERE ip IS NOT NULL ORDER BY ord)
-       SELECT ord, ip FROM a ORDER BY ord`,
-      [...this.key(zone, cidr), JSON.stringify(rows)],
-    );
+  async nextFreeIps(zone: string, cidr: string, items: { attrs: PveIpAttrs; event?: NextFreeEvent }[], tx?: Q): Promise<(string | null)[]> {
+    const rows = items.map((x, ord) => ({ ord, vnet: x.attrs.vnet ?? null, mac: x.attrs.mac ?? null, hostname: x.attrs.hostname ?? null, vmid: x.attrs.vmid ?? null, id: x.event?.id ?? null, env: x.event ?? null }));
+    const values = [...this.key(zone, cidr), items.length, JSON.stringify(rows)];
+    const r: { ord: number; ip: string }[] = tx ? await tx.query(NEXT_FREE_SQL, values) : (await this.pool().query({ name: 'ipam_next_free_group', text: NEXT_FREE_SQL, values })).rows;
     const out: (string | null)[] = items.map(() => null);
-    for (const x of r) out[x.ord] = x.ip ? canonicalIp(x.ip) : null;
+    for (const x of r) out[x.ord] = canonicalIp(x.ip);
     return out;
+  }
+
+  /** The driver's own pg pool: the hot statement skips TypeORM's per-query runner and can be a named (prepared) statement. */
+  private pool(): { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> } {
+    return (this.db.driver as unknown as { master: ReturnType<PveIpamStore['pool']> }).master;
   }
 
   /** Next free inside a DHCP range; null when the range is exhausted (§6.3: swallowed). */

@@ -54,9 +54,14 @@ export class IpamRpc {
         ips = n === 1
           ? [await this.batcher.allocate(r.zone, subnet, attrs, template())]
           : await this.store.transaction(async (m) => {
-              const got = await this.store.nextFreeIps(r.zone, subnet, Array.from({ length: n }, () => ({ attrs, event: template() })), m);
-              if (got.some((ip) => ip === null)) throw await this.store.noFreeIp(m, r.zone, subnet);
-              return got as string[];
+              const got: string[] = [];
+              // A short statement means the intervals left were busy or gone; one that gets nothing means full.
+              while (got.length < n) {
+                const more = (await this.store.nextFreeIps(r.zone, subnet, Array.from({ length: n - got.length }, () => ({ attrs, event: template() })), m)).filter((ip): ip is string => ip !== null);
+                if (more.length === 0) throw await this.store.noFreeIp(m, r.zone, subnet);
+                got.push(...more);
+              }
+              return got;
             });
       }
       this.committed();

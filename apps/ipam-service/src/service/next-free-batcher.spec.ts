@@ -56,4 +56,29 @@ describe('NextFreeBatcher', () => {
     await expect(b.allocate('z', 'c', {}, ev)).rejects.toThrow('connection lost');
     expect(await b.allocate('z', 'c', {}, ev)).toBe('10.0.0.1');
   });
+
+  it('requests a statement left unserved (intervals busy elsewhere) are retried, not failed', async () => {
+    const { store, statements } = slowStore(1000);
+    const orig = store.nextFreeIps.bind(store);
+    // Serves at most two per statement, as when the other intervals are locked by another replica.
+    store.nextFreeIps = async (z, c, items) => [...(await orig(z, c, items.slice(0, 2))), ...items.slice(2).map(() => null)];
+    const b = new NextFreeBatcher(store, { parallel: 1 });
+    const ips = await Promise.all(Array.from({ length: 7 }, () => b.allocate('z', 'c', {}, ev)));
+    expect(new Set(ips).size).toBe(7);
+    expect(statements.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('groups requests per subnet: another subnet is never held up by, or mixed into, a busy one', async () => {
+    const { store } = slowStore(1000);
+    const seen: string[][] = [];
+    const orig = store.nextFreeIps.bind(store);
+    store.nextFreeIps = async (z, c, items) => {
+      seen.push(items.map(() => c));
+      return orig(z, c, items);
+    };
+    const b = new NextFreeBatcher(store, { parallel: 1 });
+    await Promise.all([...Array.from({ length: 5 }, () => b.allocate('z', 'a', {}, ev)), ...Array.from({ length: 5 }, () => b.allocate('z', 'b', {}, ev))]);
+    expect(seen.every((g) => new Set(g).size === 1)).toBe(true);
+    expect(seen.flat().filter((c) => c === 'b')).toHaveLength(5);
+  });
 });

@@ -3,6 +3,7 @@ import { IPAM_PATTERNS } from '@sdn/contracts';
 import { IPAM_RPC_QUEUE, ipamRpcSubject } from '@sdn/ipam';
 import type { Bus } from '@sdn/bus';
 import type { IpamRpc } from './ipam-rpc';
+import type { SubnetSync } from './subnet-sync';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -14,13 +15,14 @@ const dec = new TextDecoder();
  * follow the bus namespace, and the hot path is one JSON decode, one call,
  * one JSON encode.
  */
-export function serveIpamRpc(bus: Pick<Bus, 'nc' | 'topology' | 'log'>, rpc: IpamRpc): { stop(): Promise<void> } {
+export function serveIpamRpc(bus: Pick<Bus, 'nc' | 'topology' | 'log'>, rpc: IpamRpc, sync?: SubnetSync): { stop(): Promise<void> } {
   const handlers: Record<string, (body: any) => Promise<unknown>> = {
     [IPAM_PATTERNS.allocate]: (b) => rpc.allocate(b),
     [IPAM_PATTERNS.update]: (b) => rpc.update(b),
     [IPAM_PATTERNS.release]: (b) => rpc.release(b),
     [IPAM_PATTERNS.list]: (b) => rpc.list(b ?? {}),
     [IPAM_PATTERNS.status]: () => rpc.status(),
+    ...(sync ? { [IPAM_PATTERNS.subnet]: (b) => sync.handle(b) } : {}),
   };
   const subs: Subscription[] = [];
   const inFlight = new Set<Promise<void>>();

@@ -5,6 +5,7 @@ import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
 import { IpamError, NetboxPlugin, PhpIpamPlugin, registerSubnet, unregisterSubnet, updateSubnet, type IpamPlugin, type IpamSubnet } from '@sdn/ipam';
 import { revealSecret, type SecretBox } from '@sdn/secrets';
 import { IpamRpc } from './ipam-rpc';
+import type { SubnetSync } from './subnet-sync';
 import { PveIpamStore } from '../pve/pve-ipam.store';
 
 /**
@@ -24,7 +25,7 @@ export function parseSubnetId(id: string): { zone: string; cidr: string } {
 }
 
 /** `dhcp-range` as stored: `{start-address,end-address}` objects or the reference's `start-address=…,end-address=…` strings. */
-function dhcpRanges(o: Record<string, unknown> | undefined): { start: string; end: string }[] | undefined {
+export function dhcpRanges(o: Record<string, unknown> | undefined): { start: string; end: string }[] | undefined {
   const list = o?.['dhcp-range'];
   if (!Array.isArray(list)) return undefined;
   return list.map((r) => {
@@ -62,6 +63,11 @@ export function externalPlugin(secrets: SecretBox | undefined): PluginFactory {
 
 export interface SubnetConsumerOptions {
   pluginFor: PluginFactory;
+  /** Changes registered ahead at the API's request: claimed instead of registered again, and swept. */
+  sync?: SubnetSync;
+  /** A record no event claimed is repaired after this long (default 2 min), checked every `sweepEveryMs` (30 s). */
+  syncMaxAgeMs?: number;
+  sweepEveryMs?: number;
   /** How long a subnet event waits for the zone/IPAM consumers to reach its position before it is retried. */
   catchUpMs?: number;
 }
@@ -138,6 +144,8 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, store: PveIpam
         await rpc.onSubnet(env.type, zone, vnet, cidr, object?.gateway as string | undefined, await store.gatewayOf(zone, cidr));
         return;
       }
+      const op = deleted ? 'delete' : old && env.type === 'SubnetUpdated' ? 'update' : 'create';
+      if (opts.sync && (await opts.sync.claim(p.id, op, deleted ? old : object))) return; // done at the API's request
       const plugin = opts.pluginFor(ipamId, ipam);
       const subnet = (o: Record<string, unknown> | undefined): IpamSubnet => ({ id: p.id, zone, cidr, gateway: o?.gateway as string | undefined, dhcpRanges: dhcpRanges(o) });
       if (deleted) await unregisterSubnet(plugin, subnet(old));
@@ -146,9 +154,25 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, store: PveIpam
     },
   });
 
+  const idle = async () => {
+    const i = await bus.jsm.consumers.info(stream, 'ipam-service-subnets');
+    return i.num_pending === 0 && i.num_ack_pending === 0;
+  };
+  let sweeping = Promise.resolve();
+  const sweeper = opts.sync
+    ? setInterval(() => {
+        sweeping = sweeping
+          .then(() => opts.sync!.sweep(opts.syncMaxAgeMs ?? 120_000, idle, history))
+          .then(() => undefined, (e: Error) => bus.log.warn('subnet sync sweep failed; will retry', { error: e.message }));
+      }, opts.sweepEveryMs ?? 30_000)
+    : undefined;
+  sweeper?.unref();
+
   return {
     done: Promise.all([subnets.done, ...consumers.map((c) => c.done)]).then(() => undefined),
     async stop() {
+      if (sweeper) clearInterval(sweeper);
+      await sweeping;
       await subnets.stop();
       for (const c of consumers) await c.stop();
     },

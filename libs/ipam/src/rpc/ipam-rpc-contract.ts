@@ -16,6 +16,27 @@ export interface AllocateRequest {
   correlationId?: string;
 }
 
+/**
+ * Request body of IPAM_PATTERNS.subnet: the API registers a subnet change in
+ * the zone's external IPAM (phpIPAM, NetBox) before it writes the event, so
+ * the IPAM's refusal reaches the caller and nothing is written. The objects
+ * are the pending ones (the event that follows carries the same); `undo`
+ * reverts a registration whose event could not be written.
+ */
+export interface SubnetRegistrationRequest {
+  op: 'create' | 'update' | 'delete';
+  undo?: boolean;
+  subnetId: string;
+  vnet: string;
+  /** The subnet after the change (create, update). */
+  object?: Record<string, unknown>;
+  /** The subnet before it (update, delete). */
+  old?: Record<string, unknown>;
+  ipamId: string;
+  /** The IPAM object as stored (token sealed). */
+  ipam: Record<string, unknown>;
+}
+
 /** An address as the service reports it: the IP event's fields, with the vmid as stored (text). */
 export type IpRecord = Omit<IpEventV1, 'vmid' | 'gateway'> & { vmid?: string };
 
