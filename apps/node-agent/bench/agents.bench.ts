@@ -11,8 +11,9 @@
  *
  * Printed per round: p50/p99/max, and where the time went — PUT response,
  * ConfigApplied on the bus, the config service's read/render/publish
- * phases, first and last bundle on the bus, the agents' own apply step, and
- * `GET /cluster/sdn/apply/{task}`'s slowest node.
+ * phases, first and last bundle on the bus, the agents' own apply step,
+ * `GET /cluster/sdn/apply/{task}`'s slowest node, and the status messages
+ * (count, bytes) the API had to read meanwhile.
  *
  * Env: BENCH_AGENTS (50), BENCH_VNETS (2500), BENCH_ROUNDS (3), BENCH_PROFILE_DIR
  * (CPU profiles of the API and config service; this process: node --cpu-prof).
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { randomUUID } from 'node:crypto';
-import { bundleSubject, eventSubject, type NodeStatusV1 } from '@sdn/contracts';
+import { bundleSubject, eventSubject, type NodeStatus } from '@sdn/contracts';
 import { createTestDatabase, EventStore, openEventStoreDataSource, SECTION_META, objectEventType, type NewEvent, type SectionName } from '@sdn/event-store';
 import { syntheticConfig } from '@sdn/model';
 import { PrivateNatsServer } from '@sdn/netns-lab';
@@ -195,8 +196,12 @@ async function main(): Promise<void> {
       void (async () => {
         for await (const _m of eventSub) eventAt ||= Date.now();
       })();
+      let statusMsgs = 0;
+      let statusBytes = 0;
       const allDone = (async () => {
         for await (const m of statusSub) {
+          statusMsgs++;
+          statusBytes += m.data.length;
           const s = statusHead(m.data);
           if (s.version === version && s.apply.state === 'applied' && !done.has(s.node)) {
             done.set(s.node, Date.now());
@@ -230,7 +235,8 @@ async function main(): Promise<void> {
           `config service read ${phases?.[1] ?? '?'} / render ${phases?.[2] ?? '?'} / pack+publish ${phases?.[3] ?? '?'}, ` +
           `first bundle ${firstBundle - t0}, last bundle ${lastBundle - t0}, first node applied ${lat[0]}; ` +
           `agent apply step p50 ${pct(applied, 50)} max ${applied[applied.length - 1]}; ` +
-          `apply task view: done ${view?.done}, slowest ${view?.slowest?.node} (${view?.slowest?.ms} ms)`,
+          `apply task view: done ${view?.done}, slowest ${view?.slowest?.node} (${view?.slowest?.ms} ms); ` +
+          `status messages until the last node: ${statusMsgs} (${(statusBytes / 1024).toFixed(0)} KiB)`,
       );
     }
     all.sort((a, b) => a - b);
@@ -250,14 +256,14 @@ const HEAD = /^\{"node":"([^"]+)","version":(\d+),"apply":\{"version":\d+,"state
 const utf8 = new TextDecoder();
 
 /**
- * Node, version and apply state of a status message. The harness shares the
- * agents' event loop, so it reads the head of each (100+ KB) status instead
+ * Node, version and apply state of a status message (v1 or v2). The harness
+ * shares the agents' event loop, so it reads the head of each status instead
  * of parsing it; the agent writes these fields first.
  */
-function statusHead(data: Uint8Array): Pick<NodeStatusV1, 'node' | 'version'> & { apply: Pick<NodeStatusV1['apply'], 'state'> } {
+function statusHead(data: Uint8Array): Pick<NodeStatus, 'node' | 'version'> & { apply: Pick<NodeStatus['apply'], 'state'> } {
   const m = HEAD.exec(utf8.decode(data.subarray(0, 200)));
-  if (m) return { node: m[1], version: Number(m[2]), apply: { state: m[3] as NodeStatusV1['apply']['state'] } };
-  return JSON.parse(utf8.decode(data)) as NodeStatusV1;
+  if (m) return { node: m[1], version: Number(m[2]), apply: { state: m[3] as NodeStatus['apply']['state'] } };
+  return JSON.parse(utf8.decode(data)) as NodeStatus;
 }
 
 async function runningVersion(port: number): Promise<number> {

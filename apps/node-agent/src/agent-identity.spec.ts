@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busConnectionOptions, busTopology, connectBus, ensureDurableConsumer, ensureStreams, nodeBundleConsumer, sdnStreamSpecs, silentLogger, writeNatsServerConfig, type Bus } from '@sdn/bus';
-import type { InlineNodeBundleV1 } from '@sdn/contracts';
+import { busConnectionOptions, busTopology, connectBus, requestContract, ensureDurableConsumer, ensureStreams, nodeBundleConsumer, sdnStreamSpecs, silentLogger, writeNatsServerConfig, type Bus } from '@sdn/bus';
+import { CONTRACTS, type InlineNodeBundleV1 } from '@sdn/contracts';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { nodeScope } from '@sdn/render';
 import { Agent } from './agent';
@@ -125,6 +125,29 @@ suite('Agent under its NATS identity (generated server config)', () => {
       }
     } finally {
       await admin.close();
+    }
+  });
+
+  it("answers the API's questions on its own query subject; no service may listen there", async () => {
+    const agent = agentAs('pva', 'node-pva');
+    await agent.start();
+    const api = await connectBus({ name: 'api', url: nats.url, credentials: { nkeyFile: seed('api') }, log: silentLogger });
+    try {
+      const contracts = { request: CONTRACTS.nodeQuery, reply: CONTRACTS.nodeQueryReply };
+      // Safe mode has no live state to report, and says so: the question and the answer went through.
+      expect(await requestContract(api.nc, 'sdn.node.pva.query', contracts, { v: 1, query: 'mac-vrf', vni: 100 }, 5000)).toEqual({ v: 1, ok: false, error: expect.stringMatching(/safe mode/) });
+      const errors: string[] = [];
+      const spy = await connectBus({ name: 'spy', url: nats.url, credentials: { nkeyFile: seed('dns-service') }, log: silentLogger });
+      try {
+        spy.nc.subscribe('sdn.node.pva.query', { callback: (err) => err && errors.push(err.message) });
+        await new Promise((r) => setTimeout(r, 500));
+        expect(errors.join(' ')).toMatch(/Permissions Violation for Subscription to "sdn\.node\.pva\.query"/);
+      } finally {
+        await spy.close();
+      }
+    } finally {
+      await api.close();
+      await agent.stop();
     }
   });
 });

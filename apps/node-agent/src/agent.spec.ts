@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { nodeScope } from '@sdn/render';
-import { BUNDLE_ENCODING_GZIP_V1 } from '@sdn/contracts';
+import { BUNDLE_ENCODING_GZIP_V1, check, CONTRACTS, STATUS_STREAM, statusSubject } from '@sdn/contracts';
 import { Agent } from './agent';
 import { configFromEnv } from './config/agent-config';
 import { ClusterDriver } from './dataplane/cluster-driver';
@@ -22,8 +22,10 @@ suite('Agent (safe mode, private NATS)', () => {
   let driver: ClusterDriver;
   let root: string;
   const logs: string[] = [];
-  const newAgent = () =>
-    new Agent(configFromEnv({ SDN_NODE_NAME: 'pve1', SDN_NATS_URL: nats.url, SDN_AGENT_ROOT: root, SDN_HEARTBEAT_MS: '300', SDN_AGENT_KERNEL_FACTS: '0' }), (m) => logs.push(m));
+  const newAgent = (env: Record<string, string> = {}) =>
+    new Agent(configFromEnv({ SDN_NODE_NAME: 'pve1', SDN_NATS_URL: nats.url, SDN_AGENT_ROOT: root, SDN_HEARTBEAT_MS: '300', SDN_AGENT_KERNEL_FACTS: '0', ...env }), (m) => logs.push(m));
+  /** The last status on the bus as published, not normalised like driver.status. */
+  const rawStatus = async () => (await (await driver.nc.jetstreamManager()).streams.getMessage(STATUS_STREAM, { last_by_subj: statusSubject('pve1') })).json<Record<string, unknown>>();
   const files = (v: number) => ({ interfaces: `#version:${v}\n\nauto vnet${v}\niface vnet${v}\n\tbridge_ports none\n` });
   const running = (v: number) => ({ version: v, zones: { ids: { z1: { type: 'simple' }, elsewhere: { type: 'simple', nodes: 'pve9' } } }, vnets: { ids: { [`vnet${v}`]: { zone: 'z1' } } } });
   const bundle = (v: number) => driver.bundle('pve1', v, files(v), nodeScope(running(v), 'pve1'));
@@ -133,6 +135,37 @@ suite('Agent (safe mode, private NATS)', () => {
       await driver.waitStatus('pve1', (x) => x.version === 5 && x.apply.state === 'applied' && x.zones.z1?.state === 'available');
     } finally {
       await agent.stop();
+    }
+  });
+
+  it('publishes NodeStatus v2 (vnets grouped by zone), and v1 when told to', async () => {
+    const agent = newAgent();
+    await agent.start();
+    try {
+      await driver.publishBundle(bundle(6));
+      await driver.waitStatus('pve1', (x) => x.version === 6 && x.vnets.vnet6?.state === 'available');
+      const wire = await rawStatus();
+      expect(check(CONTRACTS.nodeStatusV2.schema, wire)).toEqual({});
+      expect(wire).toMatchObject({ node: 'pve1', version: 6, v: 2, zones: { z1: { state: 'available' } }, vnetsByZone: { z1: { state: 'available', vnets: ['vnet6'] } } });
+      expect(wire.vnets).toBeUndefined();
+      // A heartbeat carries the same zones and vnets.
+      const at = wire.heartbeatAt as string;
+      await driver.waitFor('heartbeat', async () => ((await rawStatus()).heartbeatAt as string) > at);
+      expect((await rawStatus()).vnetsByZone).toEqual(wire.vnetsByZone);
+    } finally {
+      await agent.stop();
+    }
+    const old = newAgent({ SDN_AGENT_STATUS_CONTRACT: 'v1' });
+    await old.start();
+    try {
+      const wire = await driver.waitFor('a v1 status', async () => {
+        const w = await rawStatus();
+        return w.v === undefined ? w : null;
+      });
+      expect(check(CONTRACTS.nodeStatus.schema, wire)).toEqual({});
+      expect(wire).toMatchObject({ version: 6, zones: { z1: { state: 'available' } }, vnets: { vnet6: { zone: 'z1', state: 'available' } } });
+    } finally {
+      await old.stop();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { CONTRACTS, ContractViolation, unpackNodeBundle, type InlineNodeBundleV1, type NodeBundleV1, type NodeStatusV1 } from '@sdn/contracts';
+import { CONTRACTS, ContractViolation, nodeStatusV1Of, unpackNodeBundleBytes, type ByteNodeBundleV1, type NodeBundleV1, type NodeStatusV1, type NodeStatusV2 } from '@sdn/contracts';
 import {
   busTopology,
   connectBus,
@@ -20,7 +20,8 @@ import { Applier, type AppliedState } from './apply/applier';
 import { SdnFileCache } from './apply/sdn-file';
 import type { AgentConfig } from './config/agent-config';
 import { collectFacts, stableJson } from './facts/collect-facts';
-import { zoneVnetStatus, type IfaceState, type KnownConfig } from './status/node-status';
+import { serveNodeQueries } from './queries/serve-node-queries';
+import { zoneVnetStatusV2, type IfaceState, type KnownConfig, type ZoneVnetStatusV2 } from './status/node-status';
 
 export type AgentLog = (msg: string) => void;
 
@@ -46,7 +47,7 @@ export class Agent {
   /** Running config as far as this node knows it: the newest valid bundle received. */
   private known: KnownConfig | null = null;
   /** The last zone/vnet status and what it was computed from. */
-  private objects: { inputs: readonly unknown[]; value: Pick<NodeStatusV1, 'zones' | 'vnets'> } | null = null;
+  private objects: { inputs: readonly unknown[]; value: ZoneVnetStatusV2 } | null = null;
   private lastApply: NodeStatusV1['apply'] | null = null;
   private applied: AppliedState | null = null;
   private loops: Promise<void>[] = [];
@@ -63,6 +64,7 @@ export class Agent {
   ) {
     this.applier = new Applier(cfg, log);
     this.sdnFile = new SdnFileCache(this.applier.paths.sdnInterfaces);
+    this.applier.onInterfacesWritten = (content) => this.sdnFile.written(content);
     this.topology = busTopology(cfg.busNamespace);
   }
 
@@ -79,6 +81,7 @@ export class Agent {
     const credentials = { ...this.cfg.natsCredentials, inboxPrefix: this.cfg.natsCredentials?.inboxPrefix ?? nodeInboxPrefix(this.cfg.node) };
     this.bus = await connectBus({ name: this.durableName, url: this.cfg.natsUrl, topology: this.topology, log: busLog, credentials });
     await this.waitForStreams(busLog);
+    this.stoppers.add(serveNodeQueries(this.bus.nc, this.topology.querySubject(this.cfg.node), this.cfg, this.applier.paths.mainInterfaces, log));
     this.log(`started in ${this.cfg.mode} mode, root ${this.cfg.root}, applied version ${this.applied?.version ?? 'none'}`);
     await this.applier.refreshCheck();
     await this.loadKnownConfig();
@@ -157,7 +160,10 @@ export class Agent {
       if (!this.bus || this.stopped) return;
       try {
         if (heartbeat) await this.applier.refreshCheck();
-        await publishContract(this.bus.js, this.topology.statusSubject(this.cfg.node), CONTRACTS.nodeStatus, await this.currentStatus());
+        const status = await this.currentStatus();
+        const subject = this.topology.statusSubject(this.cfg.node);
+        if (this.cfg.statusContract === 'v1') await publishContract(this.bus.js, subject, CONTRACTS.nodeStatus, nodeStatusV1Of(status));
+        else await publishContract(this.bus.js, subject, CONTRACTS.nodeStatusV2, status);
       } catch (e) {
         if (!this.stopped) this.log(`status not published: ${String(e)}`);
       }
@@ -166,7 +172,8 @@ export class Agent {
     return next;
   }
 
-  async currentStatus(): Promise<NodeStatusV1> {
+  /** The status as published (v2; `SDN_AGENT_STATUS_CONTRACT=v1` publishes its v1 form). */
+  async currentStatus(): Promise<NodeStatusV2> {
     const sdn = await this.sdnFile.get();
     const check = this.applier.check;
     // Live: ifupdown2's own check. Safe mode runs nothing, so a device "exists" when the written file declares it.
@@ -179,14 +186,17 @@ export class Agent {
     };
     const now = new Date().toISOString();
     const version = this.applied?.version ?? 0;
-    // Heartbeats mostly find nothing changed: reuse the per-vnet maps (thousands of entries) then.
+    // Heartbeats mostly find nothing changed: reuse the per-vnet lists (thousands of entries) then.
     const inputs = [this.known, sdn, this.applier.live ? check : null] as const;
-    if (!this.objects || this.objects.inputs.some((x, i) => x !== inputs[i])) this.objects = { inputs, value: zoneVnetStatus(this.known, sdn.version, iface) };
+    if (!this.objects || this.objects.inputs.some((x, i) => x !== inputs[i])) this.objects = { inputs, value: zoneVnetStatusV2(this.known, sdn.version, iface) };
     return {
+      // `node`, `version` and `apply` first: readers may parse only the head of a status.
       node: this.cfg.node,
       version,
       apply: this.lastApply ?? { version, state: this.applied ? 'applied' : 'pending', at: this.applied?.at ?? now },
-      ...this.objects.value,
+      v: 2,
+      zones: this.objects.value.zones,
+      vnetsByZone: this.objects.value.vnetsByZone,
       heartbeatAt: now,
       heartbeatMs: this.cfg.heartbeatMs,
     };
@@ -207,14 +217,14 @@ export class Agent {
     try {
       const last = await readLastMessage(this.bus!.jsm, this.topology.streams.bundles.name, this.topology.bundleSubject(this.cfg.node), CONTRACTS.nodeBundle, { direct: true });
       if (!last) return;
-      const bundle = await unpackNodeBundle(last.value);
+      const bundle = await unpackNodeBundleBytes(last.value);
       if (bundle.node === this.cfg.node) this.learn(bundle);
     } catch (e) {
       this.log(`latest bundle not readable, status waits for the next one: ${String(e)}`);
     }
   }
 
-  private learn(bundle: InlineNodeBundleV1): void {
+  private learn(bundle: ByteNodeBundleV1): void {
     if (bundle.scope && (!this.known || bundle.version >= this.known.version)) this.known = { version: bundle.version, scope: bundle.scope };
   }
 
@@ -230,10 +240,11 @@ export class Agent {
       this.log(`bundle version ${packed.version}: error: ${message}`);
       await this.publishStatus();
     };
-    let bundle: InlineNodeBundleV1;
+    let bundle: ByteNodeBundleV1;
     try {
       // Also checks the files against the bundle's hash: a damaged or edited bundle must not reach ifreload.
-      bundle = await unpackNodeBundle(packed);
+      // The files stay bytes: they are written to disk as they came.
+      bundle = await unpackNodeBundleBytes(packed);
     } catch (e) {
       if (!(e instanceof ContractViolation)) throw e;
       // Redelivery would fail the same way: report and let the message go.
@@ -250,7 +261,6 @@ export class Agent {
     } finally {
       clearTimeout(slow);
     }
-    if (out.state === 'applied') await this.sdnFile.written(bundle.files.interfaces);
     this.applied = out.running;
     this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };
     this.log(`bundle version ${bundle.version}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`);

@@ -10,3 +10,4 @@ export * from './testing/isolated-bus';
 export * from './auth/nats-permissions';
 export * from './auth/nats-server-config';
 export * from './auth/nats-credentials';
+export * from './request/contract-request';

@@ -10,6 +10,7 @@ import {
   packNodeBundle,
   renderFactsV1Schema,
   unpackNodeBundle,
+  unpackNodeBundleBytes,
 } from './index';
 
 const envelope = (payload: unknown) => ({
@@ -106,6 +107,23 @@ describe('NodeBundle/v1 encodings', () => {
     const interfaces = Array.from({ length: 5000 }, (_, i) => `auto vnet${i}\niface vnet${i}\n\tbridge_ports vxlan_vnet${i}\n\tmtu 1450\n`).join('\n');
     const packed = await packNodeBundle({ ...inline, files: { interfaces }, hash: bundleContentHash({ interfaces }) });
     expect(Buffer.byteLength(JSON.stringify(packed))).toBeLessThan(interfaces.length / 5);
+  });
+
+  it('unpacks to the files as UTF-8 bytes too, with the same checks', async () => {
+    const asBytes = { ...inline, files: { interfaces: Buffer.from(inline.files.interfaces), frr: Buffer.from('') } };
+    expect(await unpackNodeBundleBytes(await packNodeBundle(inline))).toEqual(asBytes);
+    expect(await unpackNodeBundleBytes(inline)).toEqual(asBytes);
+    const files = { interfaces: '# zone ünïcode ✓\n' };
+    const b = await unpackNodeBundleBytes(await packNodeBundle({ ...inline, files, hash: bundleContentHash(files) }));
+    expect([b.files.interfaces.toString('utf8'), 'frr' in b.files]).toEqual([files.interfaces, false]);
+    const mismatch = new ContractViolation(BUNDLE_CONTENT_CONTRACT, { hash: 'does not match the files' });
+    await expect(unpackNodeBundleBytes(await packNodeBundle({ ...inline, hash: bundleContentHash({ interfaces: 'other' }) }))).rejects.toThrow(mismatch);
+    await expect(unpackNodeBundleBytes({ ...inline, hash: bundleContentHash({ interfaces: 'other' }) })).rejects.toThrow(mismatch);
+    const { files: _f, scope: _s, ...head } = inline;
+    const bad = gzipSync(`${JSON.stringify({ interfaces: 0, frr: null, scope: { zones: [], vnets: {} } })}\n`).toString('base64');
+    await expect(unpackNodeBundleBytes({ ...head, encoding: BUNDLE_ENCODING_GZIP_V1, packed: bad })).rejects.toThrow(
+      new ContractViolation(BUNDLE_CONTENT_CONTRACT, { 'scope.zones': 'must be an object' }),
+    );
   });
 
   it('keeps inline bundles readable (unpack is the identity)', async () => {

@@ -13,6 +13,8 @@ import {
   type NodeFactsMessageV1,
   type NodeStatusV1,
 } from './messages';
+import { nodeQueryReplyV1Schema, nodeQueryV1Schema, type NodeQueryReplyV1, type NodeQueryV1 } from './node-query';
+import { nodeStatusSchema, nodeStatusV2Schema, type NodeStatus, type NodeStatusV2 } from './node-status';
 
 /**
  * A message contract: a name for error messages and logs, the schema that
@@ -40,5 +42,10 @@ export const CONTRACTS = {
   nodeBundle: defineContract<NodeBundleV1>('NodeBundle/v1', nodeBundleV1Schema),
   nodeFacts: defineContract<NodeFactsMessageV1>('NodeFacts/v1', nodeFactsV1Schema),
   nodeStatus: defineContract<NodeStatusV1>('NodeStatus/v1', nodeStatusV1Schema),
+  nodeStatusV2: defineContract<NodeStatusV2>('NodeStatus/v2', nodeStatusV2Schema),
+  /** What status readers accept: v1 or v2 (agents of either release). */
+  anyNodeStatus: defineContract<NodeStatus>('NodeStatus', nodeStatusSchema),
   ipEvent: defineContract<IpEventV1>('IpEvent/v1', ipEventV1Schema),
+  nodeQuery: defineContract<NodeQueryV1>('NodeQuery/v1', nodeQueryV1Schema),
+  nodeQueryReply: defineContract<NodeQueryReplyV1>('NodeQueryReply/v1', nodeQueryReplyV1Schema),
 } as const;

@@ -156,7 +156,11 @@ export const renderFactsV1Schema: Check = object({
 
 export type ObjectState = 'available' | 'pending' | 'error';
 
-/** Message on `sdn.node.<node>.status`: what the node runs, per zone and vnet, plus heartbeat. */
+/**
+ * Message on `sdn.node.<node>.status`: what the node runs, per zone and vnet,
+ * plus heartbeat. Agents now publish NodeStatusV2 (node-status.ts, the same
+ * content with vnets grouped by zone); readers accept both.
+ */
 export interface NodeStatusV1 {
   node: string;
   /** Running config version applied on the node (0 = none yet). */

@@ -35,6 +35,8 @@ export function statusSubject(node: string): string {
 /** Request/reply subjects served by the IPAM service (NestJS NATS transport). */
 export const IPAM_PATTERNS = {
   allocate: 'sdn.ipam.v1.allocate',
+  /** Several independent allocate requests in one message (`{requests: [...]}`), one result each: how the API batches its callers. */
+  allocateEach: 'sdn.ipam.v1.allocate-each',
   update: 'sdn.ipam.v1.update',
   release: 'sdn.ipam.v1.release',
   list: 'sdn.ipam.v1.list',

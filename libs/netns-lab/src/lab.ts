@@ -295,9 +295,15 @@ export class NetnsLab {
     return ['/usr/lib/frr/frr-reload.py', '--reload', '--pathspace', node.ns, '--confdir', confdir, '{frrConf}'];
   }
 
+  /** vtysh bound to the node's own FRR daemons (its pathspace); `-c <command>` goes after it. */
+  vtyshArgv(node: LabNode): string[] {
+    return ['vtysh', '-N', node.ns, '--config_dir', join(node.root, 'frr-vtysh')];
+  }
+
   /** `vtysh -N <ns> -c <command>` for assertions and logs. */
   async vtysh(node: LabNode, command: string): Promise<string> {
-    return must('vtysh', ['-N', node.ns, '--config_dir', join(node.root, 'frr-vtysh'), '-c', command]);
+    const [cmd, ...args] = this.vtyshArgv(node);
+    return must(cmd, [...args, '-c', command]);
   }
 
   /** A plain host on the underlay (no ifupdown2), e.g. the "outside" a SNAT zone reaches. */

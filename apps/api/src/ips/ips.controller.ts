@@ -43,7 +43,7 @@ export class IpsController {
   async create(@ReqParams() p: Params, @CorrelationId() correlationId?: string) {
     const count = optInt(p, 'count', 1, 4096);
     const b = this.body(p);
-    const recs = await this.ipam.call<IpRecord[]>(IPAM_PATTERNS.allocate, { ...b, count, correlationId }, b.ip ? 'ip' : 'vnet');
+    const recs = await this.ipam.allocate({ ...b, count, correlationId }, b.ip ? 'ip' : 'vnet');
     // Single allocation keeps the documented `{data:{ip,…}}` shape; a batch returns the list.
     return count === undefined ? recs[0] : recs;
   }

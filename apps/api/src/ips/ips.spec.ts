@@ -107,4 +107,22 @@ describe('API IP endpoints → ipam-service', () => {
     }
     expect(last).toMatchObject({ type: 'IpAllocated', correlationId: 'trace-ips-1', payload: { zone: 'zi', vnet: 'vi', ip: r.body.data.ip, hostname: 'traced' } });
   });
+
+  it('callers of the same moment share messages to the IPAM, each still gets its own answer', async () => {
+    // More concurrent callers than messages in flight: most go in shared allocate-each messages.
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      i === 7 ? api.post(ips, { zone: 'zi', ip: '10.7.0.2', hostname: 'dup' }) : i === 13 ? api.post(ips, { zone: 'zi', ip: '10.7.0.200', hostname: 'fixed' }) : api.post(ips, { zone: 'zi', hostname: `c${i}` }),
+    );
+    const res = await Promise.all(calls);
+    expect(res[7].status).toBe(400);
+    expect(res[7].body.errors).toEqual({ ip: "IP '10.7.0.2' already exist" });
+    expect(res[13].body.data).toMatchObject({ ip: '10.7.0.200', hostname: 'fixed' });
+    const others = res.filter((_, i) => i !== 7 && i !== 13);
+    expect(others.every((r) => r.status === 200)).toBe(true);
+    others.forEach((r, k) => expect(r.body.data.hostname).toBe(`c${k < 7 ? k : k < 12 ? k + 1 : k + 2}`));
+    const ipsGiven = others.map((r) => r.body.data.ip as string);
+    expect(new Set(ipsGiven).size).toBe(38);
+    const stored = (await entries()).filter((e) => /^c\d+$/.test(e.hostname ?? ''));
+    expect(stored.map((e) => `${e.ip} ${e.hostname}`).sort()).toEqual(others.map((r) => `${r.body.data.ip} ${r.body.data.hostname}`).sort());
+  });
 });

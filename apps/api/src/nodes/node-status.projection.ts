@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import { busTopology, decodeJson } from '@sdn/bus';
-import { assertContract, CONTRACTS, ContractViolation, type NodeStatusV1 } from '@sdn/contracts';
+import { assertContract, CONTRACTS, ContractViolation, type NodeStatus } from '@sdn/contracts';
 import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
 import type { Liveness, NodeReport } from './node-views';
@@ -57,8 +57,13 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
     return [...this.reports.values()];
   }
 
-  /** Records a report (the consumer's path; tests call it directly). A report older than the one held is ignored. */
-  ingest(status: NodeStatusV1, receivedAt: number): void {
+  /**
+   * Records a report, NodeStatus v1 or v2, kept as received: the views read
+   * either, so a v2 report's vnet lists are never expanded per heartbeat.
+   * (The consumer's path; tests call it directly.) A report older than the
+   * one held is ignored.
+   */
+  ingest(status: NodeStatus, receivedAt: number): void {
     const have = this.reports.get(status.node);
     if (have && have.receivedAt > receivedAt) return;
     this.reports.set(status.node, { status, receivedAt });
@@ -77,9 +82,10 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
         for await (const m of this.messages) {
           const node = topology.nodeOfSubject(m.subject);
           try {
-            const status = assertContract<NodeStatusV1>(CONTRACTS.nodeStatus.name, CONTRACTS.nodeStatus.schema, decodeJson(m.data));
+            // Agents publish v2; v1 still comes from agents not yet upgraded.
+            const status = assertContract<NodeStatus>(CONTRACTS.anyNodeStatus.name, CONTRACTS.anyNodeStatus.schema, decodeJson(m.data));
             // Status goes to the node's own subject; a report naming another node is not trusted.
-            if (status.node !== node) throw new ContractViolation(CONTRACTS.nodeStatus.name, { node: `is ${status.node} on the subject of ${node}` });
+            if (status.node !== node) throw new ContractViolation(CONTRACTS.anyNodeStatus.name, { node: `is ${status.node} on the subject of ${node}` });
             this.ingest(status, Math.floor(m.info.timestampNanos / 1e6));
           } catch (e) {
             this.log.warn(`ignoring status on ${m.subject}: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
-import type { NodeStatusV1 } from '@sdn/contracts';
+import { nodeStatusV2Of, type NodeStatusV1 } from '@sdn/contracts';
 import { livenessFromEnv } from './node-status.projection';
-import { applyTaskView, isOffline, type Liveness, type NodeReport } from './node-views';
+import { applyTaskView, isOffline, nodeZones, sdnResources, zoneContent, type Liveness, type NodeReport } from './node-views';
 
 const liveness: Liveness = { defaultHeartbeatMs: 1000, missedHeartbeats: 3 };
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -51,5 +51,34 @@ describe('applyTaskView', () => {
   it('is done when every node applied, and names the slowest', () => {
     const v = applyTaskView('UPID:t', 5, started, [report('n1', 5, { at: at(400) }), report('n2', 5, { at: at(1200) })], T0 + 5000, liveness);
     expect(v).toMatchObject({ done: true, slowest: { node: 'n2', state: 'applied', ms: 1200 } });
+  });
+});
+
+describe('views of NodeStatus v1 and v2 reports', () => {
+  const v1 = report('n1', 2, {}, T0, 1000);
+  v1.status = {
+    ...v1.status,
+    zones: { za: { state: 'error' }, zb: { state: 'pending' } },
+    vnets: {
+      a1: { zone: 'za', state: 'available' },
+      b1: { zone: 'zb', state: 'pending', message: 'local sdn network configuration is too old, please reload' },
+      a2: { zone: 'za', state: 'error', message: 'missing vmbr9' },
+      a3: { zone: 'za', state: 'available' },
+    },
+  };
+  const v2: NodeReport = { ...v1, status: nodeStatusV2Of(v1.status as NodeStatusV1) };
+
+  it('are the same, online and offline, with the vnets of a zone in the order the node sent them', () => {
+    for (const now of [T0 + 100, T0 + 10_000]) {
+      expect(nodeZones(v2, now, liveness)).toEqual(nodeZones(v1, now, liveness));
+      for (const zone of ['za', 'zb', 'none']) expect(zoneContent(v2, zone, now, liveness)).toEqual(zoneContent(v1, zone, now, liveness));
+      expect(sdnResources([v2], { za: 'simple' }, now, liveness)).toEqual(sdnResources([v1], { za: 'simple' }, now, liveness));
+    }
+    expect(zoneContent(v2, 'za', T0 + 100, liveness)).toEqual([
+      { vnet: 'a1', status: 'available' },
+      { vnet: 'a2', status: 'error', statusmsg: 'missing vmbr9' },
+      { vnet: 'a3', status: 'available' },
+    ]);
+    expect(applyTaskView('UPID:t', 2, new Date(T0), [v2], T0 + 100, liveness)).toEqual(applyTaskView('UPID:t', 2, new Date(T0), [v1], T0 + 100, liveness));
   });
 });

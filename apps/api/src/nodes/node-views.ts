@@ -1,8 +1,8 @@
-import type { NodeStatusV1, ObjectState } from '@sdn/contracts';
+import { zoneVnetStates, type NodeStatus, type ObjectState } from '@sdn/contracts';
 
-/** A node's last status report and when the bus stored it (server clock: agents' clocks may drift). */
+/** A node's last status report (NodeStatus v1 or v2) and when the bus stored it (server clock: agents' clocks may drift). */
 export interface NodeReport {
-  status: NodeStatusV1;
+  status: NodeStatus;
   receivedAt: number;
 }
 
@@ -35,12 +35,10 @@ export function nodeZones(r: NodeReport, now: number, l: Liveness): { zone: stri
 /** `GET /nodes/{node}/sdn/zones/{zone}/content` (spec §5.3): `{vnet, status, statusmsg?}` of the zone's vnets. */
 export function zoneContent(r: NodeReport, zone: string, now: number, l: Liveness): { vnet: string; status: ShownState; statusmsg?: string }[] {
   const offline = isOffline(r, now, l);
-  return Object.entries(r.status.vnets)
-    .filter(([, v]) => v.zone === zone)
-    .map(([vnet, v]) => {
-      if (offline) return { vnet, status: 'offline' as const, statusmsg: offlineMessage(r, l) };
-      return v.message ? { vnet, status: v.state, statusmsg: v.message } : { vnet, status: v.state };
-    });
+  return zoneVnetStates(r.status, zone).map(([vnet, v]) => {
+    if (offline) return { vnet, status: 'offline' as const, statusmsg: offlineMessage(r, l) };
+    return v.message ? { vnet, status: v.state, statusmsg: v.message } : { vnet, status: v.state };
+  });
 }
 
 export interface SdnResource {

@@ -13,9 +13,9 @@ const RESOURCE_TYPES = ['vm', 'storage', 'node', 'sdn'];
 /**
  * The reference's per-node SDN endpoints (spec §1.14) and the SDN part of
  * `/cluster/resources` (§1.15), answered from the status the node agents
- * publish instead of by proxying to each node. The child endpoints not
- * served yet (fabrics, zone bridges and ip-vrf, vnets and their mac-vrf) are left out
- * of the indexes rather than advertised.
+ * publish instead of by proxying to each node. The live ones (zone bridges,
+ * ip-vrf, mac-vrf) are in NodeQueriesController; fabrics are not served and are
+ * left out of the index rather than advertised.
  */
 @ApiTags('nodes')
 @ApiSecurity('PVEAPIToken')
@@ -41,7 +41,7 @@ export class NodesController {
   @AnyUser()
   index(@ReqParams() p: Params) {
     this.report(p);
-    return [{ name: 'zones' }];
+    return [{ name: 'vnets' }, { name: 'zones' }];
   }
 
   @Get('nodes/:node/sdn/zones')
@@ -57,7 +57,7 @@ export class NodesController {
   @Privilege('SDN.Audit', '/sdn/zones/{zone}')
   zone(@ReqParams() p: Params) {
     this.report(p);
-    return [{ subdir: 'content' }];
+    return [{ subdir: 'content' }, { subdir: 'bridges' }, { subdir: 'ip-vrf' }];
   }
 
   @Get('nodes/:node/sdn/zones/:zone/content')

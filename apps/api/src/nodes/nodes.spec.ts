@@ -1,4 +1,5 @@
-import { CONTRACTS, type NodeStatusV1 } from '@sdn/contracts';
+import { Logger } from '@nestjs/common';
+import { CONTRACTS, nodeStatusV2Of, type NodeStatus, type NodeStatusV1 } from '@sdn/contracts';
 import { isolatedBus, publishContract, type IsolatedBus } from '@sdn/bus';
 import { startTestApi, type TestApi } from '../testing/test-app';
 import { NodeStatusProjection } from './node-status.projection';
@@ -19,7 +20,7 @@ describe('node SDN status endpoints', () => {
     ...over,
   });
   const publish = (s: NodeStatusV1) => publishContract(bus.js, bus.topology.statusSubject(s.node), CONTRACTS.nodeStatus, s);
-  const seen = async (node: string, pred: (s: NodeStatusV1) => boolean) => {
+  const seen = async (node: string, pred: (s: NodeStatus) => boolean) => {
     const projection = api.app.get(NodeStatusProjection);
     const end = Date.now() + 10_000;
     while (!(projection.get(node) && pred(projection.get(node)!.status))) {
@@ -43,12 +44,12 @@ describe('node SDN status endpoints', () => {
   });
 
   it('lists zone status per node, sorted, and the vnets of a zone with their messages', async () => {
-    expect((await api.get('/api2/json/nodes/node1/sdn').expect(200)).body.data).toEqual([{ name: 'zones' }]);
+    expect((await api.get('/api2/json/nodes/node1/sdn').expect(200)).body.data).toEqual([{ name: 'vnets' }, { name: 'zones' }]);
     expect((await api.get('/api2/json/nodes/node1/sdn/zones').expect(200)).body.data).toEqual([
       { zone: 'za', status: 'error' },
       { zone: 'zb', status: 'available' },
     ]);
-    expect((await api.get('/api2/json/nodes/node1/sdn/zones/za').expect(200)).body.data).toEqual([{ subdir: 'content' }]);
+    expect((await api.get('/api2/json/nodes/node1/sdn/zones/za').expect(200)).body.data).toEqual([{ subdir: 'content' }, { subdir: 'bridges' }, { subdir: 'ip-vrf' }]);
     expect((await api.get('/api2/json/nodes/node1/sdn/zones/za/content').expect(200)).body.data).toEqual([
       { vnet: 'v1', status: 'error', statusmsg: 'missing vmbr9' },
       { vnet: 'v2', status: 'available' },
@@ -135,5 +136,37 @@ describe('node SDN status endpoints', () => {
     await seen('node7', (s) => s.version === 2);
     expect((await api.get('/api2/json/nodes/node7/sdn/zones').expect(200)).body.data).toEqual([{ zone: 'za', status: 'pending' }]);
     expect((await api.get('/api2/json/nodes/node1/sdn/zones').expect(200)).body.data).not.toContainEqual({ zone: 'zb', status: 'error' });
+  });
+
+  it('serves a NodeStatus v2 report exactly as its v1 form, beside v1 reporters', async () => {
+    const v1 = status('nodev1', { version: 3, apply: { version: 3, state: 'applied', at: now() } });
+    const v2 = nodeStatusV2Of({ ...v1, node: 'nodev2' });
+    expect(v2.vnetsByZone.za).toEqual({ state: 'error', message: 'missing vmbr9', vnets: ['v1', 'v2'], other: { v2: { state: 'available' } } });
+    await publish(v1);
+    await publishContract(bus.js, bus.topology.statusSubject('nodev2'), CONTRACTS.nodeStatusV2, v2);
+    await seen('nodev1', (s) => s.version === 3);
+    await seen('nodev2', (s) => s.version === 3);
+    for (const path of ['zones', 'zones/za/content', 'zones/zb/content', 'zones/nozone/content']) {
+      const [a, b] = await Promise.all(['nodev1', 'nodev2'].map(async (n) => (await api.get(`/api2/json/nodes/${n}/sdn/${path}`).expect(200)).body.data));
+      expect(b).toEqual(a);
+    }
+    expect((await api.get('/api2/json/nodes/nodev2/sdn/zones/za/content').expect(200)).body.data).toEqual([
+      { vnet: 'v1', status: 'error', statusmsg: 'missing vmbr9' },
+      { vnet: 'v2', status: 'available' },
+    ]);
+    const res = (await api.get('/api2/json/cluster/resources?type=sdn').expect(200)).body.data as { node: string; sdn: string; status: string }[];
+    const of = (n: string) => res.filter((r) => r.node === n).map((r) => [r.sdn, r.status]);
+    expect(of('nodev2')).toEqual(of('nodev1'));
+    expect(of('nodev2')).toHaveLength(3);
+    // A report that breaks v2's rules is ignored like a broken v1 one.
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await bus.js.publish(bus.topology.statusSubject('nodev2'), JSON.stringify({ ...v2, version: 4, vnetsByZone: { za: { state: 'available', vnets: ['v1', 'v1'] } } }));
+      await publishContract(bus.js, bus.topology.statusSubject('nodev2'), CONTRACTS.nodeStatusV2, { ...v2, version: 5 });
+      await seen('nodev2', (s) => s.version === 5);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^ignoring status on .*nodev2.*lists vnet 'v1' more than once/));
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

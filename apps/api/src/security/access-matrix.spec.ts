@@ -82,6 +82,10 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/nodes/:node/sdn/zones': F,
   'GET /api2/json/nodes/:node/sdn/zones/:zone': ['A', 'AUD', 'PS'],
   'GET /api2/json/nodes/:node/sdn/zones/:zone/content': ['A', 'AUD', 'PS'],
+  'GET /api2/json/nodes/:node/sdn/zones/:zone/bridges': ['A', 'AUD', 'PS'],
+  'GET /api2/json/nodes/:node/sdn/zones/:zone/ip-vrf': ['A', 'AUD', 'PS'],
+  'GET /api2/json/nodes/:node/sdn/vnets/:vnet': ['A', 'AUD', 'PS'],
+  'GET /api2/json/nodes/:node/sdn/vnets/:vnet/mac-vrf': ['A', 'AUD', 'PS'],
 };
 
 const PARAMS: Record<string, string> = {

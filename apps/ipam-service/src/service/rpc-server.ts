@@ -1,6 +1,6 @@
 import type { Subscription } from 'nats';
 import { IPAM_PATTERNS } from '@sdn/contracts';
-import { IPAM_RPC_QUEUE, ipamRpcSubject } from '@sdn/ipam';
+import { IPAM_RPC_QUEUE, ipamRpcSubject, MAX_ALLOCATE_EACH, type AllocateEachRequest } from '@sdn/ipam';
 import type { Bus } from '@sdn/bus';
 import type { IpamRpc } from './ipam-rpc';
 import type { SubnetSync } from './subnet-sync';
@@ -18,6 +18,11 @@ const dec = new TextDecoder();
 export function serveIpamRpc(bus: Pick<Bus, 'nc' | 'topology' | 'log'>, rpc: IpamRpc, sync?: SubnetSync): { stop(): Promise<void> } {
   const handlers: Record<string, (body: any) => Promise<unknown>> = {
     [IPAM_PATTERNS.allocate]: (b) => rpc.allocate(b),
+    // Each request on its own (its own result, its own event); together they fill the next-free groups.
+    [IPAM_PATTERNS.allocateEach]: async (b: AllocateEachRequest) => {
+      if (!Array.isArray(b?.requests) || b.requests.length > MAX_ALLOCATE_EACH) return { ok: false, error: `requests must be a list of at most ${MAX_ALLOCATE_EACH}` };
+      return { ok: true, data: await Promise.all(b.requests.map((r) => rpc.allocate(r))) };
+    },
     [IPAM_PATTERNS.update]: (b) => rpc.update(b),
     [IPAM_PATTERNS.release]: (b) => rpc.release(b),
     [IPAM_PATTERNS.list]: (b) => rpc.list(b ?? {}),

@@ -96,4 +96,24 @@ describe('Applier (live mode, stand-in commands)', () => {
     expect(out.state).toBe('error');
     expect(out.message).toBe('ifquery check failed: a: fail (mtu)');
   });
+
+  it('applies files given as bytes like text, skips them when unchanged, and reports every write of the SDN file', async () => {
+    const seen: (string | null)[] = [];
+    applier.onInterfacesWritten = async (c) => {
+      seen.push(c === null ? null : c.toString());
+    };
+    const asBytes = (b: InlineNodeBundleV1) => ({ ...b, files: { interfaces: Buffer.from(b.files.interfaces), ...(b.files.frr === undefined ? {} : { frr: Buffer.from(b.files.frr) }) } });
+    expect((await applier.apply(asBytes(bundle(1, v1, 'frr ✓\n')))).state).toBe('applied');
+    expect([readFileSync(sdnPath(), 'utf8'), readFileSync(frrPath(), 'utf8')]).toEqual([v1, 'frr ✓\n']);
+    // The same files as text or as bytes are the same bundle: nothing written, FRR not reloaded.
+    expect((await applier.apply(bundle(1, v1, 'frr ✓\n'))).state).toBe('unchanged');
+    expect((await applier.apply(asBytes(bundle(1, v1, 'frr ✓\n')))).state).toBe('unchanged');
+    expect((await applier.apply(asBytes(bundle(2, v2, 'frr ✓\n')))).state).toBe('applied');
+    expect(readFileSync(join(root, 'frr-reloads'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // A failed apply writes twice: the new file, then the previous one back.
+    const broken = `${v2}\nauto broken\niface broken\n`;
+    expect((await applier.apply(asBytes(bundle(3, broken)))).state).toBe('error');
+    expect(seen).toEqual([v1, v2, broken, v2]);
+    expect(readFileSync(sdnPath(), 'utf8')).toBe(v2);
+  });
 });

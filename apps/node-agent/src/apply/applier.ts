@@ -1,5 +1,5 @@
-import { access, constants, readFile } from 'node:fs/promises';
-import type { InlineNodeBundleV1 } from '@sdn/contracts';
+import { access, constants, open, readFile } from 'node:fs/promises';
+import type { InlineNodeBundleV1, NodeBundleFileBytes } from '@sdn/contracts';
 import { parseInterfaces } from '@sdn/render';
 import { managedPaths, type AgentConfig } from '../config/agent-config';
 import { removeIfExists, writeAtomic } from './atomic-write';
@@ -25,12 +25,22 @@ export interface ApplyOutcome {
   ms: number;
 }
 
+/**
+ * File contents: the bundle's text, or the bytes read from disk. What is on
+ * disk is only written back (rollback) or compared, so it is not decoded: a
+ * multi-MB UTF-8 decode per apply, for nothing on the usual path.
+ */
+export type Content = string | Buffer;
+
 interface Files {
-  interfaces: string | null;
-  frr: string | null;
+  interfaces: Content | null;
+  frr: Content | null;
 }
 
 export type Logger = (msg: string) => void;
+
+/** A bundle to apply; its files as text or as the UTF-8 bytes they travelled as (unpackNodeBundleBytes). */
+export type ApplyBundle = Omit<InlineNodeBundleV1, 'files'> & { files: InlineNodeBundleV1['files'] | NodeBundleFileBytes };
 
 class StepError extends Error {}
 
@@ -45,6 +55,12 @@ export class Applier {
   /** Checks overlap (heartbeat vs apply): a result only replaces one from an earlier-started check. */
   private checkStarted = 0;
   private checkStored = 0;
+  /**
+   * Called whenever the SDN file was replaced (by an apply or a rollback)
+   * with what it now holds, before anything else can run: status published
+   * during a long apply then need not read the multi-MB file back.
+   */
+  onInterfacesWritten: (content: Content | null) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly cfg: AgentConfig,
@@ -70,16 +86,16 @@ export class Applier {
     return this.lastCheck;
   }
 
-  async apply(bundle: InlineNodeBundleV1): Promise<ApplyOutcome> {
+  async apply(bundle: ApplyBundle): Promise<ApplyOutcome> {
     const t0 = Date.now();
     const before = await this.state();
     const prev = await this.readFiles();
     const frrManaged = bundle.files.frr !== undefined;
-    const same = prev.interfaces === bundle.files.interfaces && (!frrManaged || prev.frr === bundle.files.frr);
     // Skip by content, not only by the recorded hash: a hand-edited file is re-written.
-    if (same && before?.hash === bundle.hash) return { state: 'unchanged', version: bundle.version, running: before, ms: Date.now() - t0 };
+    const same = before?.hash === bundle.hash && sameContent(prev.interfaces, bundle.files.interfaces) && (!frrManaged || sameContent(prev.frr, bundle.files.frr ?? null));
+    if (same) return { state: 'unchanged', version: bundle.version, running: before, ms: Date.now() - t0 };
 
-    const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as string) : prev.frr };
+    const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as Content) : prev.frr };
     try {
       await this.writeFiles(next);
       // History is for the operator: failing to keep it must not fail the apply.
@@ -131,7 +147,7 @@ export class Applier {
     const r = await this.cmd(this.cfg.commands.ifreload);
     if (r.code !== 0) throw new StepError(`ifreload failed (rc ${r.code}): ${lastLines(r)}`);
     await this.dedup(next.interfaces);
-    if (next.frr !== prev.frr && next.frr !== null) await this.reloadFrr();
+    if (!sameContent(next.frr, prev.frr) && next.frr !== null) await this.reloadFrr();
     const check = await this.runCheck();
     const failing = failingInterfaces(check, sdnDevices(next.interfaces));
     if (failing.length) throw new StepError(`ifquery check failed: ${failing.join('; ')}`);
@@ -152,7 +168,7 @@ export class Applier {
         if ((await run(['ip', 'link', 'show', 'dev', dev])).code === 0) await run(['ip', 'link', 'del', 'dev', dev]);
       }
       await this.dedup(prev.interfaces);
-      if (failed.frr !== prev.frr && prev.frr !== null) await this.reloadFrr().catch((e: Error) => problems.push(e.message));
+      if (!sameContent(failed.frr, prev.frr) && prev.frr !== null) await this.reloadFrr().catch((e: Error) => problems.push(e.message));
       await this.refreshCheck();
       return problems.length ? problems.join('; ') : null;
     } catch (e) {
@@ -173,8 +189,8 @@ export class Applier {
     if (r.code !== 0) throw new StepError(`FRR reload failed (rc ${r.code}): ${lastLines(r)}`);
   }
 
-  private async dedup(interfaces: string | null): Promise<void> {
-    const postUps = parseInterfaces(interfaces ?? '').stanzas.flatMap((s) => s.options.filter((o) => o.key === 'post-up').map((o) => o.value));
+  private async dedup(interfaces: Content | null): Promise<void> {
+    const postUps = parseInterfaces(text(interfaces)).stanzas.flatMap((s) => s.options.filter((o) => o.key === 'post-up').map((o) => o.value));
     const removed = await dedupPostUpRules(postUps, (argv) => run(argv));
     if (removed) this.log(`removed ${removed} duplicate iptables rule(s) re-added by post-up`);
   }
@@ -184,20 +200,58 @@ export class Applier {
   }
 
   private async readFiles(): Promise<Files> {
-    const rd = (p: string) => readFile(p, 'utf8').catch(() => null);
+    const rd = (p: string) => readWhole(p).catch(() => null);
     return { interfaces: await rd(this.paths.sdnInterfaces), frr: await rd(this.paths.frrConf) };
   }
 
   private async writeFiles(f: Files): Promise<void> {
     if (f.interfaces === null) await removeIfExists(this.paths.sdnInterfaces);
     else await writeAtomic(this.paths.sdnInterfaces, f.interfaces);
+    await this.onInterfacesWritten(f.interfaces);
     if (f.frr === null) await removeIfExists(this.paths.frrConf);
     else await writeAtomic(this.paths.frrConf, f.frr);
   }
 }
 
-function sdnDevices(text: string | null): string[] {
-  return parseInterfaces(text ?? '').stanzas.map((s) => s.name);
+/**
+ * The file's bytes in one read: readFile reads in 512 KiB chunks, each a
+ * trip through libuv's thread pool, which the fsyncs of an apply keep busy.
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await fh.read(buf, got, size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
+function sdnDevices(content: Content | null): string[] {
+  return parseInterfaces(text(content)).stanzas.map((s) => s.name);
+}
+
+function text(c: Content | null): string {
+  return c === null ? '' : typeof c === 'string' ? c : c.toString('utf8');
+}
+
+/** Same bytes; a bundle's text is encoded only when the sizes agree. */
+function sameContent(a: Content | null, b: Content | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (typeof a === 'string' && typeof b === 'string') return false;
+  const ab = typeof a === 'string' ? null : a;
+  const bb = typeof b === 'string' ? null : b;
+  const len = (c: Content, buf: Buffer | null) => (buf ? buf.length : Buffer.byteLength(c as string));
+  if (len(a, ab) !== len(b, bb)) return false;
+  return (ab ?? Buffer.from(a as string)).equals(bb ?? Buffer.from(b as string));
 }
 
 function lastLines(r: RunResult): string {

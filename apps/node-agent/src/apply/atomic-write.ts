@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
  * temporary file in the same directory, fsync it, rename over the target,
  * fsync the directory so the rename itself is durable.
  */
-export async function writeAtomic(path: string, content: string): Promise<void> {
+export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   const fh = await open(tmp, 'w', 0o644);

@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './atomic-write';
 
@@ -15,22 +15,23 @@ export async function archiveBundle(
   stateDir: string,
   version: number,
   hash: string,
-  files: { interfaces: string; frr?: string },
+  files: { interfaces: string | Uint8Array; frr?: string | Uint8Array },
   keep: number,
   written: { interfaces: string; frr?: string },
 ): Promise<void> {
   const dir = join(stateDir, 'history', `${String(version).padStart(10, '0')}-${hash.slice(0, 12)}`);
-  await mkdir(dir, { recursive: true });
-  const put = async (name: string, from: string, text: string) => {
+  // A new directory has nothing to replace (the usual case: a new version).
+  const fresh = (await mkdir(dir, { recursive: true })) !== undefined;
+  const put = async (name: string, from: string, text: string | Uint8Array) => {
     const to = join(dir, name);
-    await rm(to, { force: true });
+    if (!fresh) await rm(to, { force: true });
     await link(from, to).catch(() => writeAtomic(to, text));
   };
   await put('sdn', written.interfaces, files.interfaces);
   if (files.frr !== undefined && written.frr !== undefined) await put('frr.conf', written.frr, files.frr);
-  const all = (await readdir(join(stateDir, 'history'))).sort();
+  const all = (await readdir(join(stateDir, 'history'), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // Names sort by version; ties (same version re-rendered) by mtime do not matter for pruning.
   for (const old of all.slice(0, Math.max(0, all.length - keep))) {
-    if ((await stat(join(stateDir, 'history', old))).isDirectory()) await rm(join(stateDir, 'history', old), { recursive: true, force: true });
+    if (old.isDirectory()) await rm(join(stateDir, 'history', old.name), { recursive: true, force: true });
   }
 }

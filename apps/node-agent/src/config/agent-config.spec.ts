@@ -20,4 +20,10 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ SDN_NODE_NAME: 'a*' })).toThrow(/invalid node name/);
     expect(() => configFromEnv({ SDN_NODE_NAME: 'n1', SDN_AGENT_MODE: 'yolo' })).toThrow(/SDN_AGENT_MODE/);
   });
+
+  it('publishes NodeStatus v2 unless told v1 (API replicas not yet upgraded)', () => {
+    expect(configFromEnv({ SDN_NODE_NAME: 'pve1' }).statusContract).toBe('v2');
+    expect(configFromEnv({ SDN_NODE_NAME: 'pve1', SDN_AGENT_STATUS_CONTRACT: 'v1' }).statusContract).toBe('v1');
+    expect(() => configFromEnv({ SDN_NODE_NAME: 'pve1', SDN_AGENT_STATUS_CONTRACT: 'v3' })).toThrow(/SDN_AGENT_STATUS_CONTRACT/);
+  });
 });

@@ -14,6 +14,8 @@ export interface AgentCommands {
   ifquery: string[];
   /** Empty = FRR is not reloaded (no FRR on this node). */
   frrReload: string[];
+  /** FRR's shell, for the API's questions about live routes (`-c <command>` is appended); default `vtysh`. */
+  vtysh?: string[];
 }
 
 export interface AgentConfig {
@@ -34,6 +36,11 @@ export interface AgentConfig {
   commands: AgentCommands;
   /** Previous bundle versions kept under `<root>/var/lib/sdn-agent/history`. */
   keepHistory: number;
+  /**
+   * `SDN_AGENT_STATUS_CONTRACT`: the NodeStatus version published, `v2`
+   * (default) or `v1` for API replicas older than v2 (during an upgrade).
+   */
+  statusContract: 'v1' | 'v2';
 }
 
 const DEFAULT_COMMANDS: AgentCommands = {
@@ -70,6 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   const node = validateNodeName(env.SDN_NODE_NAME || hostname().split('.')[0]);
   const mode = (env.SDN_AGENT_MODE || 'safe') as AgentMode;
   if (mode !== 'safe' && mode !== 'live') throw new Error(`SDN_AGENT_MODE must be 'safe' or 'live', got '${mode}'`);
+  const statusContract = (env.SDN_AGENT_STATUS_CONTRACT || 'v2') as AgentConfig['statusContract'];
+  if (statusContract !== 'v1' && statusContract !== 'v2') throw new Error(`SDN_AGENT_STATUS_CONTRACT must be 'v1' or 'v2', got '${statusContract}'`);
   const root = resolve(cwd, env.SDN_AGENT_ROOT || (mode === 'live' ? '/' : join('.data', 'nodes', node)));
   return {
     node,
@@ -82,11 +91,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     factsIntervalMs: positiveInt(env, 'SDN_FACTS_INTERVAL_MS', 10000),
     kernelFacts: env.SDN_AGENT_KERNEL_FACTS !== '0',
     keepHistory: positiveInt(env, 'SDN_AGENT_KEEP_HISTORY', 5),
+    statusContract,
     commands: {
       wrapper: words(env.SDN_AGENT_WRAPPER, DEFAULT_COMMANDS.wrapper),
       ifreload: words(env.SDN_AGENT_IFRELOAD, DEFAULT_COMMANDS.ifreload),
       ifquery: words(env.SDN_AGENT_IFQUERY, DEFAULT_COMMANDS.ifquery),
       frrReload: words(env.SDN_AGENT_FRR_RELOAD, DEFAULT_COMMANDS.frrReload),
+      vtysh: words(env.SDN_AGENT_VTYSH, ['vtysh']),
     },
   };
 }

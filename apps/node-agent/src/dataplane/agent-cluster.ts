@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { NodeStatusV1 } from '@sdn/contracts';
+import { nodeStatusV1Of, type NodeStatus, type NodeStatusV1 } from '@sdn/contracts';
 import { ControlPlane, NetnsLab, PrivateNatsServer, shq, type LabNode } from '@sdn/netns-lab';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -105,6 +105,8 @@ export class AgentCluster {
         SDN_AGENT_WRAPPER: n.wrapper,
         // Empty = no FRR on this node; else frr-reload.py against the node's own daemons.
         SDN_AGENT_FRR_RELOAD: (this.frrReload[node] ?? []).join(' '),
+        // The API's live questions (mac-vrf, ip-vrf) go to the node's own FRR.
+        SDN_AGENT_VTYSH: this.lab.vtyshArgv(n).join(' '),
         SDN_NATS_URL: this.nats.url,
         SDN_HEARTBEAT_MS: '1000',
         SDN_FACTS_INTERVAL_MS: '2000',
@@ -161,9 +163,10 @@ export class AgentCluster {
     return this.waitTask(task, (v) => this.names.every((n) => v.nodes.find((x) => x.node === n)?.state === 'applied'), timeoutMs);
   }
 
-  /** The node's latest status as published on the bus. */
+  /** The node's latest status as published on the bus, in v1's shape (agents publish v2). */
   status(node: string): NodeStatusV1 | undefined {
-    return this.cp.statuses.get(node);
+    const s = this.cp.statuses.get(node) as NodeStatus | undefined;
+    return s && nodeStatusV1Of(s);
   }
 
   async waitStatus(node: string, pred: (s: NodeStatusV1) => boolean, timeoutMs = 20000): Promise<NodeStatusV1> {

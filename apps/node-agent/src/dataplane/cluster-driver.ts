@@ -6,7 +6,8 @@ import {
   FACTS_STREAM,
   factsSubject,
   nodeBundleV1Schema,
-  nodeStatusV1Schema,
+  CONTRACTS,
+  nodeStatusV1Of,
   packNodeBundle,
   STATUS_STREAM,
   statusSubject,
@@ -53,10 +54,11 @@ export class ClusterDriver {
     }
   }
 
+  /** The node's last status (either contract version), in v1's shape. */
   async status(node: string): Promise<NodeStatusV1 | null> {
     try {
       const m = await this.jsm.streams.getMessage(STATUS_STREAM, { last_by_subj: statusSubject(node) });
-      return assertContract<NodeStatusV1>('NodeStatusV1', nodeStatusV1Schema, m.json());
+      return nodeStatusV1Of(assertContract(CONTRACTS.anyNodeStatus.name, CONTRACTS.anyNodeStatus.schema, m.json()));
     } catch {
       return null;
     }

@@ -71,5 +71,21 @@ suite('EVPN with FRR in node namespaces, driven through the REST API', () => {
     const p = await pingUntil(lab.ns('vm1'), '10.0.5.102', 20000);
     console.log(`vm1 (node1) -> vm2 (node2) over EVPN evnet1 (VNI 11000):\n${p.output}`);
     expect(p.ok).toBe(true);
+
+    // GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf asks node1's FRR through its agent: vm2's MAC,
+    // learnt on node2, is a type-2 route with node2's VTEP as next hop.
+    const links = JSON.parse((await exec('ip', ['-n', lab.ns('vm2'), '-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[];
+    const vm2Mac = links[0].address;
+    let macs: { mac: string; ip?: string; nexthop: string }[] = [];
+    await waitFor('vm2 MAC in node1 mac-vrf', async () => {
+      macs = (await cluster.cp.api('GET', 'nodes/node1/sdn/vnets/evnet1/mac-vrf')) as typeof macs;
+      return macs.some((m) => m.mac === vm2Mac && m.nexthop === '192.168.0.2');
+    }, 20000);
+    console.log(`GET /nodes/node1/sdn/vnets/evnet1/mac-vrf: ${JSON.stringify(macs)}`);
+    // This kernel has no VRF devices, so FRR may know no such VRF: then the node's own words come back (502).
+    const routes = await cluster.cp.request('GET', 'nodes/node1/sdn/zones/evpnzn/ip-vrf');
+    console.log(`GET /nodes/node1/sdn/zones/evpnzn/ip-vrf: HTTP ${routes.status} ${routes.text.slice(0, 500)}`);
+    if (routes.status === 200) expect(Array.isArray(routes.data)).toBe(true);
+    else expect(routes).toMatchObject({ status: 502, text: expect.stringMatching(/node 'node1': vtysh/) });
   });
 });

@@ -1,4 +1,4 @@
-import type { NodeBundleScopeV1, NodeStatusV1 } from '@sdn/contracts';
+import { expandVnetGroups, groupVnetsV2, type NodeBundleScopeV1, type NodeStatusV1, type NodeStatusV2, type NodeStatusVnetGroupV2, type ObjectState } from '@sdn/contracts';
 
 /** What the interface check says about one device: ifupdown2's `pass`/`fail`, or unknown to it. */
 export type IfaceState = 'pass' | 'fail' | 'missing';
@@ -17,6 +17,9 @@ export interface KnownConfig {
   scope: NodeBundleScopeV1;
 }
 
+/** Zones and vnets as NodeStatus v2 carries them (see zoneVnetStatus). */
+export type ZoneVnetStatusV2 = Pick<NodeStatusV2, 'zones' | 'vnetsByZone'>;
+
 /**
  * Per-zone and per-vnet state on this node, following spec §5: pending
  * while the local file is missing or older than the running config, error
@@ -26,31 +29,58 @@ export interface KnownConfig {
  * maps are empty (§5.1.1).
  */
 export function zoneVnetStatus(known: KnownConfig | null, local: number | null, iface: (name: string) => IfaceState): Pick<NodeStatusV1, 'zones' | 'vnets'> {
+  const s = zoneVnetStatusV2(known, local, iface);
+  return { zones: s.zones, vnets: expandVnetGroups(s.vnetsByZone) };
+}
+
+/**
+ * zoneVnetStatus in v2's grouped form, built directly: a zone's vnets share
+ * one state unless their check finds a problem, so the thousands of vnets
+ * of a large config become name lists, and only vnets in error (each with
+ * its message) are listed on their own.
+ */
+export function zoneVnetStatusV2(known: KnownConfig | null, local: number | null, iface: (name: string) => IfaceState): ZoneVnetStatusV2 {
   const zones: NodeStatusV1['zones'] = {};
-  const vnets: NodeStatusV1['vnets'] = {};
-  if (!known) return { zones, vnets };
+  const vnetsByZone: NodeStatusV2['vnetsByZone'] = {};
+  if (!known) return { zones, vnetsByZone };
 
   const errConfig =
     local === null ? 'local sdn network configuration is not yet generated, please reload' : local < known.version ? 'local sdn network configuration is too old, please reload' : undefined;
   const zoneDefs = known.scope.zones;
   for (const zoneId of Object.keys(zoneDefs).sort()) zones[zoneId] = errConfig ? { state: 'pending' } : { state: 'available' };
-  for (const [vnetId, { zone: zoneId }] of Object.entries(known.scope.vnets)) {
+  // Vnets of a zone unknown to the running config go to zone '' (v1: `zone: ''`), each with its own message.
+  const unknown: NodeStatusVnetGroupV2 = { state: 'error', vnets: [] };
+  const put = (zoneId: string, vnet: string, state: ObjectState, message?: string) => {
+    let g = vnetsByZone[zoneId];
+    // The zone's usual state: pending (with the reason) while the file is behind, else available.
+    if (!g) g = vnetsByZone[zoneId] = errConfig ? { state: 'pending', message: errConfig, vnets: [] } : { state: 'available', vnets: [] };
+    g.vnets.push(vnet);
+    if (state !== g.state || message !== g.message) (g.other ??= {})[vnet] = message === undefined ? { state } : { state, message };
+  };
+  for (const vnetId in known.scope.vnets) {
+    const zoneId = known.scope.vnets[vnetId].zone;
     const zone = zoneDefs[zoneId];
     if (!zone) {
-      vnets[vnetId] = { zone: '', state: 'error', message: `unknown zone '${zoneId}' configured` };
+      unknown.vnets.push(vnetId);
+      (unknown.other ??= {})[vnetId] = { state: 'error', message: `unknown zone '${zoneId}' configured` };
       continue;
     }
     if (errConfig) {
-      vnets[vnetId] = { zone: zoneId, state: 'pending', message: errConfig };
+      put(zoneId, vnetId, 'pending', errConfig);
       continue;
     }
     const problems = vnetProblems(vnetId, zone.type, zone.bridge ?? '', iface);
     if (problems.length) {
-      vnets[vnetId] = { zone: zoneId, state: 'error', message: problems.join(',') };
+      put(zoneId, vnetId, 'error', problems.join(','));
       zones[zoneId] = { state: 'error' };
-    } else vnets[vnetId] = { zone: zoneId, state: 'available' };
+    } else put(zoneId, vnetId, 'available');
   }
-  return { zones, vnets };
+  if (unknown.vnets.length) vnetsByZone[''] = unknown;
+  // A zone whose vnets are mostly in error (a missing bridge): regroup around its most frequent state.
+  for (const [zoneId, g] of Object.entries(vnetsByZone)) {
+    if (g.other && Object.keys(g.other).length * 2 > g.vnets.length) Object.assign(vnetsByZone, groupVnetsV2(expandVnetGroups({ [zoneId]: g })));
+  }
+  return { zones, vnetsByZone };
 }
 
 /** The zone type's interface check (spec §5.3 table). */

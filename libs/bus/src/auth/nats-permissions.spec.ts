@@ -36,4 +36,17 @@ describe('natsPermissions (rules)', () => {
     expect(text).toContain('listen: "127.0.0.1:4333"');
     expect(() => natsServerConfig({ users: [{ identity: { kind: 'admin' }, publicKey: 'SUABC' }], topology: t })).toThrow(/not an nkey user public key/);
   });
+
+  it('node queries: only the node listens on its query subject and answers once per request; only the API asks', () => {
+    const node = natsPermissions(parseNatsIdentity('node:pva'), t);
+    expect(node.subscribe.allow).toContain('sdn.node.pva.query');
+    expect(node.allowResponses).toBe(true);
+    const api = natsPermissions(parseNatsIdentity('api'), t);
+    expect(api.publish.deny).not.toContain('sdn.node.>');
+    expect(api.publish.deny).toEqual(expect.arrayContaining(['sdn.node.*.bundle', 'sdn.node.*.facts', 'sdn.node.*.status']));
+    for (const id of ['api', 'config-service', 'ipam-service', 'dns-service']) expect(natsPermissions(parseNatsIdentity(id), t).subscribe.deny).toContain('sdn.node.*.query');
+    expect(natsPermissions(parseNatsIdentity('ipam-service'), t).publish.deny).toContain('sdn.node.>');
+    const text = natsServerConfig({ users: [{ identity: { kind: 'node', node: 'pva' }, publicKey: 'U' + 'A'.repeat(55) }], topology: t });
+    expect(text).toMatch(/subscribe: \{[^}]*"sdn\.node\.pva\.query"[^}]*\}\n\s*allow_responses: true/);
+  });
 });

@@ -55,6 +55,8 @@ export interface SubjectRules {
 
 /** A nats-server user's `permissions` block. */
 export interface NatsPermissions {
+  /** May publish to the reply subject of a request it received (once per request): how a node answers queries. */
+  allowResponses?: boolean;
   publish: SubjectRules;
   subscribe: SubjectRules;
 }
@@ -94,20 +96,25 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
           `${JS}.DIRECT.GET.${bundles.name}.${t.bundleSubject(id.node)}`,
         ],
       },
-      subscribe: { allow: [`${nodeInboxPrefix(id.node)}.>`] },
+      // Its own query subject: the API's questions about this node's live state.
+      subscribe: { allow: [`${nodeInboxPrefix(id.node)}.>`, t.querySubject(id.node)] },
+      allowResponses: true,
     };
   }
+  // Only a node answers questions about itself: no service may listen on a node's query subject.
+  const queries = t.querySubject('*');
   const nodeSubjects = ns('sdn.node.>');
   if (id.service === 'config-service') {
     // The bundle publisher; node facts and status come only from the nodes themselves.
-    return { publish: { allow: ['>'], deny: [t.factsSubject('*'), t.statusSubject('*')] }, subscribe: { allow: ['>'] } };
+    return { publish: { allow: ['>'], deny: [t.factsSubject('*'), t.statusSubject('*')] }, subscribe: { allow: ['>'], deny: [queries] } };
   }
   const b = bundles.name;
   return {
     publish: {
       allow: ['>'],
       deny: [
-        nodeSubjects,
+        // The API asks nodes questions (request/reply); nothing else of a node's subjects is a service's to publish.
+        ...(id.service === 'api' ? [t.bundleSubject('*'), t.factsSubject('*'), t.statusSubject('*')] : [nodeSubjects]),
         // No rewriting or emptying of the bundles stream, and no hand on the agents' consumers.
         ...['UPDATE', 'DELETE', 'PURGE', 'MSG.DELETE'].map((op) => `${JS}.STREAM.${op}.${b}`),
         `${JS}.CONSUMER.CREATE.${b}`,
@@ -118,6 +125,6 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
         `$JS.ACK.${b}.>`,
       ],
     },
-    subscribe: { allow: ['>'], deny: [t.bundleSubject('*')] },
+    subscribe: { allow: ['>'], deny: [t.bundleSubject('*'), queries] },
   };
 }

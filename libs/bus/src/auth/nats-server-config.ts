@@ -51,6 +51,7 @@ export function natsServerConfig(o: NatsServerConfigOptions): string {
       `      permissions: {`,
       `        publish: ${rules(p.publish, '        ')}`,
       `        subscribe: ${rules(p.subscribe, '        ')}`,
+      ...(p.allowResponses ? ['        allow_responses: true'] : []),
       `      }`,
       `    }`,
     ].join('\n');

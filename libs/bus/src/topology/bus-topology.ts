@@ -10,6 +10,7 @@ import {
   bundleSubject,
   eventSubject,
   factsSubject,
+  nodeQuerySubject,
   statusSubject,
 } from '@sdn/contracts';
 
@@ -33,6 +34,8 @@ export interface BusTopology {
   bundleSubject(node: string): string;
   factsSubject(node: string): string;
   statusSubject(node: string): string;
+  /** Request/reply questions to one node's agent (not a stream). */
+  querySubject(node: string): string;
   /** The node token of a `…sdn.node.<node>.<kind>` subject, or undefined for any other subject. */
   nodeOfSubject(subject: string): string | undefined;
 }
@@ -62,6 +65,7 @@ export function busTopology(namespace = ''): BusTopology {
     bundleSubject: (node) => subject(bundleSubject(node)),
     factsSubject: (node) => subject(factsSubject(node)),
     statusSubject: (node) => subject(statusSubject(node)),
+    querySubject: (node) => subject(nodeQuerySubject(node)),
     nodeOfSubject(s) {
       const tokens = s.split('.');
       if (tokens.length !== nodeToken + 2 || (namespace && tokens[0] !== namespace)) return undefined;

@@ -37,6 +37,13 @@ export interface SubnetRegistrationRequest {
   ipam: Record<string, unknown>;
 }
 
+/** Request body of IPAM_PATTERNS.allocateEach; the reply's data has one RpcResult per request, in order. */
+export interface AllocateEachRequest {
+  requests: AllocateRequest[];
+}
+/** More than this in one message is refused: a batch is the API's callers of one moment, not a bulk import. */
+export const MAX_ALLOCATE_EACH = 256;
+
 /** An address as the service reports it: the IP event's fields, with the vmid as stored (text). */
 export type IpRecord = Omit<IpEventV1, 'vmid' | 'gateway'> & { vmid?: string };
 
