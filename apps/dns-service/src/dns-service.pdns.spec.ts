@@ -2,6 +2,7 @@ import { isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@s
 import { CONTRACTS, type ConfigAppliedV1, type IpEventV1 } from '@sdn/contracts';
 import { reverseZone, type DnsPlugin, type PluginFor } from '@sdn/dns';
 import { generateSecretKey, SecretBox } from '@sdn/secrets';
+import { nodeHttpFetch } from './plugins/node-http-fetch';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { startDnsService, type DnsService } from './dns-service';
 import { envelope, PdnsFixture, pdnsSkipReason, waitFor } from './testing/pdns-fixture';
@@ -35,6 +36,8 @@ describePdns('dns-service with a real PowerDNS', () => {
   let bus: IsolatedBus;
   let svc: DnsService;
   let crashed = false;
+  /** What the plugins sent to PowerDNS. */
+  const requests: Array<{ method: string; url: string; body?: string }> = [];
 
   const ip = (type: 'IpAllocated' | 'IpUpdated' | 'IpReleased', p: Partial<IpEventV1> & { ip: string }) => {
     const payload: IpEventV1 = { zone: 'z1', vnet: 'v1', subnet: p.ip.includes(':') ? 'z1-2001:db8:100::-64' : 'z1-10.0.3.0-24', ...p };
@@ -57,7 +60,13 @@ describePdns('dns-service with a real PowerDNS', () => {
     await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', applied));
     // The real plugins, except that the first PTR write for 10.0.3.40 "crashes" after PowerDNS
     // accepted it, before the ack: the event comes back and must change nothing.
-    const registry = new PluginRegistry({ secrets });
+    const registry = new PluginRegistry({
+      secrets,
+      fetch: async (url, init) => {
+        requests.push({ method: init.method, url, body: init.body });
+        return nodeHttpFetch(url, init);
+      },
+    });
     const pluginFor: PluginFor = (id, server) => {
       const real = registry.pluginFor(id, server);
       return {
@@ -134,6 +143,56 @@ describePdns('dns-service with a real PowerDNS', () => {
     expect(await waitFor(async () => (await pdns.query('A', 'new.lab.sdn.test')).join() === '10.0.3.30', 10_000)).toBe(true);
     expect(await pdns.query('A', 'old.lab.sdn.test')).toEqual([]);
     expect(await waitFor(async () => (await pdns.query('PTR', '10.0.3.30')).join() === 'new.lab.sdn.test', 5_000)).toBe(true);
+  });
+
+  it('a burst lands completely: lookups share zone listings, changes share PATCHes, names keep several addresses', async () => {
+    const from = requests.length;
+    const multi = Array.from({ length: 20 }, (_, i) => ({ hostname: `burst-m${i}`, ips: [`10.0.3.${130 + i}`, `10.0.3.${160 + i}`] }));
+    const single = Array.from({ length: 40 }, (_, i) => ({ hostname: `burst-s${i}`, ip: `10.0.3.${190 + i}` }));
+    await Promise.all([
+      ...multi.flatMap((m) => m.ips.map((a) => ip('IpAllocated', { ip: a, hostname: m.hostname }))),
+      ...single.map((h) => ip('IpAllocated', { ip: h.ip, hostname: h.hostname })),
+    ]);
+    const fqdn = (h: string) => `${h}.lab.sdn.test.`;
+    const zoneOf = async () => {
+      const r = await pdns.api('GET', '/zones/sdn.test');
+      return new Map<string, string[]>((r.json.rrsets as Array<{ name: string; type: string; records: Array<{ content: string }> }>).filter((x) => x.type === 'A').map((x) => [x.name, x.records.map((c) => c.content).sort()]));
+    };
+    const ptrs = async () => {
+      const r = await pdns.api('GET', '/zones/10.in-addr.arpa.');
+      return new Map<string, string>((r.json.rrsets as Array<{ name: string; type: string; records: Array<{ content: string }> }>).filter((x) => x.type === 'PTR').map((x) => [x.name, x.records.map((c) => c.content).join()]));
+    };
+    const rev = (a: string) => `${a.split('.').reverse().join('.')}.in-addr.arpa.`;
+    const complete = async () => {
+      const [z, p] = await Promise.all([zoneOf(), ptrs()]);
+      return (
+        multi.every((m) => z.get(fqdn(m.hostname))?.join() === [...m.ips].sort().join() && m.ips.every((a) => p.get(rev(a)) === fqdn(m.hostname))) &&
+        single.every((h) => z.get(fqdn(h.hostname))?.join() === h.ip && p.get(rev(h.ip)) === fqdn(h.hostname))
+      );
+    };
+    expect(await waitFor(complete, 30_000, 100)).toBe(true);
+
+    // Release one address of each multi-address name and every single one, again at once.
+    await Promise.all([...multi.map((m) => ip('IpReleased', { ip: m.ips[0], hostname: m.hostname })), ...single.map((h) => ip('IpReleased', { ip: h.ip, hostname: h.hostname }))]);
+    const released = async () => {
+      const [z, p] = await Promise.all([zoneOf(), ptrs()]);
+      return (
+        multi.every((m) => z.get(fqdn(m.hostname))?.join() === m.ips[1] && !p.has(rev(m.ips[0])) && p.get(rev(m.ips[1])) === fqdn(m.hostname)) &&
+        single.every((h) => !z.has(fqdn(h.hostname)) && !p.has(rev(h.ip)))
+      );
+    };
+    expect(await waitFor(released, 30_000, 100)).toBe(true);
+
+    const sent = requests.slice(from);
+    const patches = sent.filter((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body ?? '{}').rrsets as Array<{ name: string; type: string }>);
+    // 140 events, an A/PTR change each: 280 rrset changes, merged into far fewer PATCHes, never one rrset twice in a PATCH.
+    expect(patches.flat()).toHaveLength(280);
+    expect(patches.length).toBeLessThan(140);
+    for (const rrsets of patches) expect(new Set(rrsets.map((x) => `${x.name} ${x.type}`)).size).toBe(rrsets.length);
+    // 140 forward lookups, some answered by listing the zone.
+    const gets = sent.filter((r) => r.method === 'GET');
+    expect(gets.some((r) => r.url.endsWith('/zones/sdn.test'))).toBe(true);
+    expect(gets.length).toBeLessThan(140);
   });
 
   it('PowerDNS down during allocations: events are retried and every record is present after it is back', async () => {

@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
   if (!secretBoxFromEnv()) bus.log.warn('SDN_SECRET_KEY is not set: DNS servers whose key is stored sealed cannot be reached (set the API\'s key here too)');
   const svc = await startDnsService(bus, {
     durable: process.env.DNS_DURABLE || 'dns-service',
-    maxInFlight: Number(process.env.DNS_MAX_IN_FLIGHT) || 64,
+    maxInFlight: Number(process.env.DNS_MAX_IN_FLIGHT) || undefined,
   });
   bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null });
   const shutdown = async () => {

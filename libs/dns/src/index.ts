@@ -7,5 +7,6 @@ export * from './powerdns/powerdns-plugin';
 export * from './powerdns/canonical-json';
 export * from './powerdns/patch-batcher';
 export * from './powerdns/limiter';
+export * from './powerdns/zone-reader';
 export * from './registration/dns-work';
 export * from './registration/apply';

@@ -17,17 +17,30 @@ describe('IpEventConsumer', () => {
   let failAddFor = new Set<string>();
   const invalidFor = new Set<string>(['10.0.0.7']);
 
+  /** Forward-record writes in progress, and the most at once (set `slowMs` to make them overlap). */
+  let active = 0;
+  let peak = 0;
+  let slowMs = 0;
+  const slow = async () => {
+    active++;
+    peak = Math.max(peak, active);
+    if (slowMs) await new Promise((r) => setTimeout(r, Math.random() * slowMs));
+    active--;
+  };
+
   const plugin: DnsPlugin = {
     verifyZone: async () => undefined,
     verifyServer: async () => undefined,
     addARecord: async (zone, host, ip) => {
       calls.push(`addA ${ip}`);
+      await slow();
       if (failAddFor.has(ip)) throw new Error('connect ECONNREFUSED');
       if (invalidFor.has(ip)) throw new PowerDnsHttpError('Invalid response from server: 422 Unprocessable Entity', 422);
       records.set(`A ${host}.${zone}`, ip);
     },
     delARecord: async (zone, host, ip) => {
       calls.push(`delA ${ip}`);
+      await slow();
       if (records.get(`A ${host}.${zone}`) === ip) records.delete(`A ${host}.${zone}`);
     },
     delAddressFromOtherNames: async () => [],
@@ -75,6 +88,25 @@ describe('IpEventConsumer', () => {
     expect(lastAdd).toBeLessThan(calls.indexOf('delA 10.0.0.5'));
     expect(await waitFor(() => !records.has('A a.ex.test') && !records.has('PTR 10.0.0.5'), 5_000)).toBe(true);
     expect(records.get('PTR 10.0.0.6')).toBe('b.ex.test');
+  });
+
+  it('with many events in hand, events of one name apply in stream order while other names run concurrently', async () => {
+    slowMs = 20;
+    peak = 0;
+    const names = Array.from({ length: 20 }, (_, i) => ({ host: `o${i}`, first: `10.0.0.${100 + i}`, second: `10.0.0.${200 + i}` }));
+    // Per name: allocate one address, release it, allocate another to the same name (another lock key
+    // than the first address: the order comes from the shared name key).
+    for (const n of names) await publish('IpAllocated', { ip: n.first, hostname: n.host });
+    for (const n of names) await publish('IpReleased', { ip: n.first, hostname: n.host });
+    for (const n of names) await publish('IpAllocated', { ip: n.second, hostname: n.host });
+    expect(await waitFor(() => names.every((n) => records.get(`A ${n.host}.ex.test`) === n.second && records.get(`PTR ${n.second}`) === `${n.host}.ex.test`), 10_000)).toBe(true);
+    for (const n of names) {
+      const mine = calls.filter((c) => c.endsWith(` ${n.first}`) || c.endsWith(` ${n.second}`));
+      expect(mine).toEqual([`addA ${n.first}`, `delA ${n.first}`, `addA ${n.second}`]);
+      expect(records.has(`PTR ${n.first}`)).toBe(false);
+    }
+    expect(peak).toBeGreaterThan(1);
+    slowMs = 0;
   });
 
   it('drops an event PowerDNS keeps refusing as invalid (422) after 5 deliveries, then later events of the address proceed', async () => {

@@ -61,7 +61,12 @@ export function nibbles(addr: ipaddr.IPv6): string[] {
 
 /** Two names are the same DNS name regardless of case and of a trailing dot. */
 export function sameName(a: string, b: string): boolean {
-  return stripDots(a).toLowerCase() === stripDots(b).toLowerCase();
+  return nameKey(a) === nameKey(b);
+}
+
+/** The form in which sameName compares names, for lookups by name. */
+export function nameKey(name: string): string {
+  return stripDots(name).toLowerCase();
 }
 
 /** Same address regardless of notation (`2001:db8::1` vs `2001:0db8:0:0::1`). */

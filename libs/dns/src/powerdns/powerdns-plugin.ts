@@ -1,9 +1,9 @@
 import type { DnsPlugin, DnsServerConfig } from '../plugin';
 import { PowerDnsHttp, PowerDnsHttpError, type FetchLike } from './http';
 import { addressRecordType, canonicalIp, forwardFqdn, reverseName, sameName } from './naming';
-import { Limiter } from './limiter';
 import { PatchBatcher } from './patch-batcher';
 import { reverseZone } from './reverse-zone';
+import { ZoneReader } from './zone-reader';
 import { addAddressChange, findRrset, ptrDeleteChange, ptrReplaceChange, removeAddressChange, type PdnsRrset, type RrsetChange, type Ttl } from './rrset';
 
 /** TTL when the server object has none (or 0), as in the reference (§2.7). */
@@ -14,7 +14,9 @@ export const DEFAULT_TTL = 14400;
  * connection per request, PowerDNS' webserver listen backlog overflows, and
  * the dropped SYNs come back only after the 1 s TCP retransmit (seen as a
  * 1.2 s tail in bench:dns). Writes do not queue behind reads: they have their
- * own lane (PatchBatcher).
+ * own lane (PatchBatcher). At most 2 of the reads are for one zone; lookups
+ * waiting behind them share one listing of the zone when that is cheaper
+ * than their own GETs (ZoneReader).
  */
 const READS = 7;
 
@@ -27,7 +29,8 @@ interface ZoneListing {
  * request byte for byte (conformance vectors). Deliberate differences:
  * - errors are never swallowed ("noerr"): the DNS service must know whether
  *   PowerDNS accepted a change before it acknowledges the event;
- * - the rrset lookup before an A/AAAA add or delete asks for that rrset only;
+ * - the rrset lookup before an A/AAAA add or delete asks for that rrset only,
+ *   unless enough lookups of the zone wait that one listing is cheaper;
  * - PATCHes to one server are serialised, and those queued for the same zone
  *   are merged into one (PatchBatcher); a lone change is sent as is.
  */
@@ -37,7 +40,7 @@ export class PowerDnsPlugin implements DnsPlugin {
   private readonly reversemaskv6?: number;
   private readonly writes: PatchBatcher;
   /** Reads in flight to this server; with the one write of the batcher, at most READS + 1 connections. */
-  private readonly reads = new Limiter(READS);
+  private readonly reads: ZoneReader;
 
   constructor(config: DnsServerConfig, opts: { fetch?: FetchLike; timeoutMs?: number } = {}) {
     if (!config.url) throw new PowerDnsHttpError('dns server has no url');
@@ -46,6 +49,14 @@ export class PowerDnsPlugin implements DnsPlugin {
     this.ttl = isSetTtl(config.ttl) ? (config.ttl as Ttl) : DEFAULT_TTL;
     const mask = Number(config.reversemaskv6);
     this.reversemaskv6 = Number.isInteger(mask) && mask > 0 ? mask : undefined;
+    this.reads = new ZoneReader({
+      max: READS,
+      fetch: async (zone, name, type) => {
+        // rrset_name/rrset_type: PowerDNS ≥ 4.7; older servers ignore them and list the zone (findRrset filters).
+        const filter = name && type ? `?rrset_name=${encodeURIComponent(name)}&rrset_type=${type}` : '';
+        return (await this.http.request<ZoneListing>('GET', `/zones/${zone}${filter}`))?.rrsets ?? [];
+      },
+    });
     this.writes = new PatchBatcher((zone, rrsets) => this.http.request('PATCH', `/zones/${zone}`, { rrsets }).then(() => undefined));
   }
 
@@ -116,16 +127,13 @@ export class PowerDnsPlugin implements DnsPlugin {
 
   /**
    * The zone's rrsets; a zone that cannot be read is an error, as in the
-   * reference. With `name`/`type` it asks only for that rrset
-   * (`rrset_name`/`rrset_type`, PowerDNS ≥ 4.7; older servers ignore them and
-   * return the whole zone, which findRrset filters): the reference fetches
-   * the whole zone on every add and delete, which grows with the zone.
+   * reference. With `name`/`type` it asks only for that rrset: the reference
+   * fetches the whole zone on every add and delete, which grows with the
+   * zone. Under a backlog, lookups of one zone share a listing (ZoneReader).
    */
   private async zoneRrsets(zone: string, name?: string, type?: string): Promise<PdnsRrset[]> {
-    const filter = name && type ? `?rrset_name=${encodeURIComponent(name)}&rrset_type=${type}` : '';
     try {
-      const listing = await this.reads.run(() => this.http.request<ZoneListing>('GET', `/zones/${zone}${filter}`));
-      return listing?.rrsets ?? [];
+      return await this.reads.rrsets(zone, name, type);
     } catch (e) {
       throw wrap(`can't read zone ${zone}`, e);
     }
