@@ -32,20 +32,18 @@ export class SubnetIpam {
     private readonly ipam: IpamClient,
   ) {}
 
-  /** The registration request for a change of subnet `id` of `vnet`, or null when its zone's IPAM is not external. */
-  private request(op: SubnetRegistrationRequest['op'], id: string, vnet: string, object?: SdnObject, old?: SdnObject): SubnetRegistrationRequest | null {
-    if (!this.config.nats) return null; // no ipam-service reachable: the events carry it later
+  /** The zone's IPAM when it is external (and ipam-service reachable); otherwise null: the events carry the change. */
+  private externalIpam(vnet: string): { ipamId: string; ipam: SdnObject } | null {
+    if (!this.config.nats) return null;
     const pending = this.sdn.current.pending;
     const zone = pending.zones[String(pending.vnets[vnet]?.zone ?? '')];
     const ipamId = typeof zone?.ipam === 'string' ? zone.ipam : '';
     const ipam = ipamId ? pending.ipams[ipamId] : undefined;
-    if (!ipam || !EXTERNAL_IPAM_TYPES.has(String(ipam.type))) return null;
-    return { op, subnetId: id, vnet, object, old, ipamId, ipam };
+    return ipam && EXTERNAL_IPAM_TYPES.has(String(ipam.type)) ? { ipamId, ipam } : null;
   }
 
   /** Registers, writes, and undoes the registration when the write fails. */
-  private async around(req: SubnetRegistrationRequest | null, write: () => Promise<null>): Promise<null> {
-    if (!req) return write();
+  private async around(req: SubnetRegistrationRequest, write: () => Promise<null>): Promise<null> {
     await this.ipam.call<null>(IPAM_PATTERNS.subnet, req, 'subnet');
     try {
       return await write();
@@ -58,20 +56,28 @@ export class SubnetIpam {
     }
   }
 
+  // The edit is previewed (validated) only for an external IPAM: a preview outside the write queue
+  // has no model index, and the built-in IPAM needs none of this.
   create(vnet: string, props: SdnObject, p: Params, write: () => Promise<null>): Promise<null> {
+    const ext = this.externalIpam(vnet);
+    if (!ext) return write();
     const edit = this.objects.preview('subnets', 'create', props, p);
-    return this.around(this.request('create', edit.id, vnet, edit.object ?? undefined), write);
+    return this.around({ op: 'create', subnetId: edit.id, vnet, object: edit.object ?? undefined, ...ext }, write);
   }
 
   update(vnet: string, id: string, props: SdnObject, p: Params, write: () => Promise<null>): Promise<null> {
+    const ext = this.externalIpam(vnet);
     const old = this.sdn.current.pending.subnets[id];
+    if (!ext || !old) return write();
     const edit = this.objects.preview('subnets', 'update', props, p, id);
-    return this.around(old ? this.request('update', id, vnet, edit.object ?? undefined, old) : null, write);
+    return this.around({ op: 'update', subnetId: id, vnet, object: edit.object ?? undefined, old, ...ext }, write);
   }
 
   remove(vnet: string, id: string, write: () => Promise<null>): Promise<null> {
+    const ext = this.externalIpam(vnet);
     const old = this.sdn.current.pending.subnets[id];
     // Only a delete the model accepts reaches the IPAM; the write checks it again.
-    return this.around(old && old.vnet === vnet ? this.request('delete', id, vnet, undefined, old) : null, write);
+    if (!ext || !old || old.vnet !== vnet) return write();
+    return this.around({ op: 'delete', subnetId: id, vnet, old, ...ext }, write);
   }
 }
