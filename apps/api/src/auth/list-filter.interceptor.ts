@@ -29,13 +29,10 @@ export class ListFilterInterceptor implements NestInterceptor {
     if (!need?.filter) return next.handle();
     const actor = ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor;
     return next.handle().pipe(
+      // Runs inside EnvelopeInterceptor: it sees the handler's list before the `{data}` wrapping.
       mergeMap(async (out: unknown) => {
-        // The envelope interceptor may have wrapped the list already, depending on registration order.
-        const wrapped = out && typeof out === 'object' && !Array.isArray(out) && Array.isArray((out as { data?: unknown }).data);
-        const list = wrapped ? (out as { data: unknown[] }).data : out;
-        if (!Array.isArray(list)) return out;
-        const kept = actor ? await this.visible(actor, need, list) : [];
-        return wrapped ? { ...(out as object), data: kept } : kept;
+        if (!Array.isArray(out)) return out;
+        return actor ? this.visible(actor, need, out) : [];
       }),
     );
   }

@@ -38,7 +38,7 @@ export class CoreModule {
         { provide: PermissionChecker, useClass: AclPermissionChecker },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: ListFilterInterceptor },
+        ListFilterInterceptor,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
       exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, PermissionChecker, AccessStateService],
