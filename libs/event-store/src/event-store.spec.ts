@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { openEventStoreDataSource } from './data-source';
-import { EventStore, type NewEvent } from './event-store';
+import { EventStore, type NewEvent, StaleWriteError } from './event-store';
 import { createTestDatabase } from './testing';
 
 describe('event store (PostgreSQL)', () => {
@@ -117,5 +117,37 @@ describe('event store (PostgreSQL)', () => {
     ).rejects.toThrow(/duplicate key/);
     await expect(failing).rejects.toThrow(/duplicate key/);
     expect(await store.count()).toBe(before);
+  });
+
+  it('optimistic: one message when nobody wrote after `since`; a lost bet writes nothing and says so', async () => {
+    const head = (await store.read(0, 100000)).at(-1)!.seq;
+    let appended!: Promise<{ seq: number }[]>;
+    const before = await store.count();
+    await store.write(
+      async (tx) => {
+        expect(tx.missed).toEqual([]);
+        appended = tx.appendAtCommit([ev(1, 'zo')]);
+      },
+      { since: head, optimistic: true },
+    );
+    expect((await appended)[0].seq).toBeGreaterThan(head);
+    expect(await store.count()).toBe(before + 1);
+
+    // `head` is stale now: the check after the lock refuses, and the event is not written.
+    let lost!: Promise<unknown>;
+    await expect(
+      store.write(
+        async (tx) => {
+          lost = tx.appendAtCommit([ev(1, 'zp')]);
+        },
+        { since: head, optimistic: true },
+      ),
+    ).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(lost).rejects.toBeDefined();
+    expect(await store.count()).toBe(before + 1);
+    expect((await store.aggregateVersions()).get('zone/zp')).toBeUndefined();
+    // The connection went back clean: the next write works.
+    await store.write(async (tx) => void tx.appendAtCommit([ev(1, 'zp')]), { since: (await store.read(0, 100000)).at(-1)!.seq, optimistic: true });
+    expect((await store.aggregateVersions()).get('zone/zp')).toBe(1);
   });
 });

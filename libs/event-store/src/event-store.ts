@@ -105,6 +105,21 @@ function appendSql(rows: string, checkpoint?: string): string {
    SELECT * FROM ins ORDER BY seq`;
 }
 
+/** SQLSTATE of a lost optimistic write (a class of our own: no PostgreSQL error uses it). */
+const STALE_WRITE_SQLSTATE = 'SDN01';
+
+/** Another writer appended after the `since` an optimistic write bet on: nothing was written. */
+export class StaleWriteError extends Error {
+  constructor(readonly since: number) {
+    super(`events were written after seq ${since}: decide again on the current log`);
+  }
+}
+
+/** Aborts the transaction unless the log ends at `since` (run after the lock, so it sees every earlier writer). */
+function headCheckSql(since: number): string {
+  return `DO $$BEGIN IF EXISTS (SELECT 1 FROM events WHERE seq > ${since}) THEN RAISE EXCEPTION USING ERRCODE = '${STALE_WRITE_SQLSTATE}', MESSAGE = 'stale write'; END IF; END$$`;
+}
+
 /** Operations available inside a serialised write transaction. */
 export class WriteTx {
   private readonly deferred: string[] = [];
@@ -159,12 +174,16 @@ export class WriteTx {
     return p;
   }
 
-  /** Sends the deferred statements and COMMIT as one message; settles appendAtCommit. */
-  async commit(): Promise<void> {
-    const statements = [...this.deferred];
+  /**
+   * Sends the deferred statements and COMMIT as one message, after `prefix`
+   * (the optimistic write's BEGIN, lock and head check); settles appendAtCommit.
+   */
+  async commit(prefix: string[] = []): Promise<void> {
+    const statements = [...prefix];
     const at = this.atCommit;
-    const appendAt = at?.events.length ? 0 : -1;
-    if (at && appendAt === 0) statements.unshift(appendSql(sqlLiteral(this.client, eventRowsJson(at.events)), at.checkpoint === undefined ? undefined : sqlLiteral(this.client, at.checkpoint)));
+    const appendAt = at?.events.length ? statements.length : -1;
+    if (appendAt >= 0) statements.push(appendSql(sqlLiteral(this.client, eventRowsJson(at!.events)), at!.checkpoint === undefined ? undefined : sqlLiteral(this.client, at!.checkpoint)));
+    statements.push(...this.deferred);
     try {
       const res = await this.client.query([...statements, 'COMMIT'].join(';\n'));
       const results = Array.isArray(res) ? res : [res];
@@ -199,18 +218,28 @@ export class EventStore {
    * same round trip as BEGIN and the lock (`tx.missed`): each statement of a
    * simple-protocol message takes its own snapshot, so the read sees every
    * writer that held the lock before us.
+   *
+   * With `optimistic` (and `since`), `fn` runs first, on the bet that nobody
+   * else wrote after `since` (`tx.missed` is empty), and everything goes in
+   * one message: BEGIN, the lock, a check of that bet, the events, the
+   * deferred statements, COMMIT. A lost bet aborts the transaction and throws
+   * StaleWriteError; the caller decides again with the normal write. With one
+   * writer (one API replica) every write is one round trip.
    */
-  async write<T>(fn: (tx: WriteTx) => Promise<T>, opts: { since?: number } = {}): Promise<T> {
+  async write<T>(fn: (tx: WriteTx) => Promise<T>, opts: { since?: number; optimistic?: boolean } = {}): Promise<T> {
+    if (opts.since !== undefined && (!Number.isSafeInteger(opts.since) || opts.since < 0)) throw new Error(`bad sequence number: ${opts.since}`);
     const runner = this.ds.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
     // Set before BEGIN: if the lock statement fails after BEGIN ran, the connection
     // must not go back to the pool inside an aborted transaction (ROLLBACK outside one is harmless).
     let open = true;
     const tx = new WriteTx(runner, client);
+    const optimistic = opts.optimistic === true && opts.since !== undefined;
     try {
-      if (opts.since === undefined) await runner.query(`BEGIN; ${WRITE_LOCK_SQL}`);
+      if (optimistic) {
+        // Nothing is sent until fn has decided.
+      } else if (opts.since === undefined) await runner.query(`BEGIN; ${WRITE_LOCK_SQL}`);
       else {
-        if (!Number.isSafeInteger(opts.since) || opts.since < 0) throw new Error(`bad sequence number: ${opts.since}`);
         const results = (await client.query(`BEGIN; ${WRITE_LOCK_SQL}; SELECT ${EVENT_COLUMNS} FROM events WHERE seq > ${opts.since} ORDER BY seq`)) as { rows: EventRow[] }[];
         tx.missed = results[results.length - 1].rows.map(rowToEnvelope);
       }
@@ -221,7 +250,11 @@ export class EventStore {
         tx.abandon(e);
         throw e;
       }
-      await tx.commit();
+      try {
+        await tx.commit(optimistic ? ['BEGIN', WRITE_LOCK_SQL, headCheckSql(opts.since!)] : []);
+      } catch (e) {
+        throw (e as { code?: string }).code === STALE_WRITE_SQLSTATE ? new StaleWriteError(opts.since!) : e;
+      }
       open = false;
       return out;
     } catch (e) {

@@ -13,6 +13,7 @@ import {
   type SectionName,
   SDN_PROJECTION,
   STAGED_SECTIONS,
+  StaleWriteError,
   StateDraft,
   writeProjectionDelta,
 } from '@sdn/event-store';
@@ -214,7 +215,7 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
         // Updated in place by the batch; only put back once the batch committed.
         index = this.index ?? buildIndex(this.state);
         this.index = null;
-        const { state, versions, appending } = await this.store.write(async (tx) => {
+        const attempt = (optimistic: boolean) => this.store.write(async (tx) => {
           const overlay = new Map<string, number>();
           // Events other replicas committed since we last looked (the projection rows are theirs).
           const missed = tx.missed;
@@ -264,7 +265,15 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
           const state = working.state;
           await writeProjectionDelta(tx.deferring, ...narrowed(baseState, state, touched));
           return { state, versions: overlay, appending };
-        }, { since: this.state.seq });
+        }, { since: this.state.seq, optimistic });
+        // One round trip on the bet that no other replica wrote since our state; if one did,
+        // nothing was written and the batch is decided again on top of its events.
+        const { state, versions, appending } = await attempt(true).catch((e: unknown) => {
+          if (!(e instanceof StaleWriteError)) throw e;
+          outcomes.clear();
+          index = buildIndex(this.state);
+          return attempt(false);
+        });
         const appended = await appending;
         if (appended.length) state.seq = appended[appended.length - 1].seq;
         this.state = state;

@@ -35,13 +35,17 @@ describe('SdnStateService keeps the model index in step with the state', () => {
 
   /** Runs `events` as one command, checking the index it is handed. */
   let checks = 0;
-  const write = (s: SdnStateService, events: DraftEvent[], refuse = false) =>
-    s.execute((state, index) => {
+  const commands = new Set<object>();
+  const write = (s: SdnStateService, events: DraftEvent[], refuse = false) => {
+    const command = {};
+    return s.execute((state, index) => {
       checks++;
+      commands.add(command);
       wrong.push(...mismatches(index, state));
       if (refuse) throw new Error('refused');
       return { events };
     }, 'test@pve');
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase('sdn_state');
@@ -77,8 +81,10 @@ describe('SdnStateService keeps the model index in step with the state', () => {
     await a.catchUp();
     expect((await loadProjection(sources[0].manager)).pending).toEqual(a.current.pending);
     expect(b.current.pending).toEqual(a.current.pending);
-    // The checks ran, on every command (refused ones included), and can fail.
-    expect(checks).toBe(40 + 10 + 7);
+    // The checks ran, on every command (refused ones included), and can fail. A replica's
+    // first batch after the other's writes lost its one-round-trip bet and was decided again.
+    expect(commands.size).toBe(40 + 10 + 7);
+    expect(checks).toBeGreaterThan(commands.size);
     expect(mismatches(ConfigIndex.build({}), a.current)).not.toEqual([]);
   });
 });
