@@ -27,20 +27,15 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   const http = app.getHttpAdapter().getInstance();
   // Only these two: any other media type is refused (415) instead of read as something else.
   http.removeAllContentTypeParsers();
-  http.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (req, body, done) => {
+  const parse = (read: (text: string, contentType: string | undefined) => unknown) => (req: { headers: Record<string, unknown> }, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body as string, req.headers['content-type']));
+      done(null, read(String(body), req.headers['content-type'] as string | undefined));
     } catch (e) {
       done(e as Error, undefined);
     }
-  });
-  http.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (req, body, done) => {
-    try {
-      done(null, parseFormBody(body as string, req.headers['content-type']));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
+  };
+  http.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, parse(parseJsonBody));
+  http.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, parse(parseFormBody));
   // Proxmox clients compare the content type literally (proxmox-api checks
   // `application/json;charset=UTF-8`), so JSON responses use the reference's exact spelling.
   http.addHook('onSend', async (_req, reply, payload) => {

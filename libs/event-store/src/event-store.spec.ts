@@ -55,16 +55,18 @@ describe('event store (PostgreSQL)', () => {
     await expect(ds.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
   });
 
-  it('concurrent writers are serialised: each sees the other in readSince', async () => {
+  it('concurrent writers are serialised: each sees the other in the events read with the lock', async () => {
     const seen: number[] = [];
     await Promise.all(
       [3, 4].map((v) =>
-        store.write(async (tx) => {
-          const prior = await tx.readSince(0);
-          seen.push(prior.length);
-          await new Promise((r) => setTimeout(r, 50));
-          return tx.append([ev(v)]);
-        }),
+        store.write(
+          async (tx) => {
+            seen.push(tx.missed.length);
+            await new Promise((r) => setTimeout(r, 50));
+            return tx.append([ev(v)]);
+          },
+          { since: 0 },
+        ),
       ),
     );
     expect(seen.sort()).toEqual([seen[0], seen[0] + 1]);

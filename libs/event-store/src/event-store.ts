@@ -144,12 +144,6 @@ export class WriteTx {
     },
   };
 
-
-  /** Events committed after `seq` (by this or any other writer), in order. */
-  async readSince(seq: number): Promise<EventEnvelope[]> {
-    return readEvents(this.runner, seq, 1_000_000);
-  }
-
   /** Appends the events and their outbox rows; returns them with seq and time. */
   async append(events: NewEvent[]): Promise<EventEnvelope[]> {
     if (!events.length) return [];

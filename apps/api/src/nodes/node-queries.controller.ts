@@ -3,6 +3,9 @@ import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type NatsConnection, ErrorCode, type NatsError } from 'nats';
 import { type BusTopology, busTopology, requestContract } from '@sdn/bus';
 import { CONTRACTS, NODE_NAME_PATTERN, type NodeQueryV1 } from '@sdn/contracts';
+import { runningIds, type SdnObject } from '@sdn/event-store';
+import type { RunningConfig } from '@sdn/model';
+import { nodeScope } from '@sdn/render';
 import { Actor, PermissionChecker } from '../auth/auth.guard';
 import { Privilege } from '../auth/privilege.decorator';
 import { ApiError } from '../core/api-error';
@@ -13,8 +16,6 @@ import { SdnStateService } from '../core/sdn-state.service';
 
 /** How long a question waits for the node's agent; vtysh answers in well under a second. */
 const QUERY_TIMEOUT_MS = 10_000;
-
-type RunningObject = Record<string, unknown>;
 
 /**
  * The per-node endpoints whose answer is the node's live state (spec §1.14:
@@ -68,7 +69,7 @@ export class NodeQueriesController {
     const z = this.runningZone(zone);
     if (z.type !== 'evpn') throw ApiError.param('zone', 'zone is not an EVPN zone');
     // The reference fails with an internal error here for zones with `nodes` (it reads the set as a list); we answer.
-    if (!onNode(z, node)) throw ApiError.param('zone', `zone does not exist on node ${node}`);
+    if (!this.onNode(zone, node)) throw ApiError.param('zone', `zone does not exist on node ${node}`);
     return this.ask(node, { v: 1, query: 'ip-vrf', vrf: `vrf_${zone}` });
   }
 
@@ -92,20 +93,25 @@ export class NodeQueriesController {
     const z = this.running('zones')[zoneId];
     if (!z) throw ApiError.param('zone', `zone ${zoneId} does not exist`);
     if (z.type !== 'evpn') throw ApiError.param('zone', `zone ${zoneId} is not an EVPN zone.`);
-    if (!onNode(z, node)) throw ApiError.param('zone', `zone ${zoneId} of vnet ${vnetId} does not exist on node ${node}`);
+    if (!this.onNode(zoneId, node)) throw ApiError.param('zone', `zone ${zoneId} of vnet ${vnetId} does not exist on node ${node}`);
     return this.ask(node, { v: 1, query: 'mac-vrf', vni: Number(vnet.tag) });
   }
 
-  private running(section: 'zones' | 'vnets'): Record<string, RunningObject> {
-    const config = this.sdn.current.running?.config as Record<string, { ids?: Record<string, RunningObject> }> | undefined;
-    return config?.[section]?.ids ?? {};
+  private running(section: 'zones' | 'vnets'): Record<string, SdnObject> {
+    return runningIds(this.sdn.current.running, section);
   }
 
   /** These endpoints read the running config (spec §2 table: node bridges/ip-vrf/mac-vrf). */
-  private runningZone(zone: string): RunningObject {
+  private runningZone(zone: string): SdnObject {
     const z = this.running('zones')[zone];
     if (!z) throw ApiError.param('zone', 'zone does not exist');
     return z;
+  }
+
+  /** Whether the running zone is deployed on `node`: the rule the bundles follow (nodeScope). */
+  private onNode(zone: string, node: string): boolean {
+    const config = this.sdn.current.running?.config as RunningConfig | undefined;
+    return !!config && zone in nodeScope(config, node).zones;
   }
 
   private async ask(node: string, q: NodeQueryV1): Promise<unknown[]> {
@@ -130,12 +136,4 @@ function nodeParam(p: Params): string {
   const node = optString(p, 'node') ?? '';
   if (!NODE_NAME_PATTERN.test(node)) throw ApiError.param('node', 'invalid format - value does not look like a valid node name');
   return node;
-}
-
-/** A zone without `nodes` spans every node. */
-function onNode(zone: RunningObject, node: string): boolean {
-  const nodes = zone.nodes;
-  if (nodes === undefined || nodes === null || nodes === '') return true;
-  const list = Array.isArray(nodes) ? nodes.map(String) : String(nodes).split(/[,;\s]+/);
-  return list.includes(node);
 }
