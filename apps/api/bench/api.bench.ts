@@ -26,9 +26,10 @@
  *          --apply-vnets N (2500) --nodes N (50) --no-apply --apply-only
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { type HttpReply, LeanHttpClient } from '@sdn/bench-stack';
 import { decodeJson, isolatedBus, publishContract, readLastPerSubject, type IsolatedBus } from '@sdn/bus';
 import { CONTRACTS, type NodeBundleV1, type NodeFactsMessageV1, unpackNodeBundle } from '@sdn/contracts';
 import { createTestDatabase, EventStore, openEventStoreDataSource } from '@sdn/event-store';
@@ -55,23 +56,14 @@ const PORT = 18000 + Math.floor(Math.random() * 1000);
 const SECRET = '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
 const AUTH = `PVEAPIToken=bench@pve!bench=${SECRET}`;
 const ROOT = path.resolve(__dirname, '../../..');
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+/** The load generator: a lean HTTP/1.1 client, so the bench measures the API rather than node:http's client. */
+const client = new LeanHttpClient(PORT, { sockets: CLIENTS, headers: { Authorization: AUTH } });
 
-type Reply = { status: number; body: string };
+type Reply = HttpReply & { body: string };
 
-function call(method: string, p: string, body?: object): Promise<Reply> {
-  const data = body ? JSON.stringify(body) : undefined;
-  const headers: http.OutgoingHttpHeaders = { Authorization: AUTH };
-  if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORT, method, path: p === '/health' ? p : `/api2/json${p}`, agent, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+async function call(method: string, p: string, body?: object): Promise<Reply> {
+  const r = await client.request(method, p === '/health' ? p : `/api2/json${p}`, body ? JSON.stringify(body) : undefined);
+  return { ...r, body: r.text };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -134,14 +126,33 @@ async function concurrently(work: (i: number) => Promise<void>, count = COUNT): 
   return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** `count` requests from CLIENTS concurrent clients; returns the number of non-200 replies. */
-async function runPhase(label: string, request: (i: number) => Promise<Reply>, count = COUNT): Promise<number> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `count` requests from CLIENTS concurrent clients; returns the number of
+ * non-200 replies. With `api`, also prints the CPU time the API process spent
+ * per request: steadier than writes/s on a shared 2-core machine, where the
+ * load generator and PostgreSQL compete with the API for the same cores.
+ */
+async function runPhase(label: string, request: (i: number) => Promise<Reply>, count = COUNT, api?: ChildProcess): Promise<number> {
   let failures = 0;
+  const cpu0 = cpuSeconds(api?.pid);
   const { latencies, seconds } = await concurrently(async (i) => {
     const r = await request(i);
     if (r.status !== 200 && failures++ < 3) console.error(`${label} #${i}: ${r.status} ${r.body}`);
   }, count);
-  console.log(`${summary(label, seconds, latencies)} (${count - failures}/${count} ok, ${CLIENTS} clients, ${seconds.toFixed(2)} s${RELAY ? ', relay on' : ''})`);
+  const cpu1 = cpuSeconds(api?.pid);
+  const cpu = cpu0 !== undefined && cpu1 !== undefined ? `, API CPU ${(((cpu1 - cpu0) * 1000) / count).toFixed(3)} ms/request` : '';
+  console.log(`${summary(label, seconds, latencies)} (${count - failures}/${count} ok, ${CLIENTS} clients, ${seconds.toFixed(2)} s${RELAY ? ', relay on' : ''}${cpu})`);
   return failures;
 }
 
@@ -282,7 +293,7 @@ async function applyToBundles(): Promise<void> {
 async function main(): Promise<void> {
   if (args.includes('--apply-only')) {
     await applyToBundles();
-    agent.destroy();
+    client.close();
     return;
   }
   const db = await createTestDatabase('sdn_bench');
@@ -294,7 +305,7 @@ async function main(): Promise<void> {
       try {
         const z = await call('POST', '/cluster/sdn/zones', { zone: 'bench', type: 'vxlan', peers: '192.0.2.1,192.0.2.2' });
         if (z.status !== 200) throw new Error(`zone: ${z.status} ${z.body}`);
-        const failures = await runPhase(`POST /cluster/sdn/vnets, ${COUNT} new vnets`, (i) => call('POST', '/cluster/sdn/vnets', { vnet: `b${i}`, zone: 'bench', tag: i + 1 }));
+        const failures = await runPhase(`POST /cluster/sdn/vnets, ${COUNT} new vnets`, (i) => call('POST', '/cluster/sdn/vnets', { vnet: `b${i}`, zone: 'bench', tag: i + 1 }), COUNT, child);
         const listed = (JSON.parse((await call('GET', '/cluster/sdn/vnets')).body).data as unknown[]).length;
         console.log(`  vnets listed afterwards: ${listed}`);
         if (failures || listed !== COUNT) process.exitCode = 1;
@@ -313,7 +324,7 @@ async function main(): Promise<void> {
       child = await startApi(small.url, PROFILE);
       try {
         await call('POST', '/cluster/sdn/zones', { zone: 'small', type: 'simple' });
-        await runPhase(`PUT /cluster/sdn/zones/small, 1-zone config`, (i) => call('PUT', '/cluster/sdn/zones/small', { mtu: 1280 + (i % 1000) }));
+        await runPhase(`PUT /cluster/sdn/zones/small, 1-zone config`, (i) => call('PUT', '/cluster/sdn/zones/small', { mtu: 1280 + (i % 1000) }), COUNT, child);
       } finally {
         await stopApi(child);
       }
@@ -323,7 +334,7 @@ async function main(): Promise<void> {
     // 4. Second acceptance figure.
     if (!args.includes('--no-apply') && !args.includes('--store-only')) await applyToBundles();
   } finally {
-    agent.destroy();
+    client.close();
     await db.drop();
     await small.drop();
   }

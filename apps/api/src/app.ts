@@ -1,11 +1,12 @@
 import { type INestApplication, type LogLevel, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { MAX_BODY_BYTES, parseFormBody, parseJsonBody } from './core/body-parsers';
 import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
+import { ProxmoxFastifyAdapter } from './core/envelope';
 
 export const API_PREFIX = 'api2/json';
 
@@ -18,7 +19,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
 
   // Fastify rather than Express: a write's HTTP handling is on the serialised path of every
   // write, and Express's router, body parsing and response took a quarter of the API's CPU.
-  const adapter = new FastifyAdapter({
+  const adapter = new ProxmoxFastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     // Like the reference (and Express before): `/zones/` is `/zones`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
@@ -38,10 +39,10 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   http.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, parse(parseFormBody));
   // Proxmox clients compare the content type literally (proxmox-api checks
   // `application/json;charset=UTF-8`), so JSON responses use the reference's exact spelling.
-  http.addHook('onSend', async (_req, reply, payload) => {
+  http.addHook('onSend', (_req, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && /^application\/json\b/i.test(type)) reply.header('content-type', 'application/json;charset=UTF-8');
-    return payload;
+    done(null, payload);
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.enableShutdownHooks();

@@ -1,11 +1,11 @@
 /**
  * The control plane as separate processes for benchmarks: the API (NATS and outbox relay on)
- * and N ipam-service replicas, on given databases and a bus namespace, plus a keep-alive HTTP
- * client for the API. Used by bench:ipam and bench:dns.
+ * and N ipam-service replicas, on given databases and a bus namespace, plus a lean keep-alive
+ * HTTP client for the API (http-client.ts). Used by bench:ipam and bench:dns.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import * as http from 'node:http';
 import * as path from 'node:path';
+import { LeanHttpClient } from './http-client';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SECRET = '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -49,7 +49,7 @@ export async function until(what: string, f: () => Promise<boolean>, ms = 60_000
 export async function startStack(o: StackOptions): Promise<Stack> {
   const natsUrl = o.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const port = 19000 + Math.floor(Math.random() * 1000);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.sockets ?? 64 });
+  const client = new LeanHttpClient(port, { sockets: o.sockets ?? 64, headers: { Authorization: AUTH } });
   const node = (script: string, env: NodeJS.ProcessEnv, name: string): ChildProcess => {
     const prof = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
     return spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...o.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -61,19 +61,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     node('apps/api/src/main.ts', { SDN_DATABASE_URL: o.apiDbUrl, SDN_API_PORT: String(port), SDN_API_HOST: '127.0.0.1', SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_API_NATS: '1', SDN_API_RELAY: '1', SDN_NATS_URL: natsUrl, SDN_BUS_NAMESPACE: o.namespace }, 'api'),
   );
 
-  const call = (method: string, p: string, body?: object): Promise<Reply> => {
-    const data = body ? JSON.stringify(body) : undefined;
-    const headers: http.OutgoingHttpHeaders = { Authorization: AUTH };
-    if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path: p === '/health' ? p : `/api2/json${p}`, agent, headers }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-      });
-      req.on('error', reject);
-      req.end(data);
-    });
+  const call = async (method: string, p: string, body?: object): Promise<Reply> => {
+    const r = await client.request(method, p === '/health' ? p : `/api2/json${p}`, body ? JSON.stringify(body) : undefined);
+    return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };
   };
   const ok = async (method: string, p: string, body?: object) => {
     const r = await call(method, p, body);
@@ -81,7 +71,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     return r.body.data;
   };
   const stop = async () => {
-    agent.destroy();
+    client.close();
     for (const c of children.reverse()) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
       c.kill('SIGTERM');

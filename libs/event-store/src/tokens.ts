@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** API token storage (table `api_tokens`), shared by the API and `sdnctl token`. */
 type Q = { query(sql: string, params?: unknown[]): Promise<any> };
@@ -17,7 +17,7 @@ export function newSalt(): string {
  * and would cost milliseconds on every request.
  */
 export function hashSecret(salt: string, secret: string): string {
-  return createHash('sha256').update(salt).update('\0').update(secret).digest('hex');
+  return hash('sha256', `${salt}\0${secret}`, 'hex');
 }
 
 export function secretMatches(salt: string, hash: string, secret: string): boolean {

@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
@@ -131,7 +132,7 @@ export class AccessController {
 
   @Get('users')
   @ApiOperation({ summary: 'List users (full=1: with their tokens; enabled=1: enabled ones only)' })
-  @Privilege(['User.Modify', 'Sys.Audit'], '/access', { filter: true, self: 'userid' })
+  @FilteredList(['User.Modify', 'Sys.Audit'], '/access', { self: 'userid' })
   listUsers(@ReqParams() p: Params) {
     const state = this.access.state;
     const full = boolParam(p, 'full', false);
@@ -252,7 +253,7 @@ export class AccessController {
 
   @Get('acl')
   @ApiOperation({ summary: 'ACL entries (those on paths where the caller has Sys.Audit or Permissions.Modify)' })
-  @Privilege(['Sys.Audit', 'Permissions.Modify'], '{path*}', { filter: true })
+  @FilteredList(['Sys.Audit', 'Permissions.Modify'], '{path*}')
   listAcl() {
     return [...this.access.state.acl]
       .sort((a, b) => (a.path === b.path ? (a.ugid < b.ugid ? -1 : a.ugid > b.ugid ? 1 : a.roleid < b.roleid ? -1 : 1) : a.path < b.path ? -1 : 1))

@@ -1,19 +1,21 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { applyDecorators, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { mergeMap, type Observable } from 'rxjs';
 import { AccessStateService } from '../access/access-state.service';
 import { SdnStateService } from '../core/sdn-state.service';
 import { relatedInPending, resolveTemplate } from './acl-resolve';
 import { type AuthenticatedRequest, PermissionChecker } from './auth.guard';
-import { PRIVILEGE_KEY, type PrivilegeRequirement } from './privilege.decorator';
+import { PRIVILEGE_KEY, type PrivilegeOptions, type PrivilegeRequirement, requirement, type SdnPrivilege } from './privilege.decorator';
 
 /**
- * Cuts the answer of a filtered list endpoint (`@Privilege(…, { filter: true })`)
+ * Cuts the answer of a filtered list endpoint (`@FilteredList(…)`)
  * down to the items the caller may see: each item's ACL path is resolved
  * from its own fields (a pending-only object from its pending values), and
  * an item whose path cannot be resolved is shown only to holders of the
  * parent's rights. One place for every list, so a new list endpoint is
  * filtered by declaring its path, not by remembering to call a helper.
+ * Scoped to those endpoints (see FilteredList): on any other route an
+ * interceptor would only cost time.
  */
 @Injectable()
 export class ListFilterInterceptor implements NestInterceptor {
@@ -55,3 +57,11 @@ export class ListFilterInterceptor implements NestInterceptor {
     return out;
   }
 }
+
+/**
+ * A list endpoint open to any authenticated caller whose answer is cut down
+ * to the items the caller may see (`path` resolved per item, see
+ * PrivilegeOptions.filter): the requirement and the filter in one declaration.
+ */
+export const FilteredList = (privilege: SdnPrivilege | SdnPrivilege[], path: string, opts: Omit<PrivilegeOptions, 'filter'> = {}) =>
+  applyDecorators(requirement(privilege, path, { ...opts, filter: true }), UseInterceptors(ListFilterInterceptor));

@@ -10,7 +10,8 @@ export interface PrivilegeOptions {
   /**
    * A list endpoint open to any authenticated caller whose answer is cut down
    * to the items the caller may see: `path` is resolved per item from the
-   * item's own fields (e.g. `/sdn/zones/{zone}`), see ListFilterInterceptor.
+   * item's own fields (e.g. `/sdn/zones/{zone}`). Set by FilteredList, which
+   * also installs the ListFilterInterceptor that does the cutting.
    */
   filter?: boolean;
   /**
@@ -53,7 +54,10 @@ export interface PrivilegeRequirement extends PrivilegeOptions {
  * path from the request and asks the PermissionChecker. Every handler must
  * carry one (or `@Public()`): the access test matrix enumerates them.
  */
-export const Privilege = (privilege: SdnPrivilege | SdnPrivilege[], path: string, opts: PrivilegeOptions = {}) =>
+export const Privilege = (privilege: SdnPrivilege | SdnPrivilege[], path: string, opts: Omit<PrivilegeOptions, 'filter'> = {}) => requirement(privilege, path, opts);
+
+/** The metadata itself; `filter` only through FilteredList, which installs the filter with it. */
+export const requirement = (privilege: SdnPrivilege | SdnPrivilege[], path: string, opts: PrivilegeOptions) =>
   SetMetadata(PRIVILEGE_KEY, { privileges: Array.isArray(privilege) ? privilege : [privilege], path, ...opts } satisfies PrivilegeRequirement);
 
 /** Any authenticated caller (the reference's "any user" endpoints that show nothing tenant-specific). */

@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.guard';
@@ -13,7 +14,7 @@ export class ControllersController {
 
   @Get()
   @ApiOperation({ summary: 'List controllers (filter: type; views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/controllers/{controller}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/controllers/{controller}')
   list(@ReqParams() p: Params) {
     return this.objects.list('controllers', p);
   }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { openEventStoreDataSource } from '@sdn/event-store';
 import { AccessStateService } from '../access/access-state.service';
 import { AclPermissionChecker, AuthGuard, PermissionChecker } from '../auth/auth.guard';
@@ -8,7 +8,6 @@ import { TokenService } from '../auth/token.service';
 import { ApiExceptionFilter } from './api-error';
 import { API_CONFIG, type ApiConfig } from './config';
 import { DATA_SOURCE, EventStoreService } from './database';
-import { EnvelopeInterceptor } from './envelope.interceptor';
 import { NatsService } from './nats.service';
 import { SdnObjectsService } from './objects.service';
 import { SdnStateService } from './sdn-state.service';
@@ -37,11 +36,10 @@ export class CoreModule {
         AccessStateService,
         { provide: PermissionChecker, useClass: AclPermissionChecker },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         ListFilterInterceptor,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, PermissionChecker, AccessStateService],
+      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, PermissionChecker, AccessStateService, ListFilterInterceptor],
     };
   }
 }

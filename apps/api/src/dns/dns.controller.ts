@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.guard';
@@ -18,7 +19,7 @@ export class DnsController {
 
   @Get()
   @ApiOperation({ summary: 'List dns (filter: type; secrets (key) are never returned)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/dns/{dns}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/dns/{dns}')
   list(@ReqParams() p: Params) {
     return this.objects.list('dns', p);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/privilege.decorator';
-import { RawResponse } from '../core/envelope.interceptor';
+import { raw } from '../core/envelope';
 import { SdnStateService } from '../core/sdn-state.service';
 
 @ApiTags('health')
@@ -16,9 +16,8 @@ export class HealthController {
    */
   @Get()
   @Public()
-  @RawResponse()
   health() {
     const s = this.sdn.current;
-    return { status: 'ok', seq: s.seq, version: s.running?.version ?? 0 };
+    return raw({ status: 'ok', seq: s.seq, version: s.running?.version ?? 0 });
   }
 }

@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IPAM_PATTERNS } from '@sdn/contracts';
@@ -15,7 +16,7 @@ export class IpamsStatusController {
   @Get()
   @ApiOperation({ summary: 'Entries of the IPAM (only the built-in pve IPAM is served by ipam-service)' })
   // Any user; each entry shown only with rights on its vnet (§1.12).
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
   status(@ReqParams() p: Params) {
     if (String(p.ipam) !== 'pve') throw new ApiError(501, `status of ipam '${String(p.ipam)}' is not implemented`);
     return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {});

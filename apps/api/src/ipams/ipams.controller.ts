@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.guard';
@@ -13,7 +14,7 @@ export class IpamsController {
 
   @Get()
   @ApiOperation({ summary: 'List ipams (filter: type; secrets (token) are never returned)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/ipams/{ipam}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/ipams/{ipam}')
   list(@ReqParams() p: Params) {
     return this.objects.list('ipams', p);
   }

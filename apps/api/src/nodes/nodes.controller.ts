@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { NODE_NAME_PATTERN } from '@sdn/contracts';
@@ -47,7 +48,7 @@ export class NodesController {
   @Get('nodes/:node/sdn/zones')
   @ApiOperation({ summary: 'Zone status on the node (available, pending, error; offline when the node misses heartbeats)' })
   // The reference does not filter this list; we do, so a tenant does not learn other tenants' zone names.
-  @Privilege('SDN.Audit', '/sdn/zones/{zone}', { filter: true })
+  @FilteredList('SDN.Audit', '/sdn/zones/{zone}')
   zones(@ReqParams() p: Params) {
     return nodeZones(this.report(p), Date.now(), this.liveness);
   }
@@ -71,7 +72,7 @@ export class NodesController {
   @ApiOperation({ summary: 'Cluster resources: the SDN entries (one per node and zone, plus localnetwork); this API manages no other type' })
   @ApiQuery({ name: 'type', required: false, enum: RESOURCE_TYPES })
   // §1.15: entries shown to users with SDN.Audit on their zone.
-  @Privilege('SDN.Audit', '/sdn/zones/{sdn}', { filter: true })
+  @FilteredList('SDN.Audit', '/sdn/zones/{sdn}')
   resources(@ReqParams() p: Params) {
     const type = optString(p, 'type');
     if (type !== undefined && !RESOURCE_TYPES.includes(type)) throw ApiError.param('type', `value '${type}' does not have a value in the enumeration '${RESOURCE_TYPES.join(', ')}'`);

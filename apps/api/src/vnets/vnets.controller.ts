@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.guard';
@@ -13,7 +14,7 @@ export class VnetsController {
 
   @Get()
   @ApiOperation({ summary: 'List vnets (views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
   list(@ReqParams() p: Params) {
     return this.objects.list('vnets', p);
   }

@@ -1,3 +1,4 @@
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.guard';
@@ -32,7 +33,7 @@ export class ZonesController {
 
   @Get()
   @ApiOperation({ summary: 'List zones (filters: type; views: running=1, pending=1)' })
-  @Privilege(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}', { filter: true })
+  @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}')
   list(@ReqParams() p: Params) {
     return this.objects.list('zones', p);
   }
