@@ -8,3 +8,4 @@ export * from './sdn/projection-tables';
 export * from './testing';
 export * from './tokens';
 export * from './access/access-projection';
+export * from './sdn/working-state';

@@ -15,6 +15,8 @@ import {
   STAGED_SECTIONS,
   StaleWriteError,
   StateDraft,
+  type WorkingBatch,
+  WorkingState,
   writeProjectionDelta,
 } from '@sdn/event-store';
 import { ConfigIndex, type SdnConfig } from '@sdn/model';
@@ -40,54 +42,21 @@ function buildIndex(state: SdnState): ConfigIndex {
   return ConfigIndex.build(pendingConfig(state) as unknown as SdnConfig);
 }
 
-/** Object IDs a batch wrote, per section; `'all'` after a rollback replaced the section. */
-type Touched = Map<SectionName, Set<string> | 'all'>;
-
-function touch(touched: Touched, ev: FoldableEvent): void {
-  const obj = parseObjectEventType(ev.type);
-  if (obj) {
-    const ids = touched.get(obj[0]) ?? new Set<string>();
-    if (ids !== 'all') ids.add((ev.payload as { id: string }).id);
-    touched.set(obj[0], ids);
-  } else if (ev.type === 'ConfigRolledBack') for (const s of STAGED_SECTIONS) touched.set(s, 'all');
-}
-
 /**
- * `before` and `after` with each section the batch wrote narrowed to the IDs it
- * wrote: writeProjectionDelta compares whole sections, which made every batch
- * cost O(objects); the rows it writes are the same.
- */
-function narrowed(before: SdnState, after: SdnState, touched: Touched): [SdnState, SdnState] {
-  const b: SdnState = { ...before, pending: { ...before.pending } };
-  const a: SdnState = { ...after, pending: { ...after.pending } };
-  for (const [section, ids] of touched) {
-    if (ids === 'all' || before.pending[section] === after.pending[section]) continue;
-    const pick = (from: Readonly<Record<string, SdnObject>>) => {
-      const out: Record<string, SdnObject> = {};
-      for (const id of ids) if (Object.prototype.hasOwnProperty.call(from, id)) out[id] = from[id];
-      return out;
-    };
-    b.pending[section] = pick(before.pending[section]);
-    a.pending[section] = pick(after.pending[section]);
-  }
-  return [b, a];
-}
-
-/**
- * Keeps `index` describing `draft`'s pending config after `ev` was folded into
+ * Keeps `index` describing `state`'s pending config after `ev` was folded into
  * it; returns the index to use from now on (a rollback replaces whole sections,
  * so the index is rebuilt).
  */
-function track(index: ConfigIndex, draft: StateDraft, ev: FoldableEvent): ConfigIndex {
+function track(index: ConfigIndex, state: SdnState, ev: FoldableEvent): ConfigIndex {
   const obj = parseObjectEventType(ev.type);
   if (obj) {
     const [section] = obj;
     const id = (ev.payload as { id: string }).id;
-    const ids = draft.state.pending[section];
+    const ids = state.pending[section];
     index.set(section, id, Object.prototype.hasOwnProperty.call(ids, id) ? ids[id] : undefined);
     return index;
   }
-  return ev.type === 'ConfigRolledBack' ? buildIndex(draft.state) : index;
+  return ev.type === 'ConfigRolledBack' ? buildIndex(state) : index;
 }
 
 interface Pending {
@@ -109,18 +78,18 @@ const MAX_BATCH = 256;
  * since it last looked, then runs each command's `decide` against the state
  * left by the previous one, appends all resulting events and the projection
  * rows in one commit. A refused command affects only itself. If the
- * transaction fails nothing in memory has changed (the batch folded into a
- * StateDraft, which never touches the committed state), and every command of
- * the batch fails.
+ * transaction fails, the batch is undone in memory (WorkingState keeps what
+ * each event replaced) and every command of the batch fails. Readers get the
+ * committed state only.
  */
 @Injectable()
 export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('sdn-state');
-  private state!: SdnState;
+  private working!: WorkingState;
   /**
-   * The model's look-up tables for `state.pending`, maintained event by event
+   * The model's look-up tables for `working.live.pending`, maintained event by event
    * so a write never rebuilds them. Null while a batch is updating it in place
-   * or after a failure: the next write rebuilds it from `state`.
+   * or after a failure: the next write rebuilds it from `working.live`.
    */
   private index: ConfigIndex | null = null;
   private versions = new Map<string, number>();
@@ -152,14 +121,14 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
       for (const e of page) draft.apply(e);
       if (page.length < 5000) break;
     }
-    this.state = draft.state;
+    this.working = new WorkingState(draft.state);
     this.index = null;
     this.versions = await this.store.aggregateVersions();
   }
 
   /** The current state (immutable snapshot). */
   get current(): SdnState {
-    return this.state;
+    return this.working.committed();
   }
 
   /** The model index of `current`'s pending config, when one is at hand (none while a batch holds it). */
@@ -174,17 +143,18 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
   /** Folds events committed by other writers; skipped while our own writer runs (it catches up itself). */
   async catchUp(): Promise<void> {
     if (this.flushing) return;
-    const base = this.state;
-    const events = await this.store.read(base.seq, 5000);
-    if (!events.length || this.flushing || this.state !== base) return;
-    const draft = new StateDraft(base);
+    const working = this.working;
+    const seq = working.live.seq;
+    const events = await this.store.read(seq, 5000);
+    if (!events.length || this.flushing || this.working !== working || working.live.seq !== seq) return;
+    const batch = working.begin();
     let index = this.index;
     for (const e of events) {
-      draft.apply(e);
-      if (index) index = track(index, draft, e);
+      working.apply(batch, e);
+      if (index) index = track(index, working.live, e);
       this.versions.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
     }
-    this.state = draft.state;
+    working.commit(batch, events[events.length - 1].seq);
     this.index = index;
   }
 
@@ -210,29 +180,34 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       const outcomes = new Map<Pending, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+      const working = this.working;
+      // Folded into working.live as decided; undone newest first unless committed.
+      const opened: WorkingBatch[] = [];
+      const undo = () => {
+        while (opened.length) working.abort(opened.pop()!);
+      };
       let index!: ConfigIndex;
       try {
         // Updated in place by the batch; only put back once the batch committed.
-        index = this.index ?? buildIndex(this.state);
+        index = this.index ?? buildIndex(working.live);
         this.index = null;
         const attempt = (optimistic: boolean) => this.store.write(async (tx) => {
           const overlay = new Map<string, number>();
           // Events other replicas committed since we last looked (the projection rows are theirs).
-          const missed = tx.missed;
-          const base = missed.length ? new StateDraft(this.state) : null;
-          for (const e of missed) {
-            base!.apply(e);
-            index = track(index, base!, e);
+          const missed = tx.missed.length ? working.begin() : null;
+          if (missed) opened.push(missed);
+          for (const e of tx.missed) {
+            working.apply(missed!, e);
+            index = track(index, working.live, e);
             overlay.set(aggregateKey(e.aggregateType, e.aggregateId), e.aggregateVersion);
           }
-          const baseState = base?.state ?? this.state;
-          // One draft for the whole batch: each command sees the state its predecessors left.
-          const working = new StateDraft(baseState);
-          const touched: Touched = new Map();
+          // One batch for all commands: each sees the state its predecessors left.
+          const mine = working.begin();
+          opened.push(mine);
           const drafts: NewEvent[] = [];
           for (const item of batch) {
             try {
-              const d = item.decide(working.state, index);
+              const d = item.decide(working.live, index);
               for (const ev of d.events) {
                 const key = aggregateKey(ev.aggregateType, ev.aggregateId);
                 const version = (overlay.get(key) ?? this.versions.get(key) ?? 0) + 1;
@@ -249,11 +224,10 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
                   correlationId: item.correlationId,
                 };
                 drafts.push(draft);
-                // seq is unknown until the insert; the draft keeps the larger one, fixed up below.
+                // seq is unknown until the insert; the commit records it.
                 const folded = { seq: 0, type: draft.type, payload: draft.payload };
-                working.apply(folded);
-                index = track(index, working, folded);
-                touch(touched, folded);
+                working.apply(mine, folded);
+                index = track(index, working.live, folded);
               }
               outcomes.set(item, { ok: true, value: d.result });
             } catch (error) {
@@ -262,21 +236,21 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
           }
           // The events, the projection rows and COMMIT go in one round trip.
           const appending = tx.appendAtCommit(drafts, { checkpoint: SDN_PROJECTION });
-          const state = working.state;
-          await writeProjectionDelta(tx.deferring, ...narrowed(baseState, state, touched));
-          return { state, versions: overlay, appending };
-        }, { since: this.state.seq, optimistic });
+          await writeProjectionDelta(tx.deferring, ...working.delta(mine));
+          return { versions: overlay, appending, missed: missed ? tx.missed[tx.missed.length - 1].seq : null };
+        }, { since: working.live.seq, optimistic });
         // One round trip on the bet that no other replica wrote since our state; if one did,
         // nothing was written and the batch is decided again on top of its events.
-        const { state, versions, appending } = await attempt(true).catch((e: unknown) => {
+        const { versions, appending, missed } = await attempt(true).catch((e: unknown) => {
           if (!(e instanceof StaleWriteError)) throw e;
           outcomes.clear();
-          index = buildIndex(this.state);
+          undo();
+          index = buildIndex(working.live);
           return attempt(false);
         });
         const appended = await appending;
-        if (appended.length) state.seq = appended[appended.length - 1].seq;
-        this.state = state;
+        if (missed !== null) working.commit(opened.shift()!, missed);
+        working.commit(opened.shift()!, appended.length ? appended[appended.length - 1].seq : working.live.seq);
         this.index = index;
         for (const [k, v] of versions) this.versions.set(k, v);
         for (const item of batch) {
@@ -286,7 +260,8 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
         }
         if (appended.length) for (const l of this.commitListeners) l(appended);
       } catch (e) {
-        // The transaction failed: nothing was committed and our state is unchanged.
+        // The transaction failed: nothing was committed; the batch is taken out of memory again.
+        undo();
         for (const item of batch) {
           const o = outcomes.get(item);
           item.reject(o && !o.ok ? o.error : e);
