@@ -38,6 +38,7 @@ describePdns('dns-service with a real PowerDNS', () => {
   let crashed = false;
   /** What the plugins sent to PowerDNS. */
   const requests: Array<{ method: string; url: string; body?: string }> = [];
+  let running: Record<string, any>;
 
   const ip = (type: 'IpAllocated' | 'IpUpdated' | 'IpReleased', p: Partial<IpEventV1> & { ip: string }) => {
     const payload: IpEventV1 = { zone: 'z1', vnet: 'v1', subnet: p.ip.includes(':') ? 'z1-2001:db8:100::-64' : 'z1-10.0.3.0-24', ...p };
@@ -48,7 +49,7 @@ describePdns('dns-service with a real PowerDNS', () => {
     await pdns.start({ reset: true });
     for (const z of ['sdn.test', '10.in-addr.arpa.', REV6]) await pdns.createZone(z);
     bus = await isolatedBus({ name: 'dns-service-test', log: silentLogger });
-    const running = {
+    running = {
       version: 1,
       zones: { ids: { z1: { type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'sdn.test' } } },
       vnets: { ids: { v1: { type: 'vnet', zone: 'z1' } } },
@@ -221,5 +222,38 @@ describePdns('dns-service with a real PowerDNS', () => {
         return i.num_ack_pending === 0 && i.num_pending === 0;
       }, 10_000),
     ).toBe(true);
+  });
+
+  it('a gateway registered before the apply of its zone gets A and PTR `<vnet>-gw.<dnszoneprefix>.<dnszone>` once the config is applied (§6.1)', async () => {
+    const publishIp = (type: string, p: IpEventV1) => publishContract(bus.js, bus.topology.eventSubject('ip', type), CONTRACTS.event, envelope(type, 'ip', `${p.zone}/${p.ip}`, p));
+    const before = { ...svc.consumer.stats };
+    // As ipam-service writes it when the pending subnet is created: zone z2 is not applied yet.
+    await publishIp('IpAllocated', { zone: 'z2', vnet: 'v2', subnet: '10.0.4.0/24', ip: '10.0.4.1', hostname: 'v2-gw', gateway: true });
+    // A guest address of the same pending zone still follows the running config: skipped.
+    await publishIp('IpAllocated', { zone: 'z2', vnet: 'v2', subnet: '10.0.4.0/24', ip: '10.0.4.50', hostname: 'early' });
+    // The waiting gateway holds up no other address.
+    await ip('IpAllocated', { ip: '10.0.3.77', hostname: 'meanwhile' });
+    expect(await waitFor(async () => (await pdns.query('A', 'meanwhile.lab.sdn.test')).join() === '10.0.3.77', 10_000)).toBe(true);
+    expect(await waitFor(() => svc.consumer.stats.skipped > before.skipped && svc.consumer.stats.retried >= before.retried + 2, 10_000)).toBe(true);
+    expect(await pdns.rrsetContents('sdn.test', 'v2-gw.east.sdn.test.', 'A')).toEqual([]);
+    expect(svc.consumer.stats.terminated).toBe(before.terminated);
+
+    const applied: ConfigAppliedV1 = {
+      version: 2,
+      running: {
+        ...running,
+        version: 2,
+        zones: { ids: { ...running.zones.ids, z2: { type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'sdn.test' } } },
+        vnets: { ids: { ...running.vnets.ids, v2: { type: 'vnet', zone: 'z2' } } },
+        subnets: { ids: { ...running.subnets.ids, 'z2-10.0.4.0-24': { type: 'subnet', vnet: 'v2', gateway: '10.0.4.1', dnszoneprefix: 'east' } } },
+      },
+    };
+    await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', applied));
+    expect(await waitFor(async () => (await pdns.query('A', 'v2-gw.east.sdn.test')).join() === '10.0.4.1', 10_000)).toBe(true);
+    expect(await waitFor(async () => (await pdns.query('PTR', '10.0.4.1')).join() === 'v2-gw.east.sdn.test', 5_000)).toBe(true);
+    expect(await pdns.rrsetContents('sdn.test', 'v2-gw.east.sdn.test.', 'A')).toEqual(['10.0.4.1']);
+    expect(await pdns.rrsetContents('10.in-addr.arpa.', '1.4.0.10.in-addr.arpa.', 'PTR')).toEqual(['v2-gw.east.sdn.test.']);
+    expect(await pdns.query('A', 'early.east.sdn.test')).toEqual([]);
+    expect(await pdns.query('PTR', '10.0.4.50')).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ async function main() {
     const v6Next = ms(t6n) / SAMPLE;
     const v6DbNext = await perAllocationDb(store, 'zb', subnets.v6, SAMPLE);
 
-    // 4) every event relayed: outbox empty, one IpAllocated per address on the stream
+    // 4) every event relayed: outbox empty, one IpAllocated per address on the stream (and one for vb's gateway)
     await until('outbox drained', async () => (await ds.query(`SELECT count(*)::int AS n FROM ipam_event_outbox`))[0].n === 0, 120_000);
     const ipSubject = bus.topology.eventSubject('ip', 'IpAllocated');
     const onStream = ((await bus.jsm.streams.info(bus.topology.streams.events.name, { subjects_filter: ipSubject })).state.subjects as Record<string, number> | undefined)?.[ipSubject] ?? 0;
@@ -140,7 +140,7 @@ async function main() {
         full16Rows: filled,
       },
       ipv6_64: { allocationsBefore: V6, fillSeconds: +v6Fill.toFixed(1), nextFreeViaApiMs: +v6Next.toFixed(3), nextFreeDatabaseCallMs: +v6DbNext.toFixed(3), lastAllocated: last6 },
-      events: { allocatedViaApi: viaApi, ipAllocatedOnStream: onStream, outboxLeft: 0 },
+      events: { allocatedViaApi: viaApi, gatewaysReserved: 1, ipAllocatedOnStream: onStream, outboxLeft: 0 },
     }, null, 2));
   } finally {
     await ds.destroy();

@@ -75,7 +75,7 @@ export async function startIpamService(o: IpamServiceOptions) {
   const sync = new SubnetSync(db, pluginFor, (m, meta) => bus.log.warn(m, meta));
   const server = serveIpamRpc(bus, rpc, sync);
   const consumer =
-    o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, store, db, { pluginFor, sync, syncMaxAgeMs: o.syncMaxAgeMs, sweepEveryMs: o.sweepEveryMs });
+    o.consumeSubnets === false ? undefined : await consumeSubnetEvents(bus, rpc, db, { pluginFor, sync, syncMaxAgeMs: o.syncMaxAgeMs, sweepEveryMs: o.sweepEveryMs });
   return {
     rpc,
     store,

@@ -193,6 +193,7 @@ export interface IpEventV1 {
   mac?: string;
   hostname?: string;
   vmid?: number | string;
+  /** The subnet's gateway entry (§6.1, hostname `<vnet>-gw`); ipam-service writes no release for it when the subnet is deleted. */
   gateway?: boolean;
 }
 export const ipEventV1Schema: Check = object({

@@ -27,7 +27,7 @@ describe('RunningConfigTracker: DNS servers from their events', () => {
     const t = new RunningConfigTracker(bus);
     await t.start();
     try {
-      expect(t.current()).toEqual({ version: 1, running: { zones: { ids: { z: { type: 'simple', dns: 'pdns', dnszone: 'ex.test' } } }, dns: { ids: { pdns: { type: 'powerdns', url: 'http://a', key: 'k1' } } } } });
+      expect(t.current()).toEqual({ version: 1, appliedAt: expect.any(Number), running: { zones: { ids: { z: { type: 'simple', dns: 'pdns', dnszone: 'ex.test' } } }, dns: { ids: { pdns: { type: 'powerdns', url: 'http://a', key: 'k1' } } } } });
       await publish('DnsUpdated', 'dns', 'pdns', { id: 'pdns', object: { type: 'powerdns', url: 'http://b', key: 'k2' }, set: ['url'], deleted: [] });
       await until(() => t.current()?.running.dns?.ids?.pdns.url === 'http://b');
       expect(t.current()?.running.dns?.ids).toEqual({ pdns: { type: 'powerdns', url: 'http://b', key: 'k2' } });

@@ -6,6 +6,8 @@ import type { DnsRunningConfig, DnsServerConfig } from '@sdn/dns';
 export interface RunningConfigView {
   version: number;
   running: DnsRunningConfig;
+  /** When the API applied it (ConfigApplied envelope time, ms since epoch), if known. */
+  appliedAt?: number;
 }
 
 /** What the consumer needs: the newest running config, and a way to make sure it is the newest. */
@@ -55,7 +57,7 @@ export class RunningConfigTracker implements RunningConfigSource {
   current(): RunningConfigView | undefined {
     if (!this.view || !Object.keys(this.servers).length) return this.view;
     const running = this.view.running;
-    return { version: this.view.version, running: { ...running, dns: { ids: { ...running.dns?.ids, ...this.servers } } } };
+    return { ...this.view, running: { ...running, dns: { ids: { ...running.dns?.ids, ...this.servers } } } };
   }
 
   /** Replays the DNS server events (ordered consumer from the first one), then keeps following them. */
@@ -97,7 +99,8 @@ export class RunningConfigTracker implements RunningConfigSource {
     const p = env?.payload;
     if (!p || typeof p.version !== 'number' || !p.running || typeof p.running !== 'object') return;
     if (this.view && this.view.version >= p.version) return;
-    this.view = { version: p.version, running: p.running as DnsRunningConfig };
+    const appliedAt = Date.parse(env.time);
+    this.view = { version: p.version, running: p.running as DnsRunningConfig, ...(Number.isFinite(appliedAt) ? { appliedAt } : {}) };
     this.bus.log.info('running config', { version: p.version });
   }
 

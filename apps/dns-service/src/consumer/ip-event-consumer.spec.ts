@@ -49,18 +49,19 @@ describe('IpEventConsumer', () => {
     reverseZone: () => '',
   };
 
+  let running: Record<string, any>;
   const publish = (type: string, p: Partial<IpEventV1> & { ip: string }) =>
     publishContract(bus.js, bus.topology.eventSubject('ip', type), CONTRACTS.event, envelope(type, 'ip', p.ip, { zone: 'z1', vnet: 'v1', subnet: 'z1-10.0.0.0-24', ...p }));
 
   beforeAll(async () => {
     bus = await isolatedBus({ name: 'dns-consumer-test', log: silentLogger });
-    const running = {
+    running = {
       zones: { ids: { z1: { type: 'simple', dns: 'd', reversedns: 'd', dnszone: 'ex.test' }, plain: { type: 'simple' } } },
       subnets: { ids: { 'z1-10.0.0.0-24': { vnet: 'v1' }, 'plain-10.1.0.0-24': { vnet: 'v2' } } },
       dns: { ids: { d: { type: 'powerdns', url: 'http://unused', key: 'k' } } },
     };
     await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', { version: 3, running }));
-    svc = await startDnsService(bus, { durable: 'dns-order', log: silentLogger, pluginFor: () => plugin, retryDelayMs: () => 100 });
+    svc = await startDnsService(bus, { durable: 'dns-order', log: silentLogger, pluginFor: () => plugin, retryDelayMs: () => 100, gatewayWaitMs: 3_000 });
   });
   afterAll(async () => {
     await svc?.stop();
@@ -124,6 +125,35 @@ describe('IpEventConsumer', () => {
     await publish('IpAllocated', { zone: 'plain', vnet: 'v2', subnet: 'plain-10.1.0.0-24', ip: '10.1.0.9', hostname: 'x' });
     await bus.js.publish(bus.topology.eventSubject('ip', 'IpAllocated'), new TextEncoder().encode('{"not":"an envelope"}'));
     expect(await waitFor(() => svc.consumer.stats.skipped === before.skipped + 1 && svc.consumer.stats.terminated === before.terminated + 1, 5_000)).toBe(true);
+    expect(
+      await waitFor(async () => {
+        const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'dns-order');
+        return i.num_ack_pending === 0 && i.num_pending === 0;
+      }, 5_000),
+    ).toBe(true);
+  });
+
+  it('a gateway event waits for its zone and subnet in the running config, within bounds', async () => {
+    const before = { ...svc.consumer.stats };
+    const gateway = (zone: string, ip: string, time?: string) => {
+      const env = envelope('IpAllocated', 'ip', `${zone}/${ip}`, { zone, vnet: 'gv', subnet: `${ip.replace(/\.\d+$/, '.0')}/24`, ip, hostname: 'gv-gw', gateway: true });
+      return publishContract(bus.js, bus.topology.eventSubject('ip', 'IpAllocated'), CONTRACTS.event, time ? { ...env, time } : env);
+    };
+    await gateway('gz', '10.2.0.1'); // applied below
+    await gateway('never', '10.3.0.1'); // never applied: dropped after gatewayWaitMs
+    // Written well before the running config, which lacks its zone: removed before any apply, not waited for.
+    await gateway('gone', '10.4.0.1', new Date(Date.now() - 5 * 60_000).toISOString());
+    expect(await waitFor(() => svc.consumer.stats.skipped === before.skipped + 1 && svc.consumer.stats.retried >= before.retried + 4, 5_000)).toBe(true);
+    expect(records.has('A gv-gw.p.ex.test')).toBe(false);
+
+    await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', {
+      version: 4,
+      running: { ...running, zones: { ids: { ...running.zones.ids, gz: { type: 'simple', dns: 'd', reversedns: 'd', dnszone: 'ex.test' } } }, subnets: { ids: { ...running.subnets.ids, 'gz-10.2.0.0-24': { vnet: 'gv', dnszoneprefix: 'p' } } } },
+    }));
+    expect(await waitFor(() => records.get('A gv-gw.p.ex.test') === '10.2.0.1' && records.get('PTR 10.2.0.1') === 'gv-gw.p.ex.test', 5_000)).toBe(true);
+    expect(svc.consumer.stats.terminated).toBe(before.terminated);
+    expect(await waitFor(() => svc.consumer.stats.terminated === before.terminated + 1, 8_000)).toBe(true);
+    expect(calls).not.toContain('addA 10.3.0.1');
     expect(
       await waitFor(async () => {
         const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'dns-order');

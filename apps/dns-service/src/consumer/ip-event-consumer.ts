@@ -1,14 +1,18 @@
 import type { ConsumerMessages, JsMsg } from 'nats';
 import { assertContract, CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import { decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
-import { addressRecordType, applyIpEvent, canonicalIp, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
-import type { RunningConfigSource } from '../config/running-config';
+import { addressRecordType, applyIpEvent, canonicalIp, configGap, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
+import type { RunningConfigSource, RunningConfigView } from '../config/running-config';
 import { KeyLocks, type LockMode } from '../ordering/key-locks';
 import { retryDelayMs } from './retry-delay';
 
 const BLOCK_TTL_MS = 5 * 60_000;
 /** Deliveries of an event PowerDNS answers with 400/422 before it is dropped (see handle). */
 const INVALID_ATTEMPTS = 5;
+/** How long a gateway event waits for its zone and subnet to reach the running config (see gatewayWaits). */
+export const DEFAULT_GATEWAY_WAIT_MS = 24 * 3600_000;
+/** A config counts as applied after an event only by this much: the two times come from different services' clocks. */
+const CLOCK_MARGIN_MS = 60_000;
 
 function refusedAsInvalid(e: unknown): boolean {
   return e instanceof PowerDnsHttpError && (e.status === 400 || e.status === 422);
@@ -33,6 +37,8 @@ export interface IpEventConsumerOptions {
   maxInFlight?: number;
   ackWaitMs?: number;
   retryDelayMs?: (deliveryCount: number) => number;
+  /** Default DEFAULT_GATEWAY_WAIT_MS; counted from when the event was stored on the stream. */
+  gatewayWaitMs?: number;
   log?: BusLogger;
   /** Test/bench hook: called after an event was applied and acked. */
   onApplied?: (kind: IpEventKind, payload: IpEventV1, seq: number) => void;
@@ -136,9 +142,10 @@ export class IpEventConsumer {
     const ev = env.payload;
     const ipKey = `ip:${canonicalIp(ev.ip)}`;
 
-    let plan: DnsPlan | { retry: string };
+    let plan: DnsPlan | { retry: string; waitsForConfig?: boolean };
     try {
-      plan = await this.plan(ev);
+      const gap = ev.gateway ? await this.gatewayWaits(env) : undefined;
+      plan = gap ? { retry: gap, waitsForConfig: true } : await this.plan(ev);
     } catch (e) {
       // A config problem (bad reverse mask, missing server): wait for a config that fixes it.
       plan = { retry: (e as Error).message };
@@ -161,6 +168,21 @@ export class IpEventConsumer {
         if ('retry' in plan) throw new Error(plan.retry);
         if ('work' in plan) await applyIpEvent(kind, plan.work, this.opts.pluginFor);
       } catch (e) {
+        const waits = 'retry' in plan && plan.waitsForConfig === true;
+        const waitedMs = Date.now() - m.info.timestampNanos / 1e6;
+        if (waits && waitedMs > (this.opts.gatewayWaitMs ?? DEFAULT_GATEWAY_WAIT_MS)) {
+          for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
+          this.log.error('dropping gateway ip event: its zone/subnet never reached the running config (apply pending, or the subnet was removed); remove and set the subnet gateway again after the apply to register it in DNS', {
+            seq: m.seq,
+            type: kind,
+            event: ev,
+            waitedMs: Math.round(waitedMs),
+            reason: (e as Error).message,
+          });
+          this.stats.terminated++;
+          m.term();
+          return;
+        }
         if (refusedAsInvalid(e) && m.info.deliveryCount >= INVALID_ATTEMPTS) {
           // PowerDNS keeps calling the request itself invalid (e.g. a PTR name outside the
           // reference's 16-31.172.in-addr.arpa. zone): retrying cannot help and would hold up
@@ -174,7 +196,10 @@ export class IpEventConsumer {
         // Record (or refresh) this event as the key's blocker, unless an earlier one still is.
         for (const k of keys) if (!this.blockedBefore(k, m.seq)) this.blocked.set(k, { seq: m.seq, at: Date.now() });
         const delay = this.delay(m);
-        this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
+        // Waiting for an apply is the normal flow, not a failure: say so once, not every retry.
+        if (waits) {
+          if (m.info.deliveryCount === 1) this.log.info('gateway ip event waits for its zone/subnet in the running config', { seq: m.seq, type: kind, ip: ev.ip, zone: ev.zone, reason: (e as Error).message });
+        } else this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
         this.stats.retried++;
         m.nak(delay);
         return;
@@ -204,6 +229,24 @@ export class IpEventConsumer {
       return false;
     }
     return b.seq < seq;
+  }
+
+  /**
+   * Why a gateway event must wait before it is planned, or undefined when it need not. §6.1 registers
+   * a gateway when its subnet is created, which usually comes before the apply that brings zone and
+   * subnet into the running config DNS follows; skipping it there, as an address event of an unknown
+   * zone is, would leave the gateway without records forever. So it is retried (usual backoff, its
+   * address held in order like any failed event) until the zone and subnet are in the running
+   * config, until a config applied after it still lacks them (the subnet went before any apply), or
+   * for gatewayWaitMs. Durable: the wait is the event's own redelivery.
+   */
+  private async gatewayWaits(env: EventEnvelope<IpEventV1>): Promise<string | undefined> {
+    const gap = (v: RunningConfigView | undefined) => (v ? configGap(v.running, env.payload) : 'no running config (ConfigApplied) seen yet');
+    if (!gap(this.opts.config.current())) return undefined;
+    const view = await this.opts.config.refresh();
+    const missing = gap(view);
+    if (missing && view?.appliedAt !== undefined && view.appliedAt > Date.parse(env.time) + CLOCK_MARGIN_MS) return undefined;
+    return missing;
   }
 
   /**

@@ -36,6 +36,7 @@ describe('IP event outbox', () => {
     // No relay in the service: the tests decide when (and whether) the relay runs.
     svc = await startIpamService({ pgUrl: db.url, bus, consumeSubnets: false, relay: false });
     await svc.rpc.onSubnet('SubnetCreated', 'zo', 'vo', '10.30.0.0/24', '10.30.0.1');
+    await ipamRelay(svc.db, bus).drain(); // the gateway's event (see the gateway test)
   });
   afterAll(async () => {
     await svc.close();
@@ -44,15 +45,16 @@ describe('IP event outbox', () => {
   });
 
   it('writes the event with the allocation; a relay started after the crash delivers it once', async () => {
+    const before = await onStream();
     const got = await svc.rpc.allocate({ zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', hostname: 'a1', mac: '02:00:00:00:00:01', vmid: 7 });
     expect(got.ok).toBe(true);
     // Committed, nothing published yet (the process that allocated is "gone").
     expect(await outbox()).toBe(1);
-    expect(await onStream()).toEqual([]);
+    expect(await onStream()).toEqual(before);
 
     expect(await ipamRelay(svc.db, bus).drain()).toBe(1);
     expect(await outbox()).toBe(0);
-    const events = await onStream();
+    const events = (await onStream()).slice(before.length);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'IpAllocated', aggregateType: 'ip', aggregateId: 'zo/10.30.0.2', payload: { zone: 'zo', vnet: 'vo', subnet: '10.30.0.0/24', ip: '10.30.0.2', hostname: 'a1', mac: '02:00:00:00:00:01', vmid: '7' } });
     expect(await ipamRelay(svc.db, bus).drain()).toBe(0);
@@ -125,6 +127,58 @@ describe('IP event outbox', () => {
     }
     expect(new Set(rows.map((r) => r.envelope.id)).size).toBe(40);
     await ipamRelay(svc.db, bus).drain();
+  });
+
+  it('the subnet gateway: one IpAllocated with its reservation, none on redelivery, released when moved or removed, nothing when its subnet goes', async () => {
+    const cidr = '10.32.0.0/24';
+    const gw = (type: string, ip: string) => ({ type, aggregateId: `zw/${ip}`, correlationId: 'corr-gw', payload: { zone: 'zw', vnet: 'vw', subnet: cidr, ip, hostname: 'vw-gw', gateway: true } });
+    const events = async () => (await onStream()).filter((e) => e.payload.zone === 'zw');
+    const gateways = async () => (await svc.store.list({ zone: 'zw' })).filter((r) => r.gateway).map((r) => r.ip);
+
+    // The reservation and its event are one transaction: an outbox that refuses the row leaves no gateway.
+    await svc.db.query(`ALTER TABLE ipam_event_outbox ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`);
+    await expect(svc.rpc.onSubnet('SubnetCreated', 'zw', 'vw', cidr, '10.32.0.1', 'corr-gw')).rejects.toThrow(/refuse_all/);
+    await svc.db.query(`ALTER TABLE ipam_event_outbox DROP CONSTRAINT refuse_all`);
+    expect(await gateways()).toEqual([]);
+
+    await svc.rpc.onSubnet('SubnetCreated', 'zw', 'vw', cidr, '10.32.0.1', 'corr-gw');
+    await svc.rpc.onSubnet('SubnetCreated', 'zw', 'vw', cidr, '10.32.0.1', 'corr-gw'); // redelivered
+    await svc.rpc.onSubnet('SubnetUpdated', 'zw', 'vw', cidr, '10.32.0.1', 'corr-gw'); // an edit that keeps the gateway
+    expect(await outbox()).toBe(1);
+    await ipamRelay(svc.db, bus).drain();
+    expect(await events()).toEqual([expect.objectContaining(gw('IpAllocated', '10.32.0.1'))]);
+
+    await svc.rpc.onSubnet('SubnetUpdated', 'zw', 'vw', cidr, '10.32.0.254', 'corr-gw');
+    await svc.rpc.onSubnet('SubnetUpdated', 'zw', 'vw', cidr, '10.32.0.254', 'corr-gw'); // redelivered
+    expect(await gateways()).toEqual(['10.32.0.254']);
+    await svc.rpc.onSubnet('SubnetUpdated', 'zw', 'vw', cidr, undefined, 'corr-gw'); // gateway deleted
+    expect(await gateways()).toEqual([]);
+    // Released into the free intervals: next-free hands out the old gateway address again.
+    const got = await svc.rpc.allocate({ zone: 'zw', vnet: 'vw', subnet: cidr, hostname: 'g' });
+    expect(got.ok && got.data.map((x) => x.ip)).toEqual(['10.32.0.1']);
+    await svc.rpc.release({ zone: 'zw', vnet: 'vw', subnet: cidr, ip: '10.32.0.1' });
+    await svc.rpc.onSubnet('SubnetUpdated', 'zw', 'vw', cidr, '10.32.0.1', 'corr-gw');
+    expect(await gateways()).toEqual(['10.32.0.1']);
+    await ipamRelay(svc.db, bus).drain();
+    const before = (await events()).length;
+
+    // §6.1: the gateway's DNS records stay when its subnet is deleted, so no IpReleased for it.
+    await svc.rpc.onSubnet('SubnetDeleted', 'zw', 'vw', cidr);
+    expect(await outbox()).toBe(0);
+    expect(await svc.store.subnetsOf('zw')).toEqual([]);
+
+    expect((await events()).map((e) => [e.type, e.payload.ip, e.payload.gateway])).toEqual([
+      ['IpAllocated', '10.32.0.1', true],
+      ['IpAllocated', '10.32.0.254', true],
+      ['IpReleased', '10.32.0.1', true],
+      ['IpReleased', '10.32.0.254', true],
+      ['IpAllocated', '10.32.0.1', undefined],
+      ['IpReleased', '10.32.0.1', undefined],
+      ['IpAllocated', '10.32.0.1', true],
+    ]);
+    expect(await events()).toHaveLength(before);
+    const all = await events();
+    for (const i of [1, 2, 3, 6]) expect(all[i]).toMatchObject(gw(all[i].type, all[i].payload.ip));
   });
 
   it('commits close together kick the relay once, after the delay', async () => {

@@ -171,9 +171,9 @@ export class PveIpamStore {
   }
 
   /** Release: give the address back to the free intervals, merging with its neighbours. */
-  async delIp(zone: string, cidr: string, ipText: string, beforeCommit?: (m: Q, row: IpRow) => Promise<void>): Promise<IpRow> {
+  async delIp(zone: string, cidr: string, ipText: string, beforeCommit?: (m: Q, row: IpRow) => Promise<void>, tx?: Q): Promise<IpRow> {
     const ip = canonicalIp(ipText);
-    return this.db.transaction(async (m) => {
+    const run = async (m: Q) => {
       const k = this.key(zone, cidr);
       const del: IpRow[] = rowsOf(await m.query(`DELETE FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND ip=$4 RETURNING ${ROW}`, [...k, ip]));
       if (del.length === 0) throw new IpamError(`IP '${ip}' not found in subnet '${cidr}'`, 'ip');
@@ -197,7 +197,8 @@ export class PveIpamStore {
       const row = norm(del[0]);
       if (beforeCommit) await beforeCommit(m, row);
       return row;
-    });
+    };
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   /**
@@ -302,8 +303,22 @@ export class PveIpamStore {
   }
 
   async gatewayOf(zone: string, cidr: string): Promise<string | undefined> {
-    const r = await this.db.query(`SELECT host(ip) AS ip FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND gateway LIMIT 1`, this.key(zone, cidr));
-    return r[0] ? canonicalIp(r[0].ip) : undefined;
+    return (await this.gatewaysOf(zone, cidr))[0];
+  }
+
+  /** Every gateway entry of the subnet: normally one, two when a move was interrupted between its steps. */
+  async gatewaysOf(zone: string, cidr: string, tx?: Q): Promise<string[]> {
+    const r = await (tx ?? this.db).query(`SELECT host(ip) AS ip FROM ipam_ip WHERE ipam=$1 AND zone=$2 AND subnet=$3 AND gateway ORDER BY ip`, this.key(zone, cidr));
+    return r.map((x: { ip: string }) => canonicalIp(x.ip));
+  }
+
+  /**
+   * Serialises gateway changes of one subnet (a subnet event redelivered to another replica while
+   * the first still handles it). NO KEY UPDATE: allocations in the subnet only take KEY SHARE on
+   * the row (foreign key of ipam_ip), so they are neither blocked nor a deadlock partner.
+   */
+  async lockSubnet(m: Q, zone: string, cidr: string): Promise<void> {
+    await m.query(`SELECT 1 FROM ipam_subnet WHERE ipam=$1 AND zone=$2 AND subnet=$3 FOR NO KEY UPDATE`, this.key(zone, cidr));
   }
 
   async ipsFromMac(zone: string, mac: string): Promise<{ ip4?: string; ip6?: string }> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IpEventV1 } from '@sdn/contracts';
-import { IpamError, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { PveIpamStore } from '../pve/pve-ipam.store';
 import { ipEnvelope, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
@@ -115,14 +115,44 @@ export class IpamRpc {
     }
   }
 
-  /** Subnet lifecycle (§6.1) for the pve IPAM, driven by SubnetCreated/Updated/Deleted. */
-  async onSubnet(type: string, zone: string, vnet: string, cidr: string, gateway?: string, oldGateway?: string) {
+  /**
+   * Subnet lifecycle (§6.1) for the pve IPAM, driven by SubnetCreated/Updated/Deleted. The gateway
+   * is compared with the IPAM's own entries, not with the previous event: a redelivered event finds
+   * its gateway reserved and writes nothing (no second IpAllocated), and a move cut short between
+   * its steps is finished by the next event. Each entry and its IP event commit together (outbox),
+   * so the DNS service registers the gateway like any other address (§6.1 step 3 → §6.7).
+   */
+  async onSubnet(type: string, zone: string, vnet: string, cidr: string, gateway?: string, correlationId: string = randomUUID()) {
+    // The gateway entry goes with the subnet, without an IpReleased: §6.1 keeps the gateway's DNS
+    // records on delete, and a release would have the DNS service remove them (a "keep the records"
+    // marker would be lost on consumers that predate it). Audit readers have SubnetDeleted.
     if (type === 'SubnetDeleted') return this.store.delSubnet(zone, cidr);
     await this.store.addSubnet(zone, cidr);
-    const p2p = familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32');
-    if (!p2p && gateway && gateway !== oldGateway) await this.store.addIp(zone, cidr, gateway, { isGateway: true, hostname: `${vnet}-gw`, vnet });
-    if (!p2p && oldGateway && oldGateway !== gateway) await this.store.delIp(zone, cidr, oldGateway).catch(() => undefined);
+    if (familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32')) return; // point-to-point: never a gateway entry
+    const want = gateway ? canonicalIp(gateway) : undefined;
+    const changes = await this.store.transaction(async (m) => {
+      await this.store.lockSubnet(m, zone, cidr);
+      const have = await this.store.gatewaysOf(zone, cidr, m);
+      let n = 0;
+      // §6.1 order: the new gateway is registered before the old one is deleted.
+      if (want && !have.includes(want)) {
+        await this.store.addIp(zone, cidr, want, { isGateway: true, hostname: `${vnet}-gw`, vnet }, undefined, m);
+        await writeIpEvent(m, ipEnvelope('IpAllocated', gatewayEvent(zone, vnet, cidr, want), correlationId));
+        n++;
+      }
+      for (const old of have.filter((ip) => ip !== want)) {
+        await this.store.delIp(zone, cidr, old, (tx, row) => writeIpEvent(tx, ipEnvelope('IpReleased', gatewayEvent(zone, row.vnet ?? vnet, cidr, row.ip), correlationId)), m);
+        n++;
+      }
+      return n;
+    });
+    if (changes) this.committed();
   }
+}
+
+/** The pve entry of a gateway keeps no hostname (§6.3 state shape); its event names it as §6.1 registers it. */
+function gatewayEvent(zone: string, vnet: string, subnet: string, ip: string): IpEventV1 {
+  return { ...toEvent({ zone, vnet, subnet, ip, hostname: `${vnet}-gw` }), gateway: true };
 }
 
 function toEvent(x: IpRecord): IpEventV1 {

@@ -42,17 +42,28 @@ describe('ipam-service replicas', () => {
   }
 
   it('SubnetCreated registers the prefix and reserves the gateway', async () => {
+    const sub = bus.nc.subscribe(bus.topology.eventSubject('ip', '>'));
+    const seen: unknown[] = [];
+    (async () => {
+      for await (const m of sub) seen.push(JSON.parse(new TextDecoder().decode(m.data)));
+    })();
     await publishObject('zone', 'ZoneCreated', 'z1', { type: 'simple', ipam: 'pve' });
     await publishSubnet('SubnetCreated', 'z1-10.20.0.0-24', { vnet: 'v1', gateway: '10.20.0.1' });
     const rows = await until(() => r1.store.list({ zone: 'z1' }), (r) => r.length > 0);
     expect(rows).toMatchObject([{ ip: '10.20.0.1', gateway: true }]);
+    await until(async () => seen.length, (n) => n > 0);
+    expect(seen).toEqual([expect.objectContaining({ type: 'IpAllocated', correlationId: 'c', payload: { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', ip: '10.20.0.1', hostname: 'v1-gw', gateway: true } })]);
+    sub.unsubscribe();
   });
 
   it('allocates concurrently through both replicas without duplicates, and publishes IpAllocated', async () => {
     const sub = bus.nc.subscribe(bus.topology.eventSubject('ip', 'IpAllocated'));
     const seen: string[] = [];
     (async () => {
-      for await (const m of sub) seen.push(JSON.parse(new TextDecoder().decode(m.data)).payload.ip);
+      for await (const m of sub) {
+        const p = JSON.parse(new TextDecoder().decode(m.data)).payload;
+        if (!p.gateway) seen.push(p.ip);
+      }
     })();
     const res = await Promise.all(Array.from({ length: 100 }, (_, i) => call(IPAM_PATTERNS.allocate, { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24', mac: `02:00:00:00:00:${(i % 256).toString(16).padStart(2, '0')}`, vmid: 100 + i })));
     const ips = res.flatMap((r) => r.data.map((x: any) => x.ip));

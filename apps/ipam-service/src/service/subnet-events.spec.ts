@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
 import { FakeNetbox, FakePhpIpam, startFakeServer } from '@sdn/ipam';
 import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { freshDatabase } from '../testing/pg';
@@ -87,5 +88,46 @@ describe('subnet events by the zone’s ipam', () => {
     // phpIPAM saw the first life of the subnet (created, then removed), pve the second.
     expect(phpState().subnets).toEqual(['10.1.0.0/24']);
     expect(await pveSubnets()).toEqual(['zpve 10.4.0.0/24', 'zx 10.9.0.0/24']);
+  });
+
+  it('pve: the gateway goes to the stream as one IpAllocated, also when its subnet event is redelivered; a move releases the old one', async () => {
+    const ipEvents = async () => {
+      const out: EventEnvelope<IpEventV1>[] = [];
+      const name = bus.topology.streams.events.name;
+      const info = await bus.jsm.streams.info(name);
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+        const m = await bus.jsm.streams.getMessage(name, { seq }).catch(() => null);
+        if (m?.subject.startsWith(bus.topology.eventSubject('ip', ''))) out.push(m.json<EventEnvelope<IpEventV1>>());
+      }
+      return out.filter((e) => e.payload.zone === 'zgw').map((e) => [e.type, e.payload]);
+    };
+    const settled = async () => {
+      const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'ipam-service-subnets');
+      const [{ n }] = await svc.db.query(`SELECT count(*)::int AS n FROM ipam_event_outbox`);
+      return i.num_pending === 0 && i.num_ack_pending === 0 && n === 0;
+    };
+    await publish('zone', 'ZoneCreated', 'zgw', { type: 'simple', ipam: 'pve' });
+    // The first handling "crashes" after the IPAM committed, before the ack: JetStream delivers it again.
+    const real = svc.rpc.onSubnet.bind(svc.rpc);
+    const onSubnet = jest.spyOn(svc.rpc, 'onSubnet').mockImplementation(async (...a) => {
+      await real(...a);
+      if (onSubnet.mock.calls.length === 1) throw new Error('simulated crash before the ack');
+    });
+    try {
+      await publish('subnet', 'SubnetCreated', 'zgw-10.6.0.0-24', { vnet: 'vgw', gateway: '10.6.0.1' });
+      await until('redelivered and acked', async () => onSubnet.mock.calls.length === 2 && (await settled()));
+    } finally {
+      onSubnet.mockRestore();
+    }
+    const gw = { zone: 'zgw', vnet: 'vgw', subnet: '10.6.0.0/24', hostname: 'vgw-gw', gateway: true };
+    expect(await ipEvents()).toEqual([['IpAllocated', { ...gw, ip: '10.6.0.1' }]]);
+
+    await publish('subnet', 'SubnetUpdated', 'zgw-10.6.0.0-24', { vnet: 'vgw', gateway: '10.6.0.254' });
+    await until('moved', async () => (await svc.store.gatewayOf('zgw', '10.6.0.0/24')) === '10.6.0.254' && (await ipEvents()).length === 3);
+    expect(await ipEvents()).toEqual([
+      ['IpAllocated', { ...gw, ip: '10.6.0.1' }],
+      ['IpAllocated', { ...gw, ip: '10.6.0.254' }],
+      ['IpReleased', { ...gw, ip: '10.6.0.1' }],
+    ]);
   });
 });

@@ -6,7 +6,6 @@ import { IpamError, NetboxPlugin, PhpIpamPlugin, registerSubnet, unregisterSubne
 import { revealSecret, type SecretBox } from '@sdn/secrets';
 import { IpamRpc } from './ipam-rpc';
 import type { SubnetSync } from './subnet-sync';
-import { PveIpamStore } from '../pve/pve-ipam.store';
 
 /**
  * Object event payloads as written by libs/event-store (ObjectCreatedV1/ObjectUpdatedV1/
@@ -79,7 +78,7 @@ export interface SubnetConsumerOptions {
  * handled everything before it, then reads them as of its own sequence — so it sees exactly
  * the configuration that existed when the API wrote it, whatever the consumers' pace.
  */
-export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, store: PveIpamStore, db: Q, opts: SubnetConsumerOptions): Promise<RunningConsumer> {
+export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, db: Q, opts: SubnetConsumerOptions): Promise<RunningConsumer> {
   const history = new ConfigHistory(db);
   const stream = bus.topology.streams.events.name;
   const recordOf = (section: string) => async (env: EventEnvelope, msg: JsMsg) => {
@@ -141,7 +140,7 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, store: PveIpam
           });
           return;
         }
-        await rpc.onSubnet(env.type, zone, vnet, cidr, object?.gateway as string | undefined, await store.gatewayOf(zone, cidr));
+        await rpc.onSubnet(env.type, zone, vnet, cidr, object?.gateway as string | undefined, env.correlationId);
         return;
       }
       const op = deleted ? 'delete' : old && env.type === 'SubnetUpdated' ? 'update' : 'create';

@@ -1,5 +1,5 @@
 import type { IpEventV1 } from '@sdn/contracts';
-import { planDnsWork, type DnsRunningConfig } from './dns-work';
+import { configGap, planDnsWork, type DnsRunningConfig } from './dns-work';
 
 const pdns = { type: 'powerdns', url: 'http://127.0.0.1:8081/api/v1/servers/localhost', key: 'k' };
 const running: DnsRunningConfig = {
@@ -59,5 +59,12 @@ describe('planDnsWork', () => {
     expect(() => planDnsWork(running, ev({ vnet: 'v2', subnet: 'z1-2001:db8:1::-62', ip: '2001:db8:1::1' }))).toThrow('reverse dns zone mask need to be a multiple of 4');
     const broken = { ...running, dns: { ids: {} } };
     expect(() => planDnsWork(broken, ev({}))).toThrow("dns server 'pdns' does not exist in the running config");
+  });
+
+  it('configGap names the zone or subnet of an event the running config lacks', () => {
+    expect(configGap(running, ev({ hostname: 'v1-gw', gateway: true }))).toBeUndefined();
+    expect(configGap(running, ev({ subnet: '10.0.3.0/24' }))).toBeUndefined();
+    expect(configGap(running, ev({ zone: 'pending' }))).toBe('zone pending is not in the running config');
+    expect(configGap(running, ev({ subnet: '10.7.0.0/24', ip: '10.7.0.1' }))).toBe('subnet 10.7.0.0/24 of ip 10.7.0.1 is not in the running config');
   });
 });

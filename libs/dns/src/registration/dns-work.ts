@@ -70,6 +70,17 @@ export function planDnsWork(running: DnsRunningConfig, ev: IpEventV1): DnsPlan {
   return { work };
 }
 
+/**
+ * What of the event's place the running config lacks: its zone, or the subnet holding its address.
+ * Undefined when both are there. A gateway event waits on this (§6.1 registers the gateway when the
+ * subnet is created, usually before the apply that brings zone and subnet into the running config).
+ */
+export function configGap(running: DnsRunningConfig, ev: IpEventV1): string | undefined {
+  if (!running.zones?.ids?.[ev.zone]) return `zone ${ev.zone} is not in the running config`;
+  if (!findSubnet(running, ev, canonicalIp(ev.ip))) return `subnet ${ev.subnet} of ip ${ev.ip} is not in the running config`;
+  return undefined;
+}
+
 /** Dns server object by id; a zone naming a missing server is a config error the operator must fix. */
 function server(running: DnsRunningConfig, id: string): DnsServerConfig {
   const s = running.dns?.ids?.[id];
