@@ -69,9 +69,9 @@ export async function startIpamService(o: IpamServiceOptions) {
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const store = new PveIpamStore(db);
   const relay = o.relay === false ? undefined : ipamRelay(db, bus);
-  const rpc = new IpamRpc(store, relay ? coalescedKick(() => relay.kick(), o.relayDelayMs ?? 50) : undefined);
-  relay?.start(1000);
   const pluginFor = o.pluginFor ?? externalPlugin(secretBoxFromEnv());
+  const rpc = new IpamRpc(store, relay ? coalescedKick(() => relay.kick(), o.relayDelayMs ?? 50) : undefined, pluginFor);
+  relay?.start(1000);
   const sync = new SubnetSync(db, pluginFor, (m, meta) => bus.log.warn(m, meta));
   const server = serveIpamRpc(bus, rpc, sync);
   const consumer =

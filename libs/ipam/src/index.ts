@@ -4,6 +4,7 @@ export * from './phpipam/phpipam.plugin';
 export * from './netbox/netbox.plugin';
 export * from './pve/address-math';
 export * from './lifecycle/subnet-lifecycle';
+export * from './lifecycle/dhcp-ranges';
 export { readCase, readExpected, parseDump, CONFORMANCE_DIR } from './testing/conformance';
 export * from './rpc/ipam-rpc-contract';
 export { startFakeServer } from './testing/fake-http';

@@ -25,7 +25,8 @@ export interface IpamPlugin {
   delSubnet(subnet: IpamSubnet): Promise<void>;
   addIp(subnet: IpamSubnet, ip: string, attrs: IpAttrs): Promise<void>;
   updateIp(subnet: IpamSubnet, ip: string, attrs: IpAttrs): Promise<void>;
-  delIp(subnet: IpamSubnet, ip: string): Promise<void>;
+  /** False when the IPAM has no such address (§6.5 "not deleted"): nothing to release. */
+  delIp(subnet: IpamSubnet, ip: string): Promise<boolean>;
   /** Returns the allocated address (no `/len`). */
   addNextFreeIp(subnet: IpamSubnet, attrs: IpAttrs): Promise<string>;
   /** Returns the allocated address, or null when the range is exhausted (§6.3: swallowed). */

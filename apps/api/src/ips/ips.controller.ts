@@ -6,8 +6,10 @@ import { checkFormat } from '@sdn/model';
 import { Privilege } from '../auth/privilege.decorator';
 import { ApiError } from '../core/api-error';
 import { SdnObjectsService } from '../core/objects.service';
+import { SdnStateService } from '../core/sdn-state.service';
 import { CorrelationId, optInt, optString, type Params, ReqParams } from '../core/params';
 import { IpamClient } from './ipam-client';
+import { externalIpamOf, vnetSubnets } from './zone-ipam';
 
 /**
  * §1.10 /cluster/sdn/vnets/{vnet}/ips plus our next-free and batch extensions.
@@ -21,6 +23,7 @@ export class IpsController {
   constructor(
     private readonly ipam: IpamClient,
     private readonly objects: SdnObjectsService,
+    private readonly sdn: SdnStateService,
   ) {}
 
   private body(p: Params) {
@@ -34,7 +37,12 @@ export class IpsController {
       const err = v === undefined ? undefined : checkFormat(format, v);
       if (err) throw ApiError.param(name, err);
     }
-    return { zone, vnet: String(p.vnet), ip: optString(p, 'ip', 64), mac: optString(p, 'mac', 64), hostname: optString(p, 'hostname', 255), vmid: optString(p, 'vmid', 16), subnet: optString(p, 'subnet', 64) };
+    // A phpIPAM/NetBox zone: ipam-service is told which IPAM (the pending config, §1.10) and the
+    // vnet's subnets. A pve zone sends neither: its hot path looks nothing up.
+    const pending = this.sdn.current.pending;
+    const ext = externalIpamOf(pending, zone);
+    const target = ext ? { ...ext, subnets: vnetSubnets(pending, String(p.vnet)) } : {};
+    return { zone, vnet: String(p.vnet), ip: optString(p, 'ip', 64), mac: optString(p, 'mac', 64), hostname: optString(p, 'hostname', 255), vmid: optString(p, 'vmid', 16), subnet: optString(p, 'subnet', 64), ...target };
   }
 
   @Post()

@@ -7,9 +7,7 @@ import { SdnObjectsService } from '../core/objects.service';
 import type { Params } from '../core/params';
 import { SdnStateService } from '../core/sdn-state.service';
 import { IpamClient } from '../ips/ipam-client';
-
-/** IPAM types that live outside this system: their refusals are the operator's to read. */
-const EXTERNAL_IPAM_TYPES = new Set(['phpipam', 'netbox']);
+import { externalIpamOf } from '../ips/zone-ipam';
 
 /**
  * Spec §6.1: a subnet change reaches the zone's IPAM inside the API call,
@@ -36,10 +34,7 @@ export class SubnetIpam {
   private externalIpam(vnet: string): { ipamId: string; ipam: SdnObject } | null {
     if (!this.config.nats) return null;
     const pending = this.sdn.current.pending;
-    const zone = pending.zones[String(pending.vnets[vnet]?.zone ?? '')];
-    const ipamId = typeof zone?.ipam === 'string' ? zone.ipam : '';
-    const ipam = ipamId ? pending.ipams[ipamId] : undefined;
-    return ipam && EXTERNAL_IPAM_TYPES.has(String(ipam.type)) ? { ipamId, ipam } : null;
+    return externalIpamOf(pending, String(pending.vnets[vnet]?.zone ?? ''));
   }
 
   /** Registers, writes, and undoes the registration when the write fails. */

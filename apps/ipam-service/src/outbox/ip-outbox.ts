@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { assertContract, eventEnvelopeOf, ipEventV1Schema, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import type { OutboxSource } from '@sdn/outbox';
+import type { IpRecord } from '@sdn/ipam';
 
 export type IpEventType = 'IpAllocated' | 'IpUpdated' | 'IpReleased';
 type Q = Pick<EntityManager, 'query'>;
@@ -23,6 +24,15 @@ export function ipEnvelope(type: IpEventType, payload: IpEventV1, correlationId:
     correlationId,
     time: new Date().toISOString(),
   };
+}
+
+/** The event payload of an address as the service reports it (absent fields left out). */
+export function ipEvent(x: IpRecord): IpEventV1 {
+  const e: IpEventV1 = { zone: x.zone, vnet: x.vnet, subnet: x.subnet, ip: x.ip };
+  if (x.mac) e.mac = x.mac;
+  if (x.hostname) e.hostname = x.hostname;
+  if (x.vmid) e.vmid = x.vmid;
+  return e;
 }
 
 /** Call inside the transaction that changes the address: the event commits with it or not at all. */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IpEventV1 } from '@sdn/contracts';
-import { IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { PveIpamStore } from '../pve/pve-ipam.store';
-import { ipEnvelope, writeIpEvent } from '../outbox/ip-outbox';
+import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
+import { ExternalIps, type SubnetEntry } from './external-ips';
+import type { PluginFactory } from './subnet-events';
 
 export type { AllocateRequest, IpRecord, RpcResult } from '@sdn/ipam';
 
@@ -19,33 +21,52 @@ const fail = (e: unknown): RpcResult<never> =>
 export class IpamRpc {
   /** `committed`: called after a transaction wrote IP events to the outbox (kicks the relay). */
   private readonly batcher: NextFreeBatcher;
+  private readonly external?: ExternalIps;
 
-  constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined) {
+  /** `pluginFor`: the phpIPAM/NetBox plugin of a request's `ipam`; without it only the built-in IPAM is served. */
+  constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined, pluginFor?: PluginFactory) {
     this.batcher = new NextFreeBatcher(store);
+    if (pluginFor) this.external = new ExternalIps(store, pluginFor);
   }
 
-  private async pickSubnet(r: AllocateRequest): Promise<string> {
-    if (r.subnet) return r.subnet;
-    const list = r.subnets ?? (await this.store.subnetsOf(r.zone)).map((cidr) => ({ cidr }));
+  /** A pve zone's subnets are the store's; an external IPAM's come with the request (`subnets`). */
+  private async pickSubnet(r: AllocateRequest): Promise<SubnetEntry> {
+    const list = r.subnets ?? (r.subnet ? [] : (await this.store.subnetsOf(r.zone)).map((cidr) => ({ cidr })));
+    if (r.subnet) return list.find((x) => x.cidr === r.subnet) ?? { cidr: r.subnet };
     const s = r.ip ? list.find((x) => inSubnet(r.ip!, x.cidr)) : list.find((x) => familyOf(x.cidr.split('/')[0]) === 4) ?? list[0];
     if (!s) throw new IpamError(r.ip ? `no subnet of vnet '${r.vnet}' contains ${r.ip}` : `vnet '${r.vnet}' has no subnet`, r.ip ? 'ip' : 'vnet');
-    return s.cidr;
+    return s;
+  }
+
+  /**
+   * The request's zone uses phpIPAM or NetBox (the API says so with `ipam`): the address goes
+   * there, not to the built-in store. A pve request carries no `ipam`: one property test.
+   */
+  private async viaExternal<T>(r: AllocateRequest, op: (x: ExternalIps, s: SubnetEntry) => Promise<T>): Promise<RpcResult<T> | undefined> {
+    if (!r.ipam) return undefined;
+    if (!EXTERNAL_IPAM_TYPES.has(String(r.ipam.type))) throw new IpamError(`ipam '${r.ipamId}' has unsupported type '${String(r.ipam.type)}'`);
+    if (!this.external) throw new IpamError(`ipam '${r.ipamId}' is external and this service has no plugins for it`);
+    const data = await op(this.external, await this.pickSubnet(r));
+    this.committed();
+    return ok(data);
   }
 
   async allocate(r: AllocateRequest): Promise<RpcResult<IpRecord[]>> {
     try {
-      const subnet = await this.pickSubnet(r);
+      const ext = await this.viaExternal(r, (x, s) => x.allocate(r, s));
+      if (ext) return ext;
+      const subnet = (await this.pickSubnet(r)).cidr;
       const attrs = { mac: r.mac, hostname: r.hostname, vmid: r.vmid === undefined ? undefined : String(r.vmid), vnet: r.vnet };
       const cid = r.correlationId ?? randomUUID();
       const rec = (ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid: attrs.vmid });
       // The address and its IpAllocated event commit together (outbox); the relay publishes it.
-      const template = () => ipEnvelope('IpAllocated', toEvent(rec('')), cid);
+      const template = () => ipEnvelope('IpAllocated', ipEvent(rec('')), cid);
       let ips: string[];
       if (r.ip) {
         const ip = r.ip;
         ips = [await this.store.transaction(async (m) => {
           const got = await this.store.addIp(r.zone, subnet, ip, attrs, undefined, m);
-          await writeIpEvent(m, ipEnvelope('IpAllocated', toEvent(rec(got)), cid));
+          await writeIpEvent(m, ipEnvelope('IpAllocated', ipEvent(rec(got)), cid));
           return got;
         })];
       } else {
@@ -73,10 +94,12 @@ export class IpamRpc {
 
   async update(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
     try {
-      const subnet = await this.pickSubnet(r);
+      const ext = await this.viaExternal(r, (x, s) => x.update(r, s));
+      if (ext) return ext;
+      const subnet = (await this.pickSubnet(r)).cidr;
       const vmid = r.vmid === undefined ? undefined : String(r.vmid);
       const rec = { zone: r.zone, vnet: r.vnet, subnet, ip: r.ip, mac: r.mac, hostname: r.hostname, vmid };
-      await this.store.updateIp(r.zone, subnet, r.ip, { mac: r.mac, hostname: r.hostname, vmid, vnet: r.vnet }, ipEnvelope('IpUpdated', toEvent(rec), r.correlationId ?? randomUUID()));
+      await this.store.updateIp(r.zone, subnet, r.ip, { mac: r.mac, hostname: r.hostname, vmid, vnet: r.vnet }, ipEnvelope('IpUpdated', ipEvent(rec), r.correlationId ?? randomUUID()));
       this.committed();
       return ok(rec);
     } catch (e) {
@@ -86,10 +109,12 @@ export class IpamRpc {
 
   async release(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
     try {
-      const subnet = await this.pickSubnet(r);
+      const ext = await this.viaExternal(r, (x, s) => x.release(r, s));
+      if (ext) return ext;
+      const subnet = (await this.pickSubnet(r)).cidr;
       const toRec = (row: { vnet: string | null; ip: string; mac: string | null; hostname: string | null; vmid: string | null }): IpRecord =>
         ({ zone: r.zone, vnet: row.vnet ?? r.vnet, subnet, ip: row.ip, mac: row.mac ?? undefined, hostname: row.hostname ?? undefined, vmid: row.vmid ?? undefined });
-      const row = await this.store.delIp(r.zone, subnet, r.ip, (m, del) => writeIpEvent(m, ipEnvelope('IpReleased', toEvent(toRec(del)), r.correlationId ?? randomUUID())));
+      const row = await this.store.delIp(r.zone, subnet, r.ip, (m, del) => writeIpEvent(m, ipEnvelope('IpReleased', ipEvent(toRec(del)), r.correlationId ?? randomUUID())));
       this.committed();
       return ok(toRec(row));
     } catch (e) {
@@ -152,13 +177,5 @@ export class IpamRpc {
 
 /** The pve entry of a gateway keeps no hostname (§6.3 state shape); its event names it as §6.1 registers it. */
 function gatewayEvent(zone: string, vnet: string, subnet: string, ip: string): IpEventV1 {
-  return { ...toEvent({ zone, vnet, subnet, ip, hostname: `${vnet}-gw` }), gateway: true };
-}
-
-function toEvent(x: IpRecord): IpEventV1 {
-  const e: IpEventV1 = { zone: x.zone, vnet: x.vnet, subnet: x.subnet, ip: x.ip };
-  if (x.mac) e.mac = x.mac;
-  if (x.hostname) e.hostname = x.hostname;
-  if (x.vmid) e.vmid = x.vmid;
-  return e;
+  return { ...ipEvent({ zone, vnet, subnet, ip, hostname: `${vnet}-gw` }), gateway: true };
 }

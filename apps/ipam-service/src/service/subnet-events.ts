@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { JsMsg } from 'nats';
 import { CONTRACTS, type EventEnvelope } from '@sdn/contracts';
 import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
-import { IpamError, NetboxPlugin, PhpIpamPlugin, registerSubnet, unregisterSubnet, updateSubnet, type IpamPlugin, type IpamSubnet } from '@sdn/ipam';
+import { dhcpRanges, IpamError, NetboxPlugin, PhpIpamPlugin, registerSubnet, unregisterSubnet, updateSubnet, type IpamPlugin, type IpamSubnet } from '@sdn/ipam';
 import { revealSecret, type SecretBox } from '@sdn/secrets';
 import { IpamRpc } from './ipam-rpc';
 import type { SubnetSync } from './subnet-sync';
@@ -21,16 +21,6 @@ export function parseSubnetId(id: string): { zone: string; cidr: string } {
   const first = id.indexOf('-');
   const last = id.lastIndexOf('-');
   return { zone: id.slice(0, first), cidr: `${id.slice(first + 1, last)}/${id.slice(last + 1)}` };
-}
-
-/** `dhcp-range` as stored: `{start-address,end-address}` objects or the reference's `start-address=…,end-address=…` strings. */
-export function dhcpRanges(o: Record<string, unknown> | undefined): { start: string; end: string }[] | undefined {
-  const list = o?.['dhcp-range'];
-  if (!Array.isArray(list)) return undefined;
-  return list.map((r) => {
-    const kv = typeof r === 'string' ? Object.fromEntries(r.split(',').map((p) => p.split('=') as [string, string])) : (r as Record<string, string>);
-    return { start: kv['start-address'], end: kv['end-address'] };
-  });
 }
 
 /** Zones and IPAM objects as of a stream position (see migration 1764300000002). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { registerSubnet, unregisterSubnet, updateSubnet, type IpamSubnet, type RpcResult, type SubnetRegistrationRequest } from '@sdn/ipam';
-import { type ConfigHistory, dhcpRanges, parseSubnetId, type PluginFactory } from './subnet-events';
+import { dhcpRanges, registerSubnet, unregisterSubnet, updateSubnet, type IpamSubnet, type RpcResult, type SubnetRegistrationRequest } from '@sdn/ipam';
+import { type ConfigHistory, parseSubnetId, type PluginFactory } from './subnet-events';
 
 type Q = Pick<EntityManager, 'query'>;
 type Obj = Record<string, unknown> | undefined;

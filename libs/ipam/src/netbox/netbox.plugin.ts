@@ -162,11 +162,12 @@ export class NetboxPlugin implements IpamPlugin {
     }
   }
 
-  async delIp(_subnet: IpamSubnet, ip: string): Promise<void> {
+  async delIp(_subnet: IpamSubnet, ip: string): Promise<boolean> {
     const id = await this.ipId(ip);
-    if (id === undefined) return;
+    if (id === undefined) return false;
     try {
       await this.req('DELETE', `/ipam/ip-addresses/${id}/`);
+      return true;
     } catch (e) {
       throw new IpamError(`error delete ip ${ip} : ${msg(e)}`);
     }

@@ -106,11 +106,12 @@ export class PhpIpamPlugin implements IpamPlugin {
     return this.addNextFreeIp(subnet, a);
   }
 
-  async delIp(_subnet: IpamSubnet, ip: string): Promise<void> {
+  async delIp(_subnet: IpamSubnet, ip: string): Promise<boolean> {
     const found = await this.search(ip).catch(() => undefined);
-    if (!found) return;
+    if (!found) return false;
     try {
       await this.req('DELETE', `/addresses/${found.id}`);
+      return true;
     } catch (e) {
       throw new IpamError(`error delete ip ${ip}: ${msg(e)}`);
     }

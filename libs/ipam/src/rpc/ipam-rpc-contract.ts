@@ -6,7 +6,7 @@ export interface AllocateRequest {
   vnet: string;
   /** subnet cidr as in the subnet id; optional when `ip` is given and a listed subnet contains it */
   subnet?: string;
-  subnets?: { cidr: string; dhcpRanges?: { start: string; end: string }[] }[];
+  subnets?: { cidr: string; gateway?: string; dhcpRanges?: { start: string; end: string }[] }[];
   ip?: string;
   mac?: string;
   hostname?: string;
@@ -14,7 +14,17 @@ export interface AllocateRequest {
   /** batch extension: allocate N next-free addresses in one call */
   count?: number;
   correlationId?: string;
+  /**
+   * Set by the API only for a zone whose IPAM is external (phpIPAM, NetBox), with `subnets`
+   * (that IPAM keeps no subnet list here): the IPAM object as stored, token sealed. A pve zone
+   * sends neither, so the built-in store's hot path has nothing to look up.
+   */
+  ipamId?: string;
+  ipam?: Record<string, unknown>;
 }
+
+/** IPAM types that live outside this system (their own HTTP API, their refusals in words). */
+export const EXTERNAL_IPAM_TYPES: ReadonlySet<string> = new Set(['phpipam', 'netbox']);
 
 /**
  * Request body of IPAM_PATTERNS.subnet: the API registers a subnet change in
