@@ -18,7 +18,8 @@ export class IpamsStatusController {
   // Any user; each entry shown only with rights on its vnet (§1.12).
   @FilteredList(['SDN.Audit', 'SDN.Allocate'], '/sdn/zones/{zone}/{vnet}')
   status(@ReqParams() p: Params) {
-    if (String(p.ipam) !== 'pve') throw new ApiError(501, `status of ipam '${String(p.ipam)}' is not implemented`);
+    // The reference's own refusal, and its status: a handler error is a 500 there (§1 errors).
+    if (String(p.ipam) !== 'pve') throw new ApiError(500, 'Currently only PVE IPAM is supported!');
     return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {});
   }
 }

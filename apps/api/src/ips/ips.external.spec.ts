@@ -74,4 +74,9 @@ describe('API IP endpoints → ipam-service → NetBox', () => {
     expect(addresses()).toEqual(['10.9.0.1/29 gateway vn-gw']);
     expect((await api.del(ips, { zone: 'zn', ip: '10.9.0.2' }).expect(400)).body.errors).toEqual({ ip: "IP '10.9.0.2' does not exist in ipam 'nb'" });
   });
+
+  it("the status of an external IPAM is the reference's error (§1: only the built-in one has a status)", async () => {
+    const r = await api.get('ipams/nb/status').expect(500);
+    expect(r.body).toMatchObject({ data: null, message: 'Currently only PVE IPAM is supported!' });
+  });
 });
