@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { IpEventV1 } from '@sdn/contracts';
 import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { PveIpamStore } from '../pve/pve-ipam.store';
@@ -153,26 +154,63 @@ export class IpamRpc {
     // marker would be lost on consumers that predate it). Audit readers have SubnetDeleted.
     if (type === 'SubnetDeleted') return this.store.delSubnet(zone, cidr);
     await this.store.addSubnet(zone, cidr);
-    if (familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32')) return; // point-to-point: never a gateway entry
-    const want = gateway ? canonicalIp(gateway) : undefined;
+    if (pointToPoint(cidr)) return;
     const changes = await this.store.transaction(async (m) => {
       await this.store.lockSubnet(m, zone, cidr);
-      const have = await this.store.gatewaysOf(zone, cidr, m);
-      let n = 0;
-      // §6.1 order: the new gateway is registered before the old one is deleted.
-      if (want && !have.includes(want)) {
-        await this.store.addIp(zone, cidr, want, { isGateway: true, hostname: `${vnet}-gw`, vnet }, undefined, m);
-        await writeIpEvent(m, ipEnvelope('IpAllocated', gatewayEvent(zone, vnet, cidr, want), correlationId));
-        n++;
+      const { add, drop } = gatewayMoves(gateway, await this.store.gatewaysOf(zone, cidr, m));
+      if (add) {
+        await this.store.addIp(zone, cidr, add, { isGateway: true, hostname: `${vnet}-gw`, vnet }, undefined, m);
+        await writeIpEvent(m, ipEnvelope('IpAllocated', gatewayEvent(zone, vnet, cidr, add), correlationId));
       }
-      for (const old of have.filter((ip) => ip !== want)) {
+      for (const old of drop) {
         await this.store.delIp(zone, cidr, old, (tx, row) => writeIpEvent(tx, ipEnvelope('IpReleased', gatewayEvent(zone, row.vnet ?? vnet, cidr, row.ip), correlationId)), m);
-        n++;
       }
-      return n;
+      return (add ? 1 : 0) + drop.length;
     });
     if (changes) this.committed();
   }
+
+  /** Whether the phpIPAM/NetBox subnet event `eventId` was handled to the end (see `onExternalSubnet`). */
+  async externalSubnetDone(eventId: string): Promise<boolean> {
+    return (await this.store.queryable.query(`SELECT 1 FROM ipam_subnet_event_done WHERE event_id = $1`, [eventId])).length > 0;
+  }
+
+  /**
+   * The gateway's IP events of a phpIPAM/NetBox subnet event, written once that IPAM has the change
+   * (§6.1 step 3 → §6.7, as `onSubnet` for pve). The IPAM there is not ours to compare with, so the
+   * gateway moves are those between the event and the subnet's previous version; the caller is the
+   * subnet-event consumer, which sees every event once and in order whichever path made the HTTP
+   * calls (API request, consumer, sweeper). The events commit with the event's row in
+   * ipam_subnet_event_done and with `within` (the claim of a registration made at the API's
+   * request): a redelivery finds the row and writes nothing again. A delete writes none (see onSubnet).
+   */
+  async onExternalSubnet(
+    e: { eventId: string; type: string; zone: string; cidr: string; subnetId: string; correlationId: string },
+    now: { vnet: string; gateway?: string } | undefined,
+    before: { vnet: string; gateway?: string } | undefined,
+    within: (m: EntityManager) => Promise<unknown> = async () => undefined,
+  ): Promise<void> {
+    const moves = e.type === 'SubnetDeleted' || pointToPoint(e.cidr) ? { drop: [] } : gatewayMoves(now?.gateway, before?.gateway ? [canonicalIp(before.gateway)] : []);
+    const written = await this.store.transaction(async (m) => {
+      // TypeORM answers an INSERT … RETURNING with the rows.
+      const fresh: unknown[] = await m.query(`INSERT INTO ipam_subnet_event_done (event_id, subnet_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [e.eventId, e.subnetId]);
+      if (!fresh.length) return 0; // another replica handled it meanwhile (ack wait ran out)
+      await within(m);
+      if (moves.add) await writeIpEvent(m, ipEnvelope('IpAllocated', gatewayEvent(e.zone, now!.vnet, e.cidr, moves.add), e.correlationId));
+      for (const ip of moves.drop) await writeIpEvent(m, ipEnvelope('IpReleased', gatewayEvent(e.zone, before!.vnet, e.cidr, ip), e.correlationId));
+      return (moves.add ? 1 : 0) + moves.drop.length;
+    });
+    if (written) this.committed();
+  }
+}
+
+/** Point-to-point (IPv4 /32): never a gateway entry. */
+const pointToPoint = (cidr: string) => familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32');
+
+/** §6.1 order: the new gateway (`add`) is registered before the ones it replaces (`drop`) are deleted. */
+function gatewayMoves(gateway: string | undefined, have: string[]): { add?: string; drop: string[] } {
+  const want = gateway ? canonicalIp(gateway) : undefined;
+  return { add: want && !have.includes(want) ? want : undefined, drop: have.filter((ip) => ip !== want) };
 }
 
 /** The pve entry of a gateway keeps no hostname (§6.3 state shape); its event names it as §6.1 registers it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
-import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
-import { FakeNetbox, FakePhpIpam, startFakeServer } from '@sdn/ipam';
+import { IPAM_PATTERNS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
+import { FakeNetbox, FakePhpIpam, ipamRpcSubject, startFakeServer } from '@sdn/ipam';
 import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { freshDatabase } from '../testing/pg';
 import { startIpamService } from '../main';
@@ -35,6 +35,44 @@ describe('subnet events by the zone’s ipam', () => {
   }
   const pveSubnets = async () => (await svc.db.query(`SELECT zone, subnet FROM ipam_subnet ORDER BY zone, subnet`)).map((r: { zone: string; subnet: string }) => `${r.zone} ${r.subnet}`);
   const phpState = () => ({ subnets: php.subnets.map((s) => `${s.subnet}/${s.mask}`), addresses: php.addresses.map((a) => `${a.ip} ${a.hostname}`) });
+  /** The IP events of `zone` on the stream, in order. */
+  const ipEvents = async (zone: string) => {
+    const out: EventEnvelope<IpEventV1>[] = [];
+    const name = bus.topology.streams.events.name;
+    const info = await bus.jsm.streams.info(name);
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const m = await bus.jsm.streams.getMessage(name, { seq }).catch(() => null);
+      if (m?.subject.startsWith(bus.topology.eventSubject('ip', ''))) out.push(m.json<EventEnvelope<IpEventV1>>());
+    }
+    return out.filter((e) => e.payload.zone === zone).map((e) => [e.type, e.payload]);
+  };
+  /** Every subnet event handled and acked, every IP event relayed. */
+  const settled = async () => {
+    const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'ipam-service-subnets');
+    const [{ n }] = await svc.db.query(`SELECT count(*)::int AS n FROM ipam_event_outbox`);
+    return i.num_pending === 0 && i.num_ack_pending === 0 && n === 0;
+  };
+  /**
+   * Publishes a SubnetCreated whose first `onExternalSubnet` "crashes" before or after it wrote, so
+   * JetStream delivers the event again; resolves once that second delivery is handled and relayed.
+   */
+  async function createCrashingOnce(when: 'before' | 'after', id: string, object: object) {
+    const real = svc.rpc.onExternalSubnet.bind(svc.rpc);
+    const spy = jest.spyOn(svc.rpc, 'onExternalSubnet').mockImplementation(async (...a) => {
+      const first = spy.mock.calls.length === 1;
+      if (first && when === 'before') throw new Error('simulated crash after the IPAM calls');
+      await real(...a);
+      if (first) throw new Error('simulated crash before the ack');
+    });
+    const deliveries = jest.spyOn(svc.rpc, 'externalSubnetDone');
+    try {
+      await publish('subnet', 'SubnetCreated', id, object);
+      await until('redelivered and acked', async () => deliveries.mock.calls.length === 2 && (await settled()));
+    } finally {
+      spy.mockRestore();
+      deliveries.mockRestore();
+    }
+  }
 
   beforeAll(async () => {
     phpSrv = await startFakeServer((...a) => php.handler(...a));
@@ -91,21 +129,6 @@ describe('subnet events by the zone’s ipam', () => {
   });
 
   it('pve: the gateway goes to the stream as one IpAllocated, also when its subnet event is redelivered; a move releases the old one', async () => {
-    const ipEvents = async () => {
-      const out: EventEnvelope<IpEventV1>[] = [];
-      const name = bus.topology.streams.events.name;
-      const info = await bus.jsm.streams.info(name);
-      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-        const m = await bus.jsm.streams.getMessage(name, { seq }).catch(() => null);
-        if (m?.subject.startsWith(bus.topology.eventSubject('ip', ''))) out.push(m.json<EventEnvelope<IpEventV1>>());
-      }
-      return out.filter((e) => e.payload.zone === 'zgw').map((e) => [e.type, e.payload]);
-    };
-    const settled = async () => {
-      const i = await bus.jsm.consumers.info(bus.topology.streams.events.name, 'ipam-service-subnets');
-      const [{ n }] = await svc.db.query(`SELECT count(*)::int AS n FROM ipam_event_outbox`);
-      return i.num_pending === 0 && i.num_ack_pending === 0 && n === 0;
-    };
     await publish('zone', 'ZoneCreated', 'zgw', { type: 'simple', ipam: 'pve' });
     // The first handling "crashes" after the IPAM committed, before the ack: JetStream delivers it again.
     const real = svc.rpc.onSubnet.bind(svc.rpc);
@@ -120,14 +143,65 @@ describe('subnet events by the zone’s ipam', () => {
       onSubnet.mockRestore();
     }
     const gw = { zone: 'zgw', vnet: 'vgw', subnet: '10.6.0.0/24', hostname: 'vgw-gw', gateway: true };
-    expect(await ipEvents()).toEqual([['IpAllocated', { ...gw, ip: '10.6.0.1' }]]);
+    expect(await ipEvents('zgw')).toEqual([['IpAllocated', { ...gw, ip: '10.6.0.1' }]]);
 
     await publish('subnet', 'SubnetUpdated', 'zgw-10.6.0.0-24', { vnet: 'vgw', gateway: '10.6.0.254' });
-    await until('moved', async () => (await svc.store.gatewayOf('zgw', '10.6.0.0/24')) === '10.6.0.254' && (await ipEvents()).length === 3);
-    expect(await ipEvents()).toEqual([
+    await until('moved', async () => (await svc.store.gatewayOf('zgw', '10.6.0.0/24')) === '10.6.0.254' && (await ipEvents('zgw')).length === 3);
+    expect(await ipEvents('zgw')).toEqual([
       ['IpAllocated', { ...gw, ip: '10.6.0.1' }],
       ['IpAllocated', { ...gw, ip: '10.6.0.254' }],
       ['IpReleased', { ...gw, ip: '10.6.0.1' }],
     ]);
+  });
+
+  describe('phpIPAM/NetBox: the gateway’s IP events, as for pve', () => {
+    const gw = (zone: string, vnet: string, subnet: string) => ({ zone, vnet, subnet, hostname: `${vnet}-gw`, gateway: true });
+    beforeAll(async () => {
+      await publish('zone', 'ZoneCreated', 'znbgw', { type: 'simple', ipam: 'nb' });
+      await publish('zone', 'ZoneCreated', 'zphpgw', { type: 'simple', ipam: 'php' });
+    });
+
+    it('NetBox: one IpAllocated also when the subnet event is redelivered; a move allocates the new and releases the old; delete writes none', async () => {
+      await createCrashingOnce('after', 'znbgw-10.7.0.0-24', { vnet: 'vnb', gateway: '10.7.0.1' });
+      const g = gw('znbgw', 'vnb', '10.7.0.0/24');
+      expect(await ipEvents('znbgw')).toEqual([['IpAllocated', { ...g, ip: '10.7.0.1' }]]);
+      expect(nb.addresses.filter((a) => a.address.startsWith('10.7.')).map((a) => [a.address, a.dns_name])).toEqual([['10.7.0.1/24', 'vnb-gw']]);
+
+      await publish('subnet', 'SubnetUpdated', 'znbgw-10.7.0.0-24', { vnet: 'vnb', gateway: '10.7.0.254' });
+      await until('moved', async () => (await ipEvents('znbgw')).length === 3 && (await settled()));
+      expect(await ipEvents('znbgw')).toEqual([
+        ['IpAllocated', { ...g, ip: '10.7.0.1' }],
+        ['IpAllocated', { ...g, ip: '10.7.0.254' }],
+        ['IpReleased', { ...g, ip: '10.7.0.1' }],
+      ]);
+      expect(nb.addresses.filter((a) => a.address.startsWith('10.7.')).map((a) => a.address)).toEqual(['10.7.0.254/24']);
+
+      // §6.1: the gateway's DNS records stay, so no IpReleased.
+      await publish('subnet', 'SubnetDeleted', 'znbgw-10.7.0.0-24');
+      await until('prefix gone', async () => !nb.prefixes.some((x) => x.prefix === '10.7.0.0/24') && (await settled()));
+      expect(await ipEvents('znbgw')).toHaveLength(3);
+    });
+
+    it('phpIPAM: a crash between the IPAM calls and the event loses nothing and doubles nothing', async () => {
+      await createCrashingOnce('before', 'zphpgw-10.8.0.0-24', { vnet: 'vphp', gateway: '10.8.0.1' });
+      expect(await ipEvents('zphpgw')).toEqual([['IpAllocated', { ...gw('zphpgw', 'vphp', '10.8.0.0/24'), ip: '10.8.0.1' }]]);
+      expect(phpState().addresses.filter((a) => a.startsWith('10.8.'))).toEqual(['10.8.0.1 vphp-gw']);
+    });
+
+    it('registered at the API’s request: the event claims it and writes the one IpAllocated, also after a crash in between', async () => {
+      const object = { vnet: 'vreq', gateway: '10.11.0.1' };
+      const req = { op: 'create', subnetId: 'znbgw-10.11.0.0-24', vnet: 'vreq', object, ipamId: 'nb', ipam: { type: 'netbox', url: `${nbSrv.url}/api`, token: box.seal('nb-token') } };
+      const reply = await bus.nc.request(ipamRpcSubject(bus.topology.namespace, IPAM_PATTERNS.subnet), new TextEncoder().encode(JSON.stringify(req)), { timeout: 10000 });
+      expect(reply.json()).toEqual({ ok: true, data: null });
+      expect(nb.addresses.filter((a) => a.address.startsWith('10.11.')).map((a) => a.dns_name)).toEqual(['vreq-gw']);
+      expect(await ipEvents('znbgw')).toHaveLength(3); // none before the subnet event
+
+      // The claim commits with the event: a crash before that leaves the record for the redelivery,
+      // which would otherwise register again (NetBox: "prefix already exists", retried forever).
+      await createCrashingOnce('before', 'znbgw-10.11.0.0-24', object);
+      expect((await ipEvents('znbgw')).slice(3)).toEqual([['IpAllocated', { ...gw('znbgw', 'vreq', '10.11.0.0/24'), ip: '10.11.0.1' }]]);
+      expect(await svc.db.query(`SELECT subnet_id FROM ipam_subnet_sync`)).toEqual([]);
+      expect(nb.prefixes.filter((x) => x.prefix === '10.11.0.0/24')).toHaveLength(1);
+    });
   });
 });

@@ -133,13 +133,28 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, db: Q, opts: S
         await rpc.onSubnet(env.type, zone, vnet, cidr, object?.gateway as string | undefined, env.correlationId);
         return;
       }
+      // Handled to the end before (a lost ack): the IPAM calls would now fail as "already exists".
+      if (await rpc.externalSubnetDone(env.id)) return;
       const op = deleted ? 'delete' : old && env.type === 'SubnetUpdated' ? 'update' : 'create';
-      if (opts.sync && (await opts.sync.claim(p.id, op, deleted ? old : object))) return; // done at the API's request
-      const plugin = opts.pluginFor(ipamId, ipam);
-      const subnet = (o: Record<string, unknown> | undefined): IpamSubnet => ({ id: p.id, zone, cidr, gateway: o?.gateway as string | undefined, dhcpRanges: dhcpRanges(o) });
-      if (deleted) await unregisterSubnet(plugin, subnet(old));
-      else if (old && env.type === 'SubnetUpdated') await updateSubnet(plugin, subnet(object), subnet(old), vnet, (m) => bus.log.warn(m, { subnet: p.id }));
-      else await registerSubnet(plugin, subnet(object), vnet);
+      const changed = deleted ? old : object;
+      // Done at the API's request: the record is claimed with the gateway's events below, so a crash
+      // in between finds it again instead of registering a second time.
+      const ahead = opts.sync ? await opts.sync.registered(p.id, op, changed) : false;
+      if (!ahead) {
+        const plugin = opts.pluginFor(ipamId, ipam);
+        const subnet = (o: Record<string, unknown> | undefined): IpamSubnet => ({ id: p.id, zone, cidr, gateway: o?.gateway as string | undefined, dhcpRanges: dhcpRanges(o) });
+        if (deleted) await unregisterSubnet(plugin, subnet(old));
+        else if (op === 'update') await updateSubnet(plugin, subnet(object), subnet(old), vnet, (m) => bus.log.warn(m, { subnet: p.id }));
+        else await registerSubnet(plugin, subnet(object), vnet);
+      }
+      const gatewayOf = (o: Record<string, unknown> | undefined) => o && { vnet: String(o.vnet ?? ''), gateway: o.gateway as string | undefined };
+      await rpc.onExternalSubnet(
+        { eventId: env.id, type: env.type, zone, cidr, subnetId: p.id, correlationId: env.correlationId },
+        deleted ? undefined : gatewayOf(object),
+        // A create has no previous version to move from, even when the history has one (re-created subnet).
+        op === 'create' ? undefined : gatewayOf(old),
+        ahead ? (m) => opts.sync!.claim(p.id, op, changed, m) : undefined,
+      );
     },
   });
 

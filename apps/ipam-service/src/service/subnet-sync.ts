@@ -39,9 +39,9 @@ export class SubnetSync {
   ) {}
 
   /** Removes a record; true for the one caller that removed it (replicas, sweeper, consumer race). */
-  private async take(subnetId: string, fp: string): Promise<boolean> {
+  private async take(subnetId: string, fp: string, q: Q = this.db): Promise<boolean> {
     // TypeORM answers a DELETE … RETURNING with [rows, count].
-    const [rows] = (await this.db.query(`DELETE FROM ipam_subnet_sync WHERE subnet_id = $1 AND fingerprint = $2 RETURNING 1`, [subnetId, fp])) as [unknown[], number];
+    const [rows] = (await q.query(`DELETE FROM ipam_subnet_sync WHERE subnet_id = $1 AND fingerprint = $2 RETURNING 1`, [subnetId, fp])) as [unknown[], number];
     return rows.length > 0;
   }
 
@@ -82,9 +82,18 @@ export class SubnetSync {
     }
   }
 
-  /** The consumer of the subnet events: true when this change was registered ahead (the record is gone now). */
-  async claim(subnetId: string, op: SubnetOp, object: Obj): Promise<boolean> {
-    return this.take(subnetId, changeFingerprint(op, subnetId, object));
+  /** The consumer of the subnet events: whether this change was registered ahead (then it `claim`s it). */
+  async registered(subnetId: string, op: SubnetOp, object: Obj): Promise<boolean> {
+    return (await this.db.query(`SELECT 1 FROM ipam_subnet_sync WHERE subnet_id = $1 AND fingerprint = $2`, [subnetId, changeFingerprint(op, subnetId, object)])).length > 0;
+  }
+
+  /**
+   * Removes the record of a change registered ahead; `q`: the consumer's transaction that writes
+   * the change's gateway events. True unless another caller removed it first (the sweeper only
+   * runs while the consumer is idle, so not while that event is in hand).
+   */
+  async claim(subnetId: string, op: SubnetOp, object: Obj, q: Q = this.db): Promise<boolean> {
+    return this.take(subnetId, changeFingerprint(op, subnetId, object), q);
   }
 
   /**
