@@ -43,20 +43,29 @@ describe('API IP endpoints → ipam-service → NetBox', () => {
 
   const ips = 'vnets/vn/ips';
 
-  it('the subnet and its gateway are in NetBox', () => {
+  /** The newest IpAllocated on the bus once `match` holds for it (or the last one seen after ~10 s). */
+  async function lastIpAllocated(match: (e: EventEnvelope<IpEventV1>) => boolean): Promise<EventEnvelope<IpEventV1> | undefined> {
+    let last: EventEnvelope<IpEventV1> | undefined;
+    for (let i = 0; i < 400 && !(last && match(last)); i++) {
+      last = (await bus.jsm.streams.getMessage(bus.topology.streams.events.name, { last_by_subj: bus.topology.eventSubject('ip', 'IpAllocated') }).catch(() => null))?.json();
+      if (!(last && match(last))) await new Promise((res) => setTimeout(res, 25));
+    }
+    return last;
+  }
+
+  it('the subnet and its gateway are in NetBox, and the gateway IpAllocated reaches the bus', async () => {
     expect(nb.prefixes.map((p) => p.prefix)).toEqual(['10.9.0.0/29']);
     expect(addresses()).toEqual(['10.9.0.1/29 gateway vn-gw']);
+    // Written by the subnet-event consumer once NetBox has the gateway (§6.1); waited for here so
+    // that it is on the bus before the next test's allocation.
+    expect(await lastIpAllocated((e) => e.payload.gateway === true)).toMatchObject({ payload: { zone: 'zn', vnet: 'vn', subnet: '10.9.0.0/29', ip: '10.9.0.1', hostname: 'vn-gw', gateway: true } });
   });
 
   it('POST without an ip takes the next free address from NetBox, and IpAllocated reaches the bus', async () => {
     const r = await api.post(ips, { zone: 'zn', hostname: 'vm1', mac: 'bc:24:11:00:09:01', vmid: 101 }).set('X-Correlation-Id', 'trace-nb-1').expect(200);
     expect(r.body).toEqual({ data: { zone: 'zn', vnet: 'vn', subnet: '10.9.0.0/29', ip: '10.9.0.2', mac: 'bc:24:11:00:09:01', hostname: 'vm1', vmid: '101' } });
     expect(addresses()).toEqual(['10.9.0.1/29 gateway vn-gw', '10.9.0.2/29 mac:bc:24:11:00:09:01 vm1']);
-    let last: EventEnvelope<IpEventV1> | undefined;
-    for (let i = 0; i < 100 && last?.correlationId !== 'trace-nb-1'; i++) {
-      last = (await bus.jsm.streams.getMessage(bus.topology.streams.events.name, { last_by_subj: bus.topology.eventSubject('ip', 'IpAllocated') }).catch(() => null))?.json();
-      if (last?.correlationId !== 'trace-nb-1') await new Promise((res) => setTimeout(res, 25));
-    }
+    const last = await lastIpAllocated((e) => e.correlationId === 'trace-nb-1');
     expect(last).toMatchObject({ type: 'IpAllocated', payload: { zone: 'zn', vnet: 'vn', ip: '10.9.0.2', hostname: 'vm1', vmid: '101' } });
   });
 
