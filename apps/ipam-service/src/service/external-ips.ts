@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalIp, inSubnet, IpamError, type AllocateRequest, type IpAttrs, type IpamPlugin, type IpamSubnet, type IpRecord } from '@sdn/ipam';
+import { buildSubnetId } from '@sdn/model';
 import type { PveIpamStore } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import type { PluginFactory } from './subnet-events';
@@ -28,7 +29,7 @@ export class ExternalIps {
 
   private target(r: AllocateRequest, s: SubnetEntry) {
     const plugin = this.pluginFor(r.ipamId ?? '', r.ipam ?? {});
-    const subnet: IpamSubnet = { id: `${r.zone}-${s.cidr.replace('/', '-')}`, zone: r.zone, cidr: s.cidr, gateway: s.gateway, dhcpRanges: s.dhcpRanges };
+    const subnet: IpamSubnet = { id: buildSubnetId(r.zone, s.cidr), zone: r.zone, cidr: s.cidr, gateway: s.gateway, dhcpRanges: s.dhcpRanges };
     const vmid = r.vmid === undefined ? undefined : String(r.vmid);
     const attrs: IpAttrs = { mac: r.mac, hostname: r.hostname, vmid };
     const rec = (ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet: s.cidr, ip, mac: r.mac, hostname: r.hostname, vmid });

@@ -71,12 +71,14 @@ export function bumpRevision(section: object): void {
  */
 export function copySection(ids: Readonly<Record<string, SdnObject>>): Record<string, SdnObject> {
   const out: Record<string, SdnObject> = {};
-  for (const id of Object.keys(ids)) {
-    // Assigning '__proto__' would set the prototype instead (IDs cannot take that form; be exact anyway).
-    if (id === '__proto__') Object.defineProperty(out, id, { value: ids[id], enumerable: true, writable: true, configurable: true });
-    else out[id] = ids[id];
-  }
+  for (const id of Object.keys(ids)) setId(out, id, ids[id]);
   return out;
+}
+
+/** `ids[id] = v`, exact for every ID: assigning '__proto__' would set the prototype instead (IDs cannot take that form; be exact anyway). */
+export function setId(ids: Record<string, SdnObject>, id: string, v: SdnObject): void {
+  if (id === '__proto__') Object.defineProperty(ids, id, { value: v, enumerable: true, writable: true, configurable: true });
+  else ids[id] = v;
 }
 
 /**
@@ -113,9 +115,7 @@ export class StateDraft {
     if (obj) {
       const [section, op] = obj;
       const p = ev.payload as ObjectCreatedV1 | ObjectUpdatedV1;
-      const ids = this.own(section);
-      if (op === 'Deleted') delete ids[p.id];
-      else ids[p.id] = p.object;
+      foldObject(this.own(section), op, p);
       return this;
     }
     if (ev.type === 'ConfigRolledBack') {
@@ -126,6 +126,12 @@ export class StateDraft {
     } else foldMeta(s, ev);
     return this;
   }
+}
+
+/** Folds one object event (`op` from parseObjectEventType) into its section's IDs. */
+export function foldObject(ids: Record<string, SdnObject>, op: 'Created' | 'Updated' | 'Deleted', p: ObjectCreatedV1 | ObjectUpdatedV1): void {
+  if (op === 'Deleted') delete ids[p.id];
+  else setId(ids, p.id, p.object);
 }
 
 /** Folds the events that change the running snapshot or the lock; false for any other. */

@@ -1,5 +1,5 @@
 import { type ObjectCreatedV1, type ObjectUpdatedV1, parseObjectEventType, SECTIONS, type SdnObject, type SectionName, STAGED_SECTIONS } from './events';
-import { bumpRevision, copySection, type FoldableEvent, foldMeta, runningIds, type SdnState } from './state';
+import { bumpRevision, copySection, type FoldableEvent, foldMeta, foldObject, runningIds, type SdnState, setId } from './state';
 
 type Ids = Record<string, SdnObject>;
 
@@ -12,10 +12,8 @@ interface UndoLog {
   meta: Pick<SdnState, 'seq' | 'running' | 'lock'>;
 }
 
-/** A batch of events folded into a WorkingState and not yet committed or aborted. */
-export interface WorkingBatch {
-  readonly id: number;
-}
+/** A batch of events folded into a WorkingState and not yet committed or aborted (an opaque handle). */
+export type WorkingBatch = Readonly<Record<never, never>>;
 
 /**
  * The writer's SDN state, changed in place event by event, with the cost of
@@ -33,7 +31,6 @@ export class WorkingState {
   readonly live: SdnState;
   private readonly open: { batch: WorkingBatch; undo: UndoLog }[] = [];
   private snapshot: SdnState | null = null;
-  private nextId = 1;
 
   /** `base` is not changed (live works on copies of its sections): it is the first committed snapshot. */
   constructor(base: SdnState) {
@@ -44,7 +41,7 @@ export class WorkingState {
   }
 
   begin(): WorkingBatch {
-    const batch = { id: this.nextId++ };
+    const batch: WorkingBatch = {};
     this.open.push({ batch, undo: { objects: new Map(), sections: new Map(), meta: { seq: this.live.seq, running: this.live.running, lock: this.live.lock } } });
     return batch;
   }
@@ -64,8 +61,7 @@ export class WorkingState {
         if (!before) undo.objects.set(section, (before = new Map()));
         if (!before.has(p.id)) before.set(p.id, Object.prototype.hasOwnProperty.call(ids, p.id) ? ids[p.id] : undefined);
       }
-      if (op === 'Deleted') delete ids[p.id];
-      else setId(ids, p.id, p.object);
+      foldObject(ids, op, p);
       bumpRevision(ids);
       return;
     }
@@ -182,10 +178,4 @@ function replaceAll(target: Ids, from: Ids): Ids {
   for (const id of Object.keys(target)) delete target[id];
   for (const id of Object.keys(from)) setId(target, id, from[id]);
   return target;
-}
-
-/** Assigning '__proto__' would set the prototype instead (IDs cannot take that form; be exact anyway). */
-function setId(ids: Ids, id: string, v: SdnObject): void {
-  if (id === '__proto__') Object.defineProperty(ids, id, { value: v, enumerable: true, writable: true, configurable: true });
-  else ids[id] = v;
 }
