@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_STORE_ENTITIES } from './entities';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Access1764400000000 } from './migrations/1764400000000-access';
+import { DryRun1765000000000 } from './migrations/1765000000000-dry-run';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sdn';
 
@@ -37,7 +38,7 @@ export function createEventStoreDataSource(url: string, poolSize = 10): DataSour
     type: 'postgres',
     url,
     entities: EVENT_STORE_ENTITIES,
-    migrations: [Initial1764300000000, Access1764400000000],
+    migrations: [Initial1764300000000, Access1764400000000, DryRun1765000000000],
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     logging: false,

@@ -22,6 +22,17 @@ export interface ApiConfig {
   secretKey?: string;
   /** Backoff on authentication failures (defaults, then `SDN_AUTH_FAIL_*`, then this). */
   authRateLimit?: Partial<import('../auth/rate-limit').AuthRateLimitOptions>;
+  /** Bounds of dry-run computations (see apps/api/README.md, "Dry run"). */
+  dryRun: DryRunLimits;
+}
+
+export interface DryRunLimits {
+  /** `SDN_DRY_RUN_MAX_BYTES`: largest file (rendered or running) a dry run diffs; larger answers 422. */
+  maxFileBytes: number;
+  /** `SDN_DRY_RUN_CONCURRENCY`: dry-run computations at once per replica. */
+  concurrency: number;
+  /** `SDN_DRY_RUN_QUEUE`: requests waiting for a computation slot before further ones answer 503. */
+  queue: number;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -39,5 +50,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     nats: env.SDN_API_NATS !== '0',
     busNamespace: env.SDN_BUS_NAMESPACE ?? '',
     secretKey: env.SDN_SECRET_KEY || undefined,
+    dryRun: {
+      maxFileBytes: positiveInt(env, 'SDN_DRY_RUN_MAX_BYTES', 4 * 1024 * 1024),
+      concurrency: positiveInt(env, 'SDN_DRY_RUN_CONCURRENCY', 2),
+      queue: positiveInt(env, 'SDN_DRY_RUN_QUEUE', 16, 0),
+    },
   };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, key: string, dflt: number, min = 1): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${key} must be an integer >= ${min}, got '${raw}'`);
+  return v;
 }

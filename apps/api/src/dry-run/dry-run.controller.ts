@@ -1,51 +1,50 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { NODE_NAME_PATTERN } from '@sdn/contracts';
-import type { RunningConfig } from '@sdn/model';
-import { type NodeFacts, renderNode } from '@sdn/render';
-import { unifiedDiff } from '@sdn/text-diff';
+import { FilteredList } from '../auth/list-filter.interceptor';
 import { Privilege } from '../auth/privilege.decorator';
 import { ApiError } from '../core/api-error';
 import { optString, type Params, ReqParams } from '../core/params';
-import { SdnStateService } from '../core/sdn-state.service';
-import { compileRunning } from '../apply/running-snapshot';
-import { NodeFilesSource } from './node-files.source';
+import { DryRunService } from './dry-run.service';
 
-/** Facts of a node we have never heard from: the renderer's neutral defaults. */
-function unknownNodeFacts(node: string): NodeFacts {
-  return { nodename: node, addresses: {}, routes: [], bridges: {}, macs: {}, frrLocal: null };
-}
+const BAD_NODE = 'invalid format - value does not look like a valid node name';
+/** More node names than this in one summary request is a mistake, not a cluster. */
+const MAX_NODES = 10_000;
 
 @ApiTags('sdn')
 @ApiSecurity('PVEAPIToken')
 @Controller('cluster/sdn/dry-run')
 export class DryRunController {
-  constructor(
-    private readonly sdn: SdnStateService,
-    private readonly files: NodeFilesSource,
-  ) {}
+  constructor(private readonly dryRun: DryRunService) {}
 
   @Get()
   @ApiOperation({ summary: 'What apply would change on a node: whitespace-insensitive unified diffs of its interfaces and FRR files' })
   @ApiQuery({ name: 'node', required: true })
   @Privilege('Sys.Audit', '/nodes/{node}')
-  async dryRun(@ReqParams() p: Params) {
+  async node(@ReqParams() p: Params) {
     const node = optString(p, 'node');
     if (!node) throw ApiError.param('node', 'property is missing and it is not optional');
-    if (!NODE_NAME_PATTERN.test(node)) throw ApiError.param('node', 'invalid format - value does not look like a valid node name');
-    const state = this.sdn.current;
-    // Like the reference: the generated `#version:` line carries the current running version (or 1).
-    const config = compileRunning(state, state.running?.version ?? 1) as RunningConfig;
-    const [factsMsg, bundle] = await Promise.all([this.files.facts(node), this.files.bundle(node)]);
-    const facts = factsMsg ? ({ ...unknownNodeFacts(node), ...(factsMsg.facts as Partial<NodeFacts>), nodename: node } as NodeFacts) : unknownNodeFacts(node);
-    const files = renderNode(config, facts);
-    const opts = { ignoreWhitespace: true, toLabel: 'pending' };
-    return {
-      'interfaces-diff': unifiedDiff(bundle?.files.interfaces ?? '', files.interfaces, { ...opts, fromLabel: '/etc/network/interfaces.d/sdn' }),
-      'frr-diff': unifiedDiff(bundle?.files.frr ?? '', files.frr ?? '', { ...opts, fromLabel: '/etc/frr/frr.conf' }),
-      // Beyond the reference: say what the diff is based on, so "no diff" is not misread.
-      'facts-known': Boolean(factsMsg),
-      'bundle-version': bundle?.version ?? null,
-    };
+    if (!NODE_NAME_PATTERN.test(node)) throw ApiError.param('node', BAD_NODE);
+    return this.dryRun.node(node);
+  }
+
+  @Get('summary')
+  @ApiOperation({
+    summary:
+      'Beyond the reference: for every node (or the `nodes` given), whether apply would change its files and how many lines it would add and remove per file; computed once per pending config and shared by all replicas. Full diffs: GET /cluster/sdn/dry-run?node=NODE',
+  })
+  @ApiQuery({ name: 'nodes', required: false, description: 'comma-separated node names (default: every node that has published facts)' })
+  // Rows of nodes the caller may not audit are left out, as the reference's per-node endpoint would refuse them.
+  @FilteredList('Sys.Audit', '/nodes/{node}')
+  async summary(@ReqParams() p: Params) {
+    const raw = optString(p, 'nodes', 1 << 20);
+    let nodes: string[] | undefined;
+    if (raw !== undefined) {
+      nodes = [...new Set(raw.split(/[,;\s]+/).filter(Boolean))];
+      const bad = nodes.find((n) => !NODE_NAME_PATTERN.test(n));
+      if (bad !== undefined) throw ApiError.param('nodes', `invalid format - '${bad.slice(0, 64)}' does not look like a valid node name`);
+      if (nodes.length > MAX_NODES) throw ApiError.param('nodes', `at most ${MAX_NODES} nodes`);
+    }
+    return this.dryRun.summary(nodes);
   }
 }

@@ -99,6 +99,10 @@ describe('dry-run reading facts and bundles from JetStream (isolated bus)', () =
     const bundle = await packNodeBundle({ node, version: 7, hash: bundleContentHash(files), files, renderedAt: new Date().toISOString() });
     await bus.js.publish(bus.topology.bundleSubject(node), JSON.stringify(bundle));
     expect((await api.get(`dry-run?node=${node}`).expect(200)).body.data).toEqual({ 'interfaces-diff': null, 'frr-diff': null, 'facts-known': true, 'bundle-version': 7 });
+    // The cluster-wide summary finds the node by its facts and reads the same bundle (head only when stored).
+    expect((await api.get('dry-run/summary').expect(200)).body.data).toEqual([
+      expect.objectContaining({ node, changed: false, 'interfaces-added': 0, 'interfaces-removed': 0, 'facts-known': true, 'bundle-version': 7 }),
+    ]);
     // A malformed bundle (contract violation) is ignored rather than diffed against.
     await bus.js.publish(bus.topology.bundleSubject(node), JSON.stringify({ node, version: 'x' }));
     expect((await api.get(`dry-run?node=${node}`).expect(200)).body.data['bundle-version']).toBeNull();

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { busTopology, type BusTopology } from '@sdn/bus';
 import {
   assertContract,
+  NODE_NAME_PATTERN,
   type Check,
   type InlineNodeBundleV1,
   type NodeBundleV1,
@@ -13,10 +14,23 @@ import {
 import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
 
+/** Version and content hash of the bundle a node runs, without its files. */
+export interface BundleHead {
+  version: number;
+  hash: string;
+}
+
 /** What the dry-run compares against: a node's published facts and the bundle it runs. */
 export abstract class NodeFilesSource {
   abstract facts(node: string): Promise<NodeFactsMessageV1 | null>;
   abstract bundle(node: string): Promise<InlineNodeBundleV1 | null>;
+  /** The nodes that have published facts (the nodes an apply renders for). */
+  abstract nodes(): Promise<string[]>;
+  /** The head of `bundle(node)`; sources that can read it without unpacking the files override this. */
+  async bundleHead(node: string): Promise<BundleHead | null> {
+    const b = await this.bundle(node);
+    return b ? { version: b.version, hash: b.hash } : null;
+  }
 }
 
 /**
@@ -57,5 +71,24 @@ export class JetStreamNodeFilesSource extends NodeFilesSource {
     const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
     // Bundles travel packed (gzip); content that does not unpack reads as unknown too.
     return b ? unpackNodeBundle(b).catch(() => null) : null;
+  }
+
+  override async bundleHead(node: string): Promise<BundleHead | null> {
+    const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
+    return b ? { version: b.version, hash: b.hash } : null;
+  }
+
+  async nodes(): Promise<string[]> {
+    const nc = this.nats.current();
+    if (!nc) return [];
+    try {
+      const jsm = await nc.jetstreamManager();
+      const facts = this.topology.streams.facts;
+      const info = await jsm.streams.info(facts.name, { subjects_filter: facts.subjects });
+      const nodes = Object.keys(info.state.subjects ?? {}).map((s) => this.topology.nodeOfSubject(s));
+      return nodes.filter((n): n is string => n !== undefined && NODE_NAME_PATTERN.test(n)).sort();
+    } catch {
+      return [];
+    }
   }
 }

@@ -49,6 +49,7 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/cluster/sdn/dns/:dns': [],
   'PUT /api2/json/cluster/sdn/dns/:dns': [],
   'GET /api2/json/cluster/sdn/dry-run': ['AUD'],
+  'GET /api2/json/cluster/sdn/dry-run/summary': F,
   'GET /api2/json/cluster/sdn/events': ['AUD'],
   'GET /api2/json/cluster/sdn/ipams': F,
   'POST /api2/json/cluster/sdn/ipams': [],

@@ -7,6 +7,16 @@ export class Limiter {
     if (!(max >= 1)) throw new Error(`limiter needs max >= 1, got ${max}`);
   }
 
+  /** Tasks running now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /** Tasks waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
     else this.active++;
