@@ -6,3 +6,5 @@ export * from './node-query';
 export * from './contracts';
 export * from './bundle-hash';
 export * from './bundle-codec';
+export * from './cloudevents/cloud-event';
+export * from './events/event-catalog';

@@ -69,6 +69,19 @@ describe('outbox relay → JetStream', () => {
     const last = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     expect(last.json()).toEqual(events[2]);
     expect(last.header?.get('Nats-Msg-Id')).toBe(events[2].id);
+    // CloudEvents 1.0 attributes in the headers (binary mode); the payload above is the envelope, unchanged.
+    const ce = Object.fromEntries(['ce-id', 'ce-source', 'ce-type', 'ce-specversion', 'ce-time', 'ce-subject', 'ce-sequence', 'ce-dataschema', 'Content-Type'].map((k) => [k, last.header?.get(k)]));
+    expect(ce).toEqual({
+      'ce-id': events[2].id,
+      'ce-source': '/sdn/event-store',
+      'ce-type': `sdn.${aggregate}.Probe.v1`,
+      'ce-specversion': '1.0',
+      'ce-time': events[2].time,
+      'ce-subject': `${aggregate}/a`,
+      'ce-sequence': String(events[2].seq),
+      'ce-dataschema': '/api2/json/cluster/sdn/events/schemas/Probe/v1',
+      'Content-Type': 'application/json',
+    });
   });
 
   it('crash after publish, before marking: the restarted relay re-publishes and JetStream keeps exactly one copy', async () => {

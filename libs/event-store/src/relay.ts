@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { TransactionalOutboxRelay, type OutboxSource, type RelayOptions } from '@sdn/outbox';
 import { busTopology, type BusTopology, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
-import { assertContract, configAppliedEventSchema, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
+import { assertContract, configAppliedEventSchema, EVENT_SOURCES, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
 import { rowToEnvelope } from './event-store';
 
 /**
@@ -17,13 +17,20 @@ export async function ensureEventsStream(jsm: JetStreamManager, topology: BusTop
 
 export type { RelayOptions } from '@sdn/outbox';
 
+/** Lease of the event store's outbox: the one relaying API replica holds it (see OutboxSource.claim). */
+export const EVENT_RELAY_LEASE_SQL = 'SELECT pg_try_advisory_xact_lock(7421, 3) AS locked';
+
 /** The event store's outbox: `event_outbox` rows pointing into the append-only `events` log. */
 export const eventStoreOutbox: OutboxSource = {
+  source: EVENT_SOURCES.eventStore,
   async claim(q, limit) {
+    // Without the lease, two replicas would publish neighbouring batches at once, out of seq order.
+    const [{ locked }] = await q.query(EVENT_RELAY_LEASE_SQL);
+    if (!locked) return null;
     const rows = await q.query(
       `SELECT e.seq, e.id, e.type, e.type_version, e.aggregate_type, e.aggregate_id, e.aggregate_version,
               e.payload, e.actor, e.correlation_id, e.time
-       FROM (SELECT seq FROM event_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED) o
+       FROM (SELECT seq FROM event_outbox ORDER BY seq LIMIT $1) o
        JOIN events e ON e.seq = o.seq ORDER BY e.seq`,
       [limit],
     );

@@ -1,18 +1,23 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { JSONCodec, type JetStreamClient } from 'nats';
+import { headers as natsHeaders, JSONCodec, type JetStreamClient } from 'nats';
 import { busTopology, type BusTopology } from '@sdn/bus';
-import { assertContract, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
+import { assertContract, cloudEventAttributes, cloudEventHeaders, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
 
 /**
  * Where a service keeps its outbox. The relay owns the transaction; the source
  * only knows its tables. Used by the event store (API) and the IPAM service.
  */
 export interface OutboxSource {
+  /** `ce-source` of the CloudEvents attributes on every message (EVENT_SOURCES of @sdn/contracts). */
+  readonly source: string;
   /**
-   * Locks up to `limit` pending events inside the runner's transaction and
-   * returns them in publish order. Must lock (FOR UPDATE SKIP LOCKED, or an
-   * advisory lock) so that two relays never publish the same rows at once.
-   * null: another relay holds the outbox right now (this one tries again shortly).
+   * Takes the outbox's lease and returns up to `limit` pending events, oldest
+   * first, inside the runner's transaction. The lease is a transaction-scoped
+   * advisory lock (pg_try_advisory_xact_lock): one relay of all replicas holds
+   * it, and PostgreSQL gives it up when that relay's transaction ends or its
+   * session dies (a killed process). Row locks with SKIP LOCKED are not enough:
+   * two relays would publish neighbouring batches concurrently, out of order.
+   * null: another relay holds the lease right now (this one tries again shortly).
    */
   claim(q: QueryRunner, limit: number): Promise<EventEnvelope[] | null>;
   /** Deletes the rows of the published events, in the same transaction. */
@@ -25,18 +30,38 @@ export interface RelayOptions {
   batchSize?: number;
   /** Stream and subject names; a namespace isolates tests from the real bus (default: production names). */
   topology?: BusTopology;
+  /** Test hook: called with a claimed batch before its first publish. */
+  beforePublish?: (events: EventEnvelope[]) => Promise<void> | void;
+  /** Test hook: called after JetStream acknowledged one event (a throw is a crash in the middle of a batch). */
+  afterEach?: (event: EventEnvelope) => Promise<void> | void;
   /** Test hook: called after JetStream acknowledged a batch and before it is marked published. */
   afterPublish?: (events: EventEnvelope[]) => Promise<void> | void;
   onError?: (e: unknown) => void;
 }
 
 /**
- * Transactional outbox relay. Each run claims a batch of outbox rows (locked,
- * so several replicas share the work without publishing the same rows
- * concurrently), publishes them with the event id as JetStream message id, and
- * deletes the rows only after every ack. A crash anywhere before the commit
- * leaves the rows in place: the next run publishes them again and JetStream's
- * de-duplication window drops the copies.
+ * Transactional outbox relay. Each run takes the outbox's lease (one relay of
+ * all replicas at a time), publishes the oldest pending events with the event
+ * id as JetStream message id, and deletes their rows only after every ack. A
+ * crash anywhere before the commit leaves the rows in place: the next run
+ * publishes them again and JetStream's de-duplication window drops the copies.
+ *
+ * Why the stream ends up in outbox order (the guarantee of EVENT_ORDER in
+ * @sdn/contracts), whatever the replicas do and however they crash:
+ * - one lease holder: no two relays publish at the same time, and each starts
+ *   from the oldest pending row, so nothing newer than a pending row is sent
+ *   before it;
+ * - one message in flight: event k+1 is sent only after JetStream stored k.
+ *   Pipelining would let a NATS restart drop k while k+1, still in the
+ *   client's reconnect buffer, is stored after the reconnect; and it would
+ *   leave several messages of a killed relay in the server's socket buffer,
+ *   racing the next lease holder. With one in flight, the only message a dead
+ *   relay can still have on the wire is the very event its successor publishes
+ *   first, with the same message id: whichever arrives first is stored, the
+ *   other is dropped as a duplicate;
+ * - rows are deleted in the lease holder's transaction after the acks, so a
+ *   crash re-publishes a prefix already on the stream (all duplicates) and
+ *   then continues in order.
  */
 export class TransactionalOutboxRelay {
   private readonly codec = JSONCodec();
@@ -77,13 +102,15 @@ export class TransactionalOutboxRelay {
       }
       const topology = this.opts.topology ?? busTopology('');
       const check = this.source.check ?? ((ev: EventEnvelope) => assertContract<EventEnvelope>('EventEnvelope', eventEnvelopeSchema, ev));
-      // Publishes are pipelined on one connection, so JetStream stores them in outbox order.
-      await Promise.all(
-        events.map((ev) => {
-          check(ev);
-          return this.js.publish(topology.eventSubject(ev.aggregateType, ev.type), this.codec.encode(ev), { msgID: ev.id });
-        }),
-      );
+      for (const ev of events) check(ev);
+      await this.opts.beforePublish?.(events);
+      // One in flight, in outbox order: see the class comment for why this is not pipelined.
+      for (const ev of events) {
+        const h = natsHeaders();
+        for (const [k, v] of cloudEventHeaders(cloudEventAttributes(ev, this.source.source))) h.set(k, v);
+        await this.js.publish(topology.eventSubject(ev.aggregateType, ev.type), this.codec.encode(ev), { msgID: ev.id, headers: h });
+        await this.opts.afterEach?.(ev);
+      }
       await this.opts.afterPublish?.(events);
       await this.source.remove(runner, events);
       await runner.commitTransaction();

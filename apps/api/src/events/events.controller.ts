@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Privilege } from '../auth/privilege.decorator';
 import { EventStoreService } from '../core/database';
+import { eventJsonSchema, eventSchemaIndex, eventTypeContract } from '@sdn/contracts';
+import { ApiError } from '../core/api-error';
 import { optInt, type Params, ReqParams } from '../core/params';
 import { redactEvent } from './redact';
 
@@ -20,5 +22,23 @@ export class EventsController {
     const since = optInt(p, 'since', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = optInt(p, 'limit', 1, 1000) ?? 100;
     return (await this.store.read(since, limit)).map(redactEvent);
+  }
+
+  @Get('schemas')
+  @ApiOperation({ summary: 'Audit: every event type on the events stream, with its CloudEvents type, NATS subject and JSON Schema path' })
+  @Privilege('SDN.Audit', '/sdn')
+  schemas() {
+    return eventSchemaIndex();
+  }
+
+  @Get('schemas/:type/:version')
+  @ApiOperation({ summary: 'Audit: the JSON Schema (2020-12) of one event type, e.g. schemas/ZoneCreated/v1 (generated from @sdn/contracts)' })
+  @Privilege('SDN.Audit', '/sdn')
+  schema(@ReqParams() p: Params) {
+    const m = /^v(\d{1,4})$/.exec(String(p.version));
+    if (!m) throw ApiError.param('version', "must be 'v' and a number, e.g. v1");
+    const t = eventTypeContract(String(p.type), Number(m[1]));
+    if (!t) throw ApiError.notFound(`no event type ${String(p.type)} version ${m[1]}`);
+    return eventJsonSchema(t);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { assertContract, eventEnvelopeOf, ipEventV1Schema, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
+import { assertContract, EVENT_SOURCES, eventEnvelopeOf, ipEventV1Schema, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import type { OutboxSource } from '@sdn/outbox';
 import type { IpRecord } from '@sdn/ipam';
 
@@ -51,6 +51,7 @@ const RELAY_LOCK = [7421, 2];
  * events in order (a release is only written after its allocation committed).
  */
 export const ipamOutboxSource: OutboxSource = {
+  source: EVENT_SOURCES.ipamService,
   async claim(q, limit) {
     const [{ locked }] = await q.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, RELAY_LOCK);
     if (!locked) return null;

@@ -42,6 +42,21 @@ describe('sdnctl nats credentials / config', () => {
     expect(readFileSync(seedFile, 'utf8')).not.toBe(seed);
   });
 
+  it('creates an auditor identity: its own inbox prefix, and rules that allow reading its own events consumer only', async () => {
+    expect(await nats(['credentials', '--identity', 'auditor:alice', '--dir', dir])).toBe(0);
+    expect(out).toContain(`NATS_NKEY_FILE=${join(dir, 'auditor-alice.nk')}`);
+    expect(out).toContain('NATS_INBOX_PREFIX=_INBOX_audit_alice');
+    expect(out).toContain('SDN_AUDIT_NAME=alice');
+    const file = join(dir, 'nats.conf');
+    await nats(['config', '--out', file, '--dir', dir]);
+    const text = readFileSync(file, 'utf8');
+    const block = text.slice(text.indexOf('# auditor:alice'), text.indexOf('# config-service'));
+    expect(block).toContain('"$JS.API.CONSUMER.MSG.NEXT.SDN_EVENTS.audit-alice"');
+    expect(block).toContain('"_INBOX_audit_alice.>"');
+    expect(block).not.toContain('">"');
+    await expect(nats(['credentials', '--identity', 'auditor:a.b', '--dir', dir])).rejects.toThrow(/unknown NATS identity/);
+  });
+
   it('writes a config with the public keys only, and rejects bad identities and options', async () => {
     await nats(['credentials', '--identity', 'node:pve1', '--dir', dir]);
     const file = join(dir, 'nats.conf');
@@ -195,6 +210,23 @@ describeNats('NATS identities on a dedicated nats-server with the generated conf
     expect({ a: await lastSeq(admin, t.bundleSubject('pva')), b: await lastSeq(admin, t.bundleSubject('pvb')) }).toEqual(before);
     expect(await lastSeq(admin, t.statusSubject('pvb'), t.streams.status.name)).toBe(0);
     expect(await lastSeq(admin, t.statusSubject('pva'), t.streams.status.name)).toBeGreaterThan(0);
+  });
+
+  it('sdnctl nats auditor NAME creates the auditor\'s durable consumer on the events stream, as admin', async () => {
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const url = process.env.NATS_URL;
+    process.env.NATS_URL = server.url;
+    try {
+      expect(await nats(['auditor', 'alice', '--dir', ids, '--namespace', ''])).toBe(0);
+      expect(await nats(['auditor', 'alice', '--dir', ids, '--namespace', ''])).toBe(0); // idempotent
+    } finally {
+      if (url === undefined) delete process.env.NATS_URL;
+      else process.env.NATS_URL = url;
+      quiet.mockRestore();
+    }
+    const info = await admin.jsm.consumers.info(t.streams.events.name, 'audit-alice');
+    expect(info.config).toMatchObject({ durable_name: 'audit-alice', filter_subject: t.streams.events.subjects, max_ack_pending: 1, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    await expect(nats(['auditor', '--dir', ids])).rejects.toThrow(/usage/);
   });
 
   it('lets only the config service publish bundles', async () => {

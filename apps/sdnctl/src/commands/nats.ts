@@ -1,11 +1,13 @@
-import { resolve } from 'node:path';
-import { busTopology, ensureIdentity, natsIdentityName, parseNatsIdentity, topologyFromEnv, writeNatsServerConfig } from '@sdn/bus';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { auditorConsumer, busTopology, connectBus, ensureDurableConsumer, ensureIdentity, identityFileName, natsIdentityName, parseNatsIdentity, silentLogger, topologyFromEnv, writeNatsServerConfig, type NatsIdentity } from '@sdn/bus';
 import { NODE_NAME_PATTERN } from '@sdn/contracts';
 import { parseArgs, requireFlag, UsageError } from '../args';
 
 export const usage = [
-  'sdnctl nats credentials --identity node:NODE|api|config-service|ipam-service|dns-service|admin [--dir DIR] [--rotate]',
+  'sdnctl nats credentials --identity node:NODE|auditor:NAME|api|config-service|ipam-service|dns-service|admin [--dir DIR] [--rotate]',
   '                                                           create (or show) an identity\'s nkey; prints the environment its process needs',
+  'sdnctl nats auditor NAME [--dir DIR] [--namespace NS]      create the durable consumer audit-NAME on the events stream (as admin, NATS_URL)',
   'sdnctl nats config --out FILE [--dir DIR] [--nodes N1,N2] [--listen HOST:PORT] [--store-dir DIR] [--namespace NS]',
   '                                                           write the nats-server config: one user per identity in DIR, with its permissions',
 ].join('\n');
@@ -40,6 +42,32 @@ export async function run(args: string[]): Promise<number> {
     console.log('environment:');
     for (const [k, v] of Object.entries(c.env)) console.log(`${k}=${v}`);
     if (c.created) console.log('then regenerate the server config (sdnctl nats config --out FILE) and reload nats-server (nats-server --signal reload)');
+    if (id.kind === 'auditor') console.log(`an auditor reads through its own durable consumer; create it as admin: sdnctl nats auditor ${id.name}`);
+    return 0;
+  }
+  if (sub === 'auditor') {
+    const name = p.positional[1];
+    if (!name) throw new UsageError(`usage:\n${usage}`);
+    let id: NatsIdentity;
+    try {
+      id = parseNatsIdentity(`auditor:${name}`);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const ns = optFlag(p, 'namespace');
+    const topology = ns === undefined ? topologyFromEnv() : busTopology(ns);
+    // The operator's own credentials when set (NATS_NKEY_FILE …), else the admin seed of the identity directory.
+    const admin = join(dir, identityFileName({ kind: 'admin' }));
+    const own = process.env.NATS_NKEY_FILE || process.env.NATS_CREDS || process.env.NATS_USER || process.env.NATS_TOKEN;
+    const bus = await connectBus({ name: 'sdnctl', topology, log: silentLogger, credentials: own || !existsSync(admin) ? undefined : { nkeyFile: admin } });
+    try {
+      const spec = auditorConsumer(topology, (id as { name: string }).name);
+      await ensureDurableConsumer(bus.jsm, spec);
+      console.log(`consumer ${spec.stream}/${spec.durable}: every event from the first, in stream order, one unacknowledged at a time`);
+      console.log(`credentials: sdnctl nats credentials --identity ${natsIdentityName(id)}`);
+    } finally {
+      await bus.close();
+    }
     return 0;
   }
   if (sub === 'config') {

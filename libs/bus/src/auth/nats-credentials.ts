@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join, resolve } from 'node:path';
 import { nkeys } from 'nats';
 import type { BusTopology } from '../topology/bus-topology';
-import { natsIdentityName, nodeInboxPrefix, parseNatsIdentity, SERVICE_IDENTITIES, type NatsIdentity } from './nats-permissions';
+import { auditorInboxPrefix, natsIdentityName, nodeInboxPrefix, parseNatsIdentity, SERVICE_IDENTITIES, type NatsIdentity } from './nats-permissions';
 import { natsServerConfig, type NatsUser } from './nats-server-config';
 
 /**
@@ -14,14 +14,16 @@ import { natsServerConfig, type NatsUser } from './nats-server-config';
 const SUFFIX = '.nk';
 
 export function identityFileName(id: NatsIdentity): string {
-  return `${id.kind === 'node' ? `node-${id.node}` : natsIdentityName(id)}${SUFFIX}`;
+  return `${id.kind === 'node' ? `node-${id.node}` : id.kind === 'auditor' ? `auditor-${id.name}` : natsIdentityName(id)}${SUFFIX}`;
 }
 
 function identityOfFileName(name: string): NatsIdentity | undefined {
   if (!name.endsWith(SUFFIX)) return undefined;
   const base = name.slice(0, -SUFFIX.length);
   try {
-    return parseNatsIdentity(base.startsWith('node-') ? `node:${base.slice('node-'.length)}` : base);
+    if (base.startsWith('node-')) return parseNatsIdentity(`node:${base.slice('node-'.length)}`);
+    if (base.startsWith('auditor-')) return parseNatsIdentity(`auditor:${base.slice('auditor-'.length)}`);
+    return parseNatsIdentity(base);
   } catch {
     return undefined;
   }
@@ -40,6 +42,10 @@ function credentialsOf(id: NatsIdentity, seedFile: string, created: boolean): Id
   const kp = nkeys.fromSeed(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim()));
   const env: Record<string, string> = { NATS_NKEY_FILE: seedFile };
   if (id.kind === 'node') env.NATS_INBOX_PREFIX = nodeInboxPrefix(id.node);
+  if (id.kind === 'auditor') {
+    env.NATS_INBOX_PREFIX = auditorInboxPrefix(id.name);
+    env.SDN_AUDIT_NAME = id.name;
+  }
   return { identity: id, seedFile, publicKey: kp.getPublicKey(), env, created };
 }
 

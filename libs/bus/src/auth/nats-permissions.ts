@@ -10,18 +10,56 @@ export type ServiceIdentity = (typeof SERVICE_IDENTITIES)[number];
  * Who a NATS connection is. `admin` is for operators (the `nats` CLI,
  * repairs) and may do everything; keep its credentials off the nodes.
  */
-export type NatsIdentity = { kind: 'node'; node: string } | { kind: 'service'; service: ServiceIdentity } | { kind: 'admin' };
+export type NatsIdentity =
+  | { kind: 'node'; node: string }
+  | { kind: 'service'; service: ServiceIdentity }
+  | { kind: 'admin' }
+  /** An audit consumer: reads the events stream through its own durable consumer, nothing else. */
+  | { kind: 'auditor'; name: string };
+
+/** Auditor names become consumer names and inbox tokens: letters, digits, `-` and `_`. */
+export const AUDITOR_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export function parseNatsIdentity(text: string): NatsIdentity {
   if (text === 'admin') return { kind: 'admin' };
   if ((SERVICE_IDENTITIES as readonly string[]).includes(text)) return { kind: 'service', service: text as ServiceIdentity };
   const m = /^node:(.*)$/.exec(text);
   if (m && NODE_NAME_PATTERN.test(m[1])) return { kind: 'node', node: m[1] };
-  throw new Error(`unknown NATS identity '${text}': expected node:<node> (node name ${NODE_NAME_PATTERN}), admin, or one of ${SERVICE_IDENTITIES.join(', ')}`);
+  const a = /^auditor:(.*)$/.exec(text);
+  if (a && AUDITOR_NAME_PATTERN.test(a[1])) return { kind: 'auditor', name: a[1] };
+  throw new Error(
+    `unknown NATS identity '${text}': expected node:<node> (node name ${NODE_NAME_PATTERN}), auditor:<name> (${AUDITOR_NAME_PATTERN}), admin, or one of ${SERVICE_IDENTITIES.join(', ')}`,
+  );
 }
 
 export function natsIdentityName(id: NatsIdentity): string {
-  return id.kind === 'node' ? `node:${id.node}` : id.kind === 'service' ? id.service : 'admin';
+  if (id.kind === 'node') return `node:${id.node}`;
+  if (id.kind === 'auditor') return `auditor:${id.name}`;
+  return id.kind === 'service' ? id.service : 'admin';
+}
+
+/** Durable consumer name of an audit consumer on the events stream. */
+export function auditorDurable(name: string): string {
+  return `audit-${name}`;
+}
+
+/**
+ * The durable consumer an auditor reads the events stream through: every
+ * event from the first, explicit acks, one message outstanding at a time (so
+ * a consumer restarted after a crash gets the unacknowledged event again
+ * before any later one: the log stays in stream order across restarts), and
+ * a short ack wait so that redelivery after a crash comes quickly. Created by
+ * an operator with the admin identity (`sdnctl nats auditor NAME`), not by the
+ * auditor: whoever may create a consumer may also point a push consumer's
+ * deliveries at any subject.
+ */
+export function auditorConsumer(t: BusTopology, name: string): DurableConsumerSpec {
+  return { stream: t.streams.events.name, durable: auditorDurable(name), filterSubject: t.streams.events.subjects, ackWaitMs: 5_000, maxAckPending: 1 };
+}
+
+/** Reply subjects of an auditor's connection (like a node's: its own prefix only). */
+export function auditorInboxPrefix(name: string): string {
+  return `_INBOX_audit_${name}`;
 }
 
 /** Durable consumer name of a node's agent on the bundles stream. */
@@ -80,6 +118,22 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
   const { bundles, events, facts, status } = t.streams;
   const ns = (s: string) => (t.namespace ? `${t.namespace}.${s}` : s);
   if (id.kind === 'admin') return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
+  if (id.kind === 'auditor') {
+    // Read-only: its own consumer's info, next messages and acks, the events stream's info. No publish to any subject.
+    const durable = auditorDurable(id.name);
+    return {
+      publish: {
+        allow: [
+          `${JS}.INFO`,
+          `${JS}.STREAM.INFO.${events.name}`,
+          `${JS}.CONSUMER.INFO.${events.name}.${durable}`,
+          `${JS}.CONSUMER.MSG.NEXT.${events.name}.${durable}`,
+          `$JS.ACK.${events.name}.${durable}.>`,
+        ],
+      },
+      subscribe: { allow: [`${auditorInboxPrefix(id.name)}.>`] },
+    };
+  }
   if (id.kind === 'node') {
     const durable = nodeAgentDurable(id.node);
     return {

@@ -12,6 +12,8 @@ export interface DurableConsumerSpec {
   ackWaitMs?: number;
   /** -1 (default): redeliver until handled — an event must never be dropped because a dependency was down. */
   maxDeliver?: number;
+  /** Messages delivered and not yet acked, over all replicas (server default 1000); 1 keeps strict stream order across restarts. */
+  maxAckPending?: number;
 }
 
 export interface ConsumeOptions<T> extends DurableConsumerSpec {
@@ -43,6 +45,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
     filter_subject: spec.filterSubject,
     ack_wait: nanos(spec.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
     max_deliver: spec.maxDeliver ?? -1,
+    ...(spec.maxAckPending !== undefined ? { max_ack_pending: spec.maxAckPending } : {}),
   };
   let have: ConsumerConfig | undefined;
   try {
@@ -63,8 +66,9 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
   if (have.filter_subject !== want.filter_subject) {
     throw new Error(`consumer ${spec.stream}/${spec.durable} filters ${have.filter_subject}, expected ${want.filter_subject}: delete it to change the filter`);
   }
-  if (have.ack_wait !== want.ack_wait || have.max_deliver !== want.max_deliver) {
-    await jsm.consumers.update(spec.stream, spec.durable, { ack_wait: want.ack_wait, max_deliver: want.max_deliver });
+  const ackPending = want.max_ack_pending !== undefined && have.max_ack_pending !== want.max_ack_pending;
+  if (have.ack_wait !== want.ack_wait || have.max_deliver !== want.max_deliver || ackPending) {
+    await jsm.consumers.update(spec.stream, spec.durable, { ack_wait: want.ack_wait, max_deliver: want.max_deliver, ...(ackPending ? { max_ack_pending: want.max_ack_pending } : {}) });
     log?.info('updated consumer', { stream: spec.stream, durable: spec.durable });
   }
 }
