@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import { seededRandom } from '@sdn/model';
 import type { OutboxSource } from '@sdn/outbox';
 import { openEventStoreDataSource } from './data-source';
 import { EventStore, rowToEnvelope } from './event-store';
@@ -42,22 +43,11 @@ describe('outbox relay order: racing and crashing relays', () => {
     await db.drop();
   });
 
-  /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
   /** Runs the race with `source`; returns the appended seqs and the seqs on the stream, in stream order. */
   async function race(source: OutboxSource, seed: number): Promise<{ appended: number[]; onStream: number[]; crashes: number }> {
-    const rnd = prng(seed);
+    const rnd = seededRandom(seed);
     const aggregate = `o${randomBytes(4).toString('hex')}`;
     const versions = new Map<string, number>();
     const appended: number[] = [];
