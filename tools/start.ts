@@ -23,6 +23,10 @@ import { ensureNats, ensurePostgres, natsDataDir, SetupError, type NatsAuthSetup
 import { pipeLines, prefix } from './launcher/log-lines';
 import { busConnectionOptions, ensureIdentity, identityFileName, parseNatsIdentity, topologyFromEnv, writeNatsServerConfig } from '@sdn/bus';
 import { devSecretKey } from './launcher/secret-key';
+import { resolveApiTls, type TlsMaterial } from '@sdn/tls';
+import { loadConfig as loadApiConfig } from '../apps/api/src/core/config';
+import * as https from 'node:https';
+import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(__dirname, '..');
 /** Start order: the API first (it owns the schema and the event relay), the node agent last. */
@@ -64,11 +68,16 @@ let stopping = false;
 /** The NATS server this launcher started, if any: stopped on a setup failure too. */
 let ownNats: ChildProcess | undefined;
 
-async function waitForApi(url: string, seconds: number): Promise<boolean> {
+/** Status of a GET, over HTTPS trusting only `ca` when given. */
+function getStatus(url: string, ca?: string): Promise<number> {
+  if (!ca) return fetch(url).then((r) => r.status);
+  return new Promise((res, rej) => https.get(url, { ca }, (r) => (r.resume(), res(r.statusCode ?? 0))).on('error', rej));
+}
+
+async function waitForApi(url: string, seconds: number, ca?: string): Promise<boolean> {
   for (let i = 0; i < seconds * 2 && !stopping; i++) {
     try {
-      const r = await fetch(url);
-      if (r.status < 500) return true;
+      if ((await getStatus(url, ca)) < 500) return true;
     } catch {
       // not listening yet
     }
@@ -113,6 +122,8 @@ async function main(): Promise<void> {
   const secretKey = devSecretKey(env, join(ROOT, '.data', 'secret-key'));
   env.SDN_SECRET_KEY = secretKey.key;
   if (secretKey.source !== 'env') log(`IPAM tokens and DNS keys are sealed with the key in .data/secret-key${secretKey.source === 'generated' ? ' (new)' : ''}; set SDN_SECRET_KEY in production`);
+  // The API's certificate, made (or found) here first so its CA and fingerprint can be printed; the API reuses it.
+  const tls: TlsMaterial | null = await resolveApiTls(loadApiConfig(env));
   const running: Running[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -151,9 +162,10 @@ async function main(): Promise<void> {
 
   const host = env.SDN_API_HOST || '127.0.0.1';
   const port = env.SDN_API_PORT || '8006';
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const base = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const ca = tls?.caFile ?? (tls ? tls.certFile : undefined);
   if (running.some((r) => r.name === 'api')) {
-    const up = await waitForApi(`${base}/health`, 60);
+    const up = await waitForApi(`${base}/health`, 60, ca ? readFileSync(ca, 'utf8') : undefined);
     if (stopping) return;
     log(up ? 'API is up' : 'API did not answer /health within 60 s (see the [api] lines); details below anyway');
     const [tokenId, secret] = token.token.split('=');
@@ -162,7 +174,13 @@ async function main(): Promise<void> {
         '',
         `  API:      ${base}/api2/json   (OpenAPI docs: ${base}/api2/docs)`,
         `  Token:    ${token.token}   (${token.source === 'env' ? 'from SDN_BOOTSTRAP_TOKEN' : `kept in .data/bootstrap-token${token.source === 'generated' ? ', new' : ''}`})`,
-        `  Try:      curl -H 'Authorization: PVEAPIToken=${tokenId}=${secret}' ${base}/api2/json/cluster/sdn/zones`,
+        ...(tls
+          ? [
+              `  CA:       ${ca}   (trust this file in clients: curl --cacert, Python verify=, NODE_EXTRA_CA_CERTS)`,
+              `  SHA-256:  ${tls.fingerprint256}   (the server certificate's fingerprint)`,
+            ]
+          : ['  TLS:      off (SDN_API_TLS=off): plain HTTP']),
+        `  Try:      curl${ca ? ` --cacert ${ca}` : ''} -H 'Authorization: PVEAPIToken=${tokenId}=${secret}' ${base}/api2/json/cluster/sdn/zones`,
         '  Stop:     Ctrl-C',
         '',
       ].join('\n'),

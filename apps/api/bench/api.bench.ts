@@ -26,7 +26,8 @@
  *          --apply-vnets N (2500) --nodes N (50) --no-apply --apply-only
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { type HttpReply, LeanHttpClient } from '@sdn/bench-stack';
@@ -35,6 +36,7 @@ import { CONTRACTS, type NodeBundleV1, type NodeFactsMessageV1, unpackNodeBundle
 import { createTestDatabase, EventStore, openEventStoreDataSource } from '@sdn/event-store';
 import { ConfigIndex, createObject, type SdnConfig } from '@sdn/model';
 import { syntheticNodeFacts } from '@sdn/render';
+import { ensureTlsMaterial, hostIdentity } from '@sdn/tls';
 import type { EventStoreService } from '../src/core/database';
 import { SdnStateService } from '../src/core/sdn-state.service';
 
@@ -56,8 +58,21 @@ const PORT = 18000 + Math.floor(Math.random() * 1000);
 const SECRET = '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
 const AUTH = `PVEAPIToken=bench@pve!bench=${SECRET}`;
 const ROOT = path.resolve(__dirname, '../../..');
+/**
+ * The API serves HTTPS by default; the acceptance phases run over HTTPS and
+ * over plain HTTP (`SDN_API_TLS=off`) in the same run. The generated CA and
+ * certificate are made once, in a temporary SDN_DATA_DIR, before any API starts.
+ */
+type Transport = 'https' | 'http';
+const TLS_DIR = mkdtempSync(path.join(tmpdir(), 'sdn-bench-tls-'));
+let tlsCa = '';
 /** The load generator: a lean HTTP/1.1 client, so the bench measures the API rather than node:http's client. */
-const client = new LeanHttpClient(PORT, { sockets: CLIENTS, headers: { Authorization: AUTH } });
+let client = new LeanHttpClient(PORT, { sockets: CLIENTS, headers: { Authorization: AUTH } });
+
+function useTransport(t: Transport): void {
+  client.close();
+  client = new LeanHttpClient(PORT, { sockets: CLIENTS, headers: { Authorization: AUTH }, ...(t === 'https' ? { ca: tlsCa } : {}) });
+}
 
 type Reply = HttpReply & { body: string };
 
@@ -72,11 +87,12 @@ function percentile(sorted: number[], p: number): number {
 
 function summary(label: string, seconds: number, latencies: number[]): string {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return `${label}: ${(latencies.length / seconds).toFixed(0)} writes/s, p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`;
+  return `${label}: ${(latencies.length / seconds).toFixed(0)} ${/\bGET\b/.test(label) ? 'requests' : 'writes'}/s, p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`;
 }
 
 /** Starts the API on `dbUrl` and waits for /health. */
-async function startApi(dbUrl: string, profile?: string, busNamespace?: string): Promise<ChildProcess> {
+async function startApi(dbUrl: string, profile?: string, busNamespace?: string, transport: Transport = 'https'): Promise<ChildProcess> {
+  useTransport(transport);
   const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '-r', './tools/register.js', 'apps/api/src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -84,6 +100,8 @@ async function startApi(dbUrl: string, profile?: string, busNamespace?: string):
       SDN_DATABASE_URL: dbUrl,
       SDN_API_PORT: String(PORT),
       SDN_API_HOST: '127.0.0.1',
+      SDN_API_TLS: transport === 'https' ? 'on' : 'off',
+      SDN_DATA_DIR: TLS_DIR,
       SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`,
       SDN_API_NATS: RELAY || busNamespace !== undefined ? '1' : '0',
       ...(busNamespace !== undefined ? { SDN_BUS_NAMESPACE: busNamespace } : {}),
@@ -153,8 +171,12 @@ async function runPhase(label: string, request: (i: number) => Promise<Reply>, c
   const cpu1 = cpuSeconds(api?.pid);
   const cpu = cpu0 !== undefined && cpu1 !== undefined ? `, API CPU ${(((cpu1 - cpu0) * 1000) / count).toFixed(3)} ms/request` : '';
   console.log(`${summary(label, seconds, latencies)} (${count - failures}/${count} ok, ${CLIENTS} clients, ${seconds.toFixed(2)} s${RELAY ? ', relay on' : ''}${cpu})`);
+  lastRate = latencies.length / seconds;
   return failures;
 }
+
+/** Requests/s of the last runPhase (for the HTTPS/HTTP comparison). */
+let lastRate = 0;
 
 /** Cost of one @sdn/model createObject on a config of `n` vnets like the bench's: validated in full, and with an index (as the API does). */
 function domainEditMs(n: number): { full: number; indexed: number } {
@@ -291,26 +313,43 @@ async function applyToBundles(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  tlsCa = readFileSync((await ensureTlsMaterial(path.join(TLS_DIR, 'tls'), hostIdentity(['127.0.0.1']))).caFile!, 'utf8');
   if (args.includes('--apply-only')) {
     await applyToBundles();
     client.close();
+    rmSync(TLS_DIR, { recursive: true, force: true });
     return;
   }
   const db = await createTestDatabase('sdn_bench');
   const small = await createTestDatabase('sdn_bench');
   try {
     if (!args.includes('--store-only')) {
-      // 1. Acceptance figure.
-      let child = await startApi(db.url, PROFILE);
-      try {
-        const z = await call('POST', '/cluster/sdn/zones', { zone: 'bench', type: 'vxlan', peers: '192.0.2.1,192.0.2.2' });
-        if (z.status !== 200) throw new Error(`zone: ${z.status} ${z.body}`);
-        const failures = await runPhase(`POST /cluster/sdn/vnets, ${COUNT} new vnets`, (i) => call('POST', '/cluster/sdn/vnets', { vnet: `b${i}`, zone: 'bench', tag: i + 1 }), COUNT, child);
-        const listed = (JSON.parse((await call('GET', '/cluster/sdn/vnets')).body).data as unknown[]).length;
-        console.log(`  vnets listed afterwards: ${listed}`);
-        if (failures || listed !== COUNT) process.exitCode = 1;
-      } finally {
-        await stopApi(child);
+      // 1. Acceptance figure, over HTTPS (the default) and plain HTTP, each on a fresh database.
+      const rates: Record<string, Partial<Record<Transport, number>>> = {};
+      let child: ChildProcess;
+      for (const transport of ['https', 'http'] as const) {
+        const fresh = transport === 'https' ? db : await createTestDatabase('sdn_bench');
+        child = await startApi(fresh.url, PROFILE, undefined, transport);
+        try {
+          const z = await call('POST', '/cluster/sdn/zones', { zone: 'bench', type: 'vxlan', peers: '192.0.2.1,192.0.2.2' });
+          if (z.status !== 200) throw new Error(`zone: ${z.status} ${z.body}`);
+          const failures = await runPhase(`[${transport}] POST /cluster/sdn/vnets, ${COUNT} new vnets`, (i) => call('POST', '/cluster/sdn/vnets', { vnet: `b${i}`, zone: 'bench', tag: i + 1 }), COUNT, child);
+          (rates.writes ??= {})[transport] = lastRate;
+          await runPhase(`[${transport}] GET /cluster/sdn/zones/bench (reads)`, () => call('GET', '/cluster/sdn/zones/bench'), COUNT, child);
+          (rates.reads ??= {})[transport] = lastRate;
+          const listed = (JSON.parse((await call('GET', '/cluster/sdn/vnets')).body).data as unknown[]).length;
+          console.log(`  vnets listed afterwards: ${listed}`);
+          if (failures || listed !== COUNT) process.exitCode = 1;
+        } finally {
+          await stopApi(child);
+          if (fresh !== db) await fresh.drop();
+        }
+      }
+      // The acceptance figure is the write throughput; reads (TLS costs most where the handler is cheapest) for information.
+      for (const [what, r] of Object.entries(rates)) {
+        const ratio = (r.https ?? 0) / (r.http ?? 1);
+        const verdict = what === 'writes' ? `target ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}` : 'information';
+        console.log(`HTTPS vs plain HTTP, ${what}: ${r.https?.toFixed(0)}/s over HTTPS, ${r.http?.toFixed(0)}/s over HTTP = ${(ratio * 100).toFixed(0)} % (${verdict})`);
       }
       // 2. Attribution.
       for (const n of [100, Math.floor(COUNT / 2), COUNT]) {
@@ -337,6 +376,7 @@ async function main(): Promise<void> {
     client.close();
     await db.drop();
     await small.drop();
+    rmSync(TLS_DIR, { recursive: true, force: true });
   }
 }
 

@@ -4,22 +4,29 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { MAX_BODY_BYTES, parseFormBody, parseJsonBody } from './core/body-parsers';
+import { resolveApiTls } from '@sdn/tls';
 import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
 
 export const API_PREFIX = 'api2/json';
 
+/** Provider of the TLS material the app serves (null for plain HTTP): main prints where the CA is. */
+export const API_TLS = Symbol('API_TLS');
+
 /** Builds the application (not listening); tests and main share it. */
 export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogLevel[] = ['error', 'warn', 'log']): Promise<INestApplication> {
   const config = { ...loadConfig(), ...overrides };
+  const tls = await resolveApiTls(config);
 
-  @Module({ imports: [CoreModule.forRoot(config), AppModule] })
+  @Module({ imports: [CoreModule.forRoot(config), AppModule], providers: [{ provide: API_TLS, useValue: tls }] })
   class RootModule {}
 
   // Fastify rather than Express: a write's HTTP handling is on the serialised path of every
   // write, and Express's router, body parsing and response took a quarter of the API's CPU.
   const adapter = new ProxmoxFastifyAdapter({
+    // HTTP/1.1 over TLS (no ALPN h2): what every Proxmox client speaks; keep-alive as node's https server does it.
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     bodyLimit: MAX_BODY_BYTES,
     // Like the reference (and Express before): `/zones/` is `/zones`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },

@@ -1,11 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { createApp, loadConfig } from './app';
+import type { TlsMaterial } from '@sdn/tls';
+import { API_TLS, createApp, loadConfig } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('api').log(`listening on http://${config.host}:${config.port}/api2/json (docs: /api2/docs)`);
+  const tls = app.get<symbol, TlsMaterial | null>(API_TLS);
+  const log = new Logger('api');
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.log(`listening on ${tls ? 'https' : 'http'}://${host}:${config.port}/api2/json (docs: /api2/docs)`);
+  if (tls) {
+    const what = { created: 'created', reissued: 'reissued (same CA)', reused: 'reused', operator: 'from SDN_TLS_CERT' }[tls.origin];
+    log.log(`TLS certificate ${tls.certFile} (${what}), SHA-256 fingerprint ${tls.fingerprint256}${tls.caFile ? `; clients trust the CA ${tls.caFile}` : ''}`);
+  } else log.warn('SDN_API_TLS=off: plain HTTP, for use behind a TLS-terminating proxy only');
 }
 
 main().catch((e: unknown) => {

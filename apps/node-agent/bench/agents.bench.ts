@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   try {
     await seed(db.url, ips);
     children.push(
-      child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {
+      child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_API_TLS: 'off', SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {
         if (/error/i.test(l)) console.error(`[api] ${l}`);
       }),
       child('config-service', 'apps/config-service/src/main.ts', { NATS_URL: nats.url, SDN_BUS_NAMESPACE: '' }, (l) => {

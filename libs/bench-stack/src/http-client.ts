@@ -11,6 +11,7 @@
  * most, opened on demand and reused.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 export interface HttpReply {
   status: number;
@@ -34,8 +35,9 @@ class Connection {
   readonly socket: net.Socket;
   closed = false;
 
-  constructor(port: number, host: string, onClose: (c: Connection) => void) {
-    this.socket = net.connect({ port, host, noDelay: true });
+  constructor(port: number, host: string, ca: string | undefined, onClose: (c: Connection) => void) {
+    // With `ca`, HTTPS: the same framing over a TLS socket that trusts only that CA (no SNI for an address).
+    this.socket = ca === undefined ? net.connect({ port, host, noDelay: true }) : tls.connect({ port, host, ca, ...(net.isIP(host) ? {} : { servername: host }) }).setNoDelay(true);
     this.socket.on('data', (d) => this.onData(d));
     const close = (e?: Error) => {
       if (this.closed) return;
@@ -101,7 +103,8 @@ export class LeanHttpClient {
 
   constructor(
     private readonly port: number,
-    private readonly opts: { host?: string; sockets?: number; headers?: Record<string, string> } = {},
+    /** `ca`: speak HTTPS, trusting this CA (PEM). */
+    private readonly opts: { host?: string; sockets?: number; headers?: Record<string, string>; ca?: string } = {},
   ) {}
 
   request(method: string, path: string, body?: string): Promise<HttpReply> {
@@ -131,7 +134,7 @@ export class LeanHttpClient {
 
   private connect(): Connection {
     this.open++;
-    return new Connection(this.port, this.opts.host ?? '127.0.0.1', (c) => {
+    return new Connection(this.port, this.opts.host ?? '127.0.0.1', this.opts.ca, (c) => {
       this.open--;
       const i = this.idle.indexOf(c);
       if (i >= 0) this.idle.splice(i, 1);

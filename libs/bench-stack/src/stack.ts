@@ -58,7 +58,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     node('apps/ipam-service/src/main.ts', { IPAM_PG_URL: o.ipamDbUrl, NATS_URL: natsUrl, SDN_BUS_NAMESPACE: o.namespace, IPAM_POOL_SIZE: '16' }, `ipam-${i + 1}`),
   );
   children.push(
-    node('apps/api/src/main.ts', { SDN_DATABASE_URL: o.apiDbUrl, SDN_API_PORT: String(port), SDN_API_HOST: '127.0.0.1', SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_API_NATS: '1', SDN_API_RELAY: '1', SDN_NATS_URL: natsUrl, SDN_BUS_NAMESPACE: o.namespace }, 'api'),
+    node('apps/api/src/main.ts', { SDN_DATABASE_URL: o.apiDbUrl, SDN_API_PORT: String(port), SDN_API_HOST: '127.0.0.1', SDN_API_TLS: 'off', SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_API_NATS: '1', SDN_API_RELAY: '1', SDN_NATS_URL: natsUrl, SDN_BUS_NAMESPACE: o.namespace }, 'api'),
   );
 
   const call = async (method: string, p: string, body?: object): Promise<Reply> => {

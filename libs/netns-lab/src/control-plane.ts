@@ -101,6 +101,8 @@ export class ControlPlane {
       ...process.env,
       SDN_API_HOST: '127.0.0.1',
       SDN_API_PORT: String(this.port),
+      // The lab talks to the API over loopback with plain fetch.
+      SDN_API_TLS: 'off',
       SDN_DATABASE_URL: `${base}/${this.dbName}`,
       SDN_NATS_URL: o.natsUrl,
       NATS_URL: o.natsUrl,

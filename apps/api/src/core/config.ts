@@ -20,6 +20,15 @@ export interface ApiConfig {
   busNamespace: string;
   /** `SDN_SECRET_KEY`: seals IPAM tokens and DNS keys at rest (see @sdn/secrets). */
   secretKey?: string;
+  /** HTTPS (default); `SDN_API_TLS=off` serves plain HTTP, for a TLS-terminating proxy in front. */
+  tls: boolean;
+  /** `SDN_TLS_CERT` / `SDN_TLS_KEY`: the operator's own certificate and key (PEM files) instead of the generated ones. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `SDN_TLS_NAMES`: further names/addresses for the generated certificate (a load balancer's name, a compose service name). */
+  tlsNames: string[];
+  /** `SDN_DATA_DIR` (default `.data`): the product's files; the generated CA and certificate live in its `tls/`. */
+  dataDir: string;
   /** Backoff on authentication failures (defaults, then `SDN_AUTH_FAIL_*`, then this). */
   authRateLimit?: Partial<import('../auth/rate-limit').AuthRateLimitOptions>;
   /** Bounds of dry-run computations (see apps/api/README.md, "Dry run"). */
@@ -50,6 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     nats: env.SDN_API_NATS !== '0',
     busNamespace: env.SDN_BUS_NAMESPACE ?? '',
     secretKey: env.SDN_SECRET_KEY || undefined,
+    tls: tlsSetting(env.SDN_API_TLS),
+    tlsCert: env.SDN_TLS_CERT || undefined,
+    tlsKey: env.SDN_TLS_KEY || undefined,
+    tlsNames: (env.SDN_TLS_NAMES ?? '').split(/[\s,]+/).filter(Boolean),
+    dataDir: env.SDN_DATA_DIR || '.data',
     dryRun: {
       maxFileBytes: positiveInt(env, 'SDN_DRY_RUN_MAX_BYTES', 4 * 1024 * 1024),
       concurrency: positiveInt(env, 'SDN_DRY_RUN_CONCURRENCY', 2),
@@ -64,4 +78,11 @@ function positiveInt(env: NodeJS.ProcessEnv, key: string, dflt: number, min = 1)
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min) throw new Error(`${key} must be an integer >= ${min}, got '${raw}'`);
   return v;
+}
+
+/** `SDN_API_TLS`: on unless `off`/`0`/`false`/`no` (a typo must not silently turn encryption off). */
+export function tlsSetting(v: string | undefined): boolean {
+  if (v === undefined || v === '' || /^(on|1|true|yes)$/i.test(v)) return true;
+  if (/^(off|0|false|no)$/i.test(v)) return false;
+  throw new Error(`SDN_API_TLS must be on or off, got '${v}'`);
 }

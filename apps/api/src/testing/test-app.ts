@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
+import type { TlsMaterial } from '@sdn/tls';
 import request from 'supertest';
 import { createTestDatabase } from '@sdn/event-store';
 import { generateSecretKey } from '@sdn/secrets';
-import { createApp } from '../app';
+import { API_TLS, createApp } from '../app';
 import type { ApiConfig } from '../core/config';
 import { SdnStateService } from '../core/sdn-state.service';
 import { EventStoreService } from '../core/database';
@@ -15,7 +17,10 @@ export const TEST_SECRET_KEY = generateSecretKey();
 
 export interface TestApi {
   app: INestApplication;
+  /** `http://127.0.0.1:PORT` or, with `tls: true`, `https://…` (listening apps only). */
   url: string;
+  /** The CA that signed the served certificate (PEM), when the app serves HTTPS. */
+  ca?: string;
   dbUrl: string;
   /** Authenticated request helpers (JSON bodies unless `.type('form')`). */
   get(path: string): request.Test;
@@ -44,6 +49,8 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
     // Objects with IPAM tokens / DNS keys can be written, sealed with a key of this test process.
     secretKey: TEST_SECRET_KEY,
     dbPoolSize: 4, // many test files run at once against one server
+    // Plain HTTP unless a test asks for HTTPS (then with its own `dataDir`).
+    tls: false,
     ...overrides,
   }, ['error']);
   if (opts.listen) await app.listen(0, '127.0.0.1');
@@ -55,16 +62,20 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
   const server = app.getHttpServer();
   const addr = opts.listen ? (server.address() as { port: number }) : null;
   const store = app.get(EventStoreService);
+  const tls = app.get<symbol, TlsMaterial | null>(API_TLS);
+  const ca = tls?.caFile ? readFileSync(tls.caFile, 'utf8') : undefined;
   const path = (p: string) => (p.startsWith('/') ? p : `${BASE}/${p}`);
   const withBody = (t: request.Test, body?: object) => (body ? t.send(body) : t);
+  const authed = (t: request.Test) => (ca ? t.ca(ca) : t).set('Authorization', AUTH);
   return {
     app,
-    url: addr ? `http://127.0.0.1:${addr.port}` : '',
+    url: addr ? `${tls ? 'https' : 'http'}://127.0.0.1:${addr.port}` : '',
+    ca,
     dbUrl,
-    get: (p) => request(server).get(path(p)).set('Authorization', AUTH),
-    post: (p, body) => withBody(request(server).post(path(p)).set('Authorization', AUTH), body),
-    put: (p, body) => withBody(request(server).put(path(p)).set('Authorization', AUTH), body),
-    del: (p, body) => withBody(request(server).delete(path(p)).set('Authorization', AUTH), body),
+    get: (p) => authed(request(server).get(path(p))),
+    post: (p, body) => withBody(authed(request(server).post(path(p))), body),
+    put: (p, body) => withBody(authed(request(server).put(path(p))), body),
+    del: (p, body) => withBody(authed(request(server).delete(path(p))), body),
     eventCount: () => store.count(),
     state: () => app.get(SdnStateService),
     close: async () => {

@@ -1,0 +1,2 @@
+export * from './tls-material';
+export * from './host-names';

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
+import { CA_CERT_FILE, CA_KEY_FILE, ensureTlsMaterial, loadOperatorTls, SERVER_CERT_FILE, SERVER_KEY_FILE } from './tls-material';
+import { hostIdentity } from './host-names';
+
+const ROOT = resolve(__dirname, '../../..');
+const run = promisify(execFile);
+
+describe('generated TLS material (private CA + server certificate)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sdn-tls-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a CA and a server certificate for the host, keys 0600, and reuses them unchanged', async () => {
+    const names = hostIdentity(['api.example.test']);
+    const first = await ensureTlsMaterial(dir, names);
+    expect(first.origin).toBe('created');
+    for (const f of [CA_KEY_FILE, SERVER_KEY_FILE]) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    const ca = new X509Certificate(readFileSync(join(dir, CA_CERT_FILE)));
+    const cert = new X509Certificate(first.cert);
+    expect(ca.ca).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkIssued(ca) && cert.verify(ca.publicKey)).toBe(true);
+    for (const n of ['localhost', 'api.example.test']) expect(cert.checkHost(n)).toBe(n);
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(first.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+    const files = () => [CA_CERT_FILE, CA_KEY_FILE, SERVER_CERT_FILE, SERVER_KEY_FILE].map((f) => readFileSync(join(dir, f), 'utf8'));
+    const before = files();
+    const again = await ensureTlsMaterial(dir, names);
+    expect(again.origin).toBe('reused');
+    expect(files()).toEqual(before);
+
+    // A new name (the host got another address): same CA, new certificate covering old and new names.
+    const more = await ensureTlsMaterial(dir, { dns: [...names.dns, 'lb.example.test'], ips: names.ips });
+    expect(more.origin).toBe('reissued');
+    const after = files();
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    const reissued = new X509Certificate(more.cert);
+    expect([reissued.checkHost('lb.example.test'), reissued.checkHost('api.example.test')]).toEqual(['lb.example.test', 'api.example.test']);
+  });
+
+  it('several processes starting at once on one directory end up with one CA and one certificate', async () => {
+    const script = `require('./tools/register.js'); require('./libs/tls/src/index.ts').ensureTlsMaterial(${JSON.stringify(dir)}, require('./libs/tls/src/index.ts').hostIdentity([])).then((m) => console.log(m.fingerprint256))`;
+    const outs = await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, ['-e', script], { cwd: ROOT })));
+    const prints = outs.map((o) => o.stdout.trim());
+    expect(new Set(prints).size).toBe(1);
+    expect(new X509Certificate(readFileSync(join(dir, SERVER_CERT_FILE))).fingerprint256).toBe(prints[0]);
+  }, 60_000);
+
+  it("takes an operator's certificate and refuses a key of another one", async () => {
+    const a = await ensureTlsMaterial(join(dir, 'a'), hostIdentity([]));
+    const b = await ensureTlsMaterial(join(dir, 'b'), hostIdentity([]));
+    expect(loadOperatorTls(a.certFile, a.keyFile).fingerprint256).toBe(a.fingerprint256);
+    expect(() => loadOperatorTls(a.certFile, b.keyFile)).toThrow(/does not belong/);
+    writeFileSync(join(dir, 'junk.key'), 'junk');
+    expect(() => loadOperatorTls(a.certFile, join(dir, 'junk.key'))).toThrow(/no private key/);
+  });
+});
