@@ -1,41 +1,52 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CommanderError } from 'commander';
 import { UsageError } from './args';
+import { EXIT } from './cli/exit-codes';
+import { buildProgram } from './cli/program';
+import { debugEnabled } from './client/settings';
 
-type Command = { run(args: string[]): Promise<number>; usage: string };
-
-// Commands load lazily so `sdnctl render` never pays for database or NATS clients.
-const commands: Record<string, () => Promise<Command>> = {
-  render: () => import('./commands/render'),
-  validate: () => import('./commands/validate'),
-  conformance: () => import('./commands/conformance'),
-  token: () => import('./commands/token'),
-  user: () => import('./commands/user'),
-  acl: () => import('./commands/acl'),
-  projections: () => import('./commands/projections'),
-  events: () => import('./commands/events'),
-  nats: () => import('./commands/nats'),
-};
-
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const load = name ? commands[name] : undefined;
-  if (!load) {
-    const usages = await Promise.all(Object.values(commands).map(async (l) => (await l()).usage));
-    console.error(`usage:\n${usages.join('\n')}`);
-    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+function version(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
-  return (await load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
+/** Runs sdnctl with `argv` (without node and script); resolves the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.OK as number };
+  const program = buildProgram(version(), result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version end here with code 0; a command group without its subcommand shows its help (usage).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      if (e.code === 'commander.help') return EXIT.USAGE;
+      return EXIT.USAGE;
+    }
     if (e instanceof UsageError) {
       console.error(`sdnctl: ${e.message}`);
-      process.exit(e.exitCode);
+      return e.exitCode;
     }
     // Anything else is our bug; still one line, the detail only when asked for.
     console.error(`sdnctl: internal error: ${(e as Error)?.message ?? e}`);
-    if (process.env.SDN_DEBUG) console.error(e);
-    process.exit(70);
-  },
-);
+    if (debugEnabled()) console.error(e);
+    return EXIT.INTERNAL;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}

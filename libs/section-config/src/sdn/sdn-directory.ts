@@ -190,8 +190,11 @@ function fileValue(def: PropertyDef | undefined, v: unknown): string | string[] 
   return String(v);
 }
 
-/** Objects of one section → that `.cfg` file's text, sections sorted by id. */
-export function writeSdnFile(section: SdnFileSection, ids: Readonly<Record<string, SdnObject>>): string {
+/**
+ * Objects of one section → that `.cfg` file's text, sections sorted by id.
+ * `mayLack`: required keys an object may be without (secrets an API never returns).
+ */
+export function writeSdnFile(section: SdnFileSection, ids: Readonly<Record<string, SdnObject>>, mayLack: readonly string[] = []): string {
   const schema = schemaOf(section);
   const sections: WritableSection[] = Object.keys(ids)
     .sort(byteOrder)
@@ -204,7 +207,8 @@ export function writeSdnFile(section: SdnFileSection, ids: Readonly<Record<strin
       }
       return { type: sectionType(section, o), id, props };
     });
-  return writeSectionConfig(sections, { requiredKeys: (type) => schema?.types[type]?.required ?? [] });
+  const required = (type: string) => (schema?.types[type]?.required ?? []).filter((k) => !mayLack.includes(k));
+  return writeSectionConfig(sections, { requiredKeys: required });
 }
 
 /** A value in the running config's canonical form (node sets as `{node: 1}`, dhcp ranges as strings). */
@@ -234,11 +238,11 @@ export interface SdnExport {
 }
 
 /** The whole directory: every section's `.cfg` file and `.running-config`. File name → text. */
-export function writeSdnDirectory(e: SdnExport): Record<string, string> {
+export function writeSdnDirectory(e: SdnExport, opts: { mayLack?: Partial<Record<SdnFileSection, readonly string[]>> } = {}): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [section, name] of SDN_FILES) {
     const ids = e.sections[section];
-    if (ids) files[name] = writeSdnFile(section, ids);
+    if (ids) files[name] = writeSdnFile(section, ids, opts.mayLack?.[section]);
   }
   const running: Record<string, unknown> = {};
   if (e.version !== undefined) running.version = e.version;

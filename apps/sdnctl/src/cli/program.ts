@@ -1,0 +1,397 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../args';
+import { colourWanted, type ConnectionFlags } from '../client/settings';
+import { painter } from '../output/colour';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/format';
+import { type ApiOptions, apiParams, ParamError, withClient } from './context';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+
+/**
+ * The command tree. Actions import their implementation lazily, so `--help`
+ * of any command (and a refused command line) loads no database, NATS or
+ * HTTP client and touches nothing.
+ */
+const DB_NOTE = '[direct database access: works without the API, needs SDN_DATABASE_URL]';
+const LOCAL_NOTE = '[local: no API, no database]';
+
+type Result = { code: number };
+
+function outputOption(): Option {
+  return new Option('-o, --output-format <format>', 'output format').choices(OUTPUT_FORMATS).default('text');
+}
+
+function intArg(name: string, min = 0) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} takes an integer ≥ ${min}, got '${v}'`);
+    return Number(v);
+  };
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Rebuilds `[…positional, --flag value …]` for the commands that parse their own arguments. */
+function argv(positional: readonly (string | undefined)[], opts: Record<string, unknown>): string[] {
+  const out = positional.filter((p): p is string => p !== undefined);
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined || v === false) continue;
+    out.push(`--${kebab(k)}`);
+    if (v !== true) out.push(String(v));
+  }
+  return out;
+}
+
+export function buildProgram(version: string, result: Result): Command {
+  const program = new Command('sdnctl');
+  const globals = (cmd: Command) => cmd.optsWithGlobals() as ConnectionFlags & { color?: boolean };
+  const paint = (cmd: Command) => painter(globals(cmd).color !== false && colourWanted(process.stdout));
+  const tty = () => Boolean(process.stdout.isTTY);
+  /** Wraps an action: its exit code goes to `result`. */
+  const run =
+    <A extends unknown[]>(fn: (...a: A) => Promise<number> | number) =>
+    async (...a: A) => {
+      result.code = await fn(...a);
+    };
+
+  program
+    .description('Operate the SDN control plane: its REST API from the shell (pvesh-like), apply with progress, status, import/export of a Proxmox cluster’s /etc/pve/sdn.')
+    .version(version, '-V, --version', 'print the version')
+    .option('--profile <name>', 'profile of ~/.config/sdnctl/config.json to use (SDN_PROFILE)')
+    .option('--url <url>', 'API base URL, e.g. https://pve1:8006 (SDN_URL)')
+    .option('--token <token>', 'API token USER@REALM!TOKENID=SECRET (SDN_TOKEN)')
+    .option('--ca <file>', 'CA certificate (PEM) to trust for the API (SDN_CA_FILE)')
+    .option('--fingerprint <sha256>', "pin the API certificate's SHA-256 fingerprint (SDN_FINGERPRINT)")
+    .option('--no-color', 'no colours, also on a terminal (NO_COLOR)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'sdnctl: ')) })
+    .addHelpText(
+      'after',
+      `\nConnection: flags, then SDN_URL/SDN_TOKEN/SDN_CA_FILE/SDN_FINGERPRINT, then the profile (sdnctl profile, sdnctl login).\n\n${EXIT_CODES_HELP}`,
+    );
+
+  // --- API verbs -----------------------------------------------------------------------------
+  const verbs = [
+    ['get', 'GET', 'read an API path'],
+    ['create', 'POST', 'create (POST) at an API path'],
+    ['set', 'PUT', 'change (PUT) at an API path'],
+    ['delete', 'DELETE', 'delete at an API path'],
+  ] as const;
+  for (const [verb, method, what] of verbs) {
+    program
+      .command(`${verb} <path>`)
+      .description(`${what}, like pvesh ${verb}: sdnctl ${verb} /cluster/sdn/zones${verb === 'create' ? ' --zone z1 --type vlan --bridge vmbr0' : ''}`)
+      .addOption(outputOption())
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .addHelpText('after', `\nAPI parameters follow the path as --name value (repeat a name for a list). Sends ${method} /api2/json<path>.`)
+      .action(
+        run(async (path: string, opts: ApiOptions, cmd: Command) => {
+          let params: Record<string, string | string[]>;
+          try {
+            params = apiParams(cmd.args.slice(1));
+          } catch (e) {
+            if (e instanceof ParamError) throw new UsageError(e.message);
+            throw e;
+          }
+          const { runVerb } = await import('../remote/api-verbs');
+          return withClient(globals(cmd), (c) => runVerb(c, verb, path, params, opts.outputFormat));
+        }),
+      );
+  }
+
+  // --- list shortcuts ------------------------------------------------------------------------
+  const views = (c: Command) => c.option('--pending', 'pending view: running values with the pending changes and a state per object').option('--running', 'the running (applied) configuration');
+  for (const [name, what] of [
+    ['zones', 'zones'],
+    ['vnets', 'VNets'],
+    ['controllers', 'controllers'],
+    ['ipams', 'IPAMs'],
+    ['dns', 'DNS servers'],
+  ] as const) {
+    const c = program.command(name).description(`list ${what}`).addOption(outputOption());
+    if (name !== 'ipams' && name !== 'dns') views(c);
+    if (name === 'zones' || name === 'controllers' || name === 'ipams' || name === 'dns') c.option('--type <type>', 'only this type');
+    c.action(
+      run(async (opts: ApiOptions & { pending?: boolean; running?: boolean; type?: string }, cmd: Command) => {
+        const { runList } = await import('../remote/lists');
+        return withClient(globals(cmd), (cl) => runList(cl, name, opts));
+      }),
+    );
+  }
+  views(program.command('subnets [vnet]').description('list subnets (of one VNet, or of all)').addOption(outputOption())).action(
+    run(async (vnet: string | undefined, opts: ApiOptions & { pending?: boolean; running?: boolean }, cmd: Command) => {
+      const { runSubnets } = await import('../remote/lists');
+      return withClient(globals(cmd), (cl) => runSubnets(cl, vnet, opts));
+    }),
+  );
+
+  program
+    .command('status')
+    .description('nodes → zones → VNets with their states (coloured on a terminal)')
+    .option('--node <node>', 'only this node')
+    .addOption(outputOption())
+    .action(
+      run(async (opts: ApiOptions & { node?: string }, cmd: Command) => {
+        const { runStatus } = await import('../remote/status');
+        return withClient(globals(cmd), (c) => runStatus(c, opts, paint(cmd)));
+      }),
+    );
+
+  program
+    .command('diff')
+    .description("what apply would change: the dry run's unified diffs per node (coloured on a terminal)")
+    .option('--node <node>', 'only this node (default: every node that has reported)')
+    .addOption(outputOption())
+    .action(
+      run(async (opts: ApiOptions & { node?: string }, cmd: Command) => {
+        const { runDiff } = await import('../remote/diff');
+        return withClient(globals(cmd), (c) => runDiff(c, opts, paint(cmd)));
+      }),
+    );
+
+  program
+    .command('apply')
+    .description('commit the pending configuration; --wait follows every node (exit 0 only when all applied, 3 naming failed or offline nodes, 4 on timeout)')
+    .option('--wait', 'wait for every node: live progress on a terminal, one line per node state change otherwise')
+    .option('--timeout <seconds>', 'how long --wait waits', intArg('--timeout', 1), 120)
+    .option('--lock-token <token>', 'the global SDN lock token, when a lock is held')
+    .option('--no-release-lock', 'keep the lock after applying (with --lock-token)')
+    .addOption(outputOption())
+    .action(
+      run(async (opts: ApiOptions & { wait?: boolean; timeout: number; lockToken?: string; releaseLock: boolean }, cmd: Command) => {
+        const { runApply } = await import('../remote/apply');
+        return withClient(globals(cmd), (c) => runApply(c, { ...opts, releaseLock: opts.lockToken ? opts.releaseLock : undefined }, paint(cmd), tty()));
+      }),
+    );
+
+  const ips = program.command('ips').description('IP addresses of a VNet in its IPAM');
+  const ipOpts = (c: Command) =>
+    c
+      .option('--zone <zone>', "the VNet's zone (looked up when not given)")
+      .option('--mac <mac>', 'MAC address')
+      .addOption(outputOption());
+  ipOpts(
+    ips
+      .command('allocate <vnet>')
+      .description('register --ip, or allocate the next free address (--count N for several)')
+      .option('--ip <ip>', 'the address to register (default: the next free one)')
+      .option('--hostname <name>', 'host name (DNS)')
+      .option('--vmid <id>', 'guest id')
+      .option('--subnet <cidr>', 'allocate from this subnet')
+      .option('--count <n>', 'allocate n addresses'),
+  ).action(
+    run(async (vnet: string, opts: ApiOptions & Record<string, string>, cmd: Command) => {
+      const { runIpsAllocate } = await import('../remote/ips');
+      return withClient(globals(cmd), (c) => runIpsAllocate(c, vnet, opts));
+    }),
+  );
+  ipOpts(ips.command('release <vnet>').description('release an address').requiredOption('--ip <ip>', 'the address')).action(
+    run(async (vnet: string, opts: ApiOptions & Record<string, string>, cmd: Command) => {
+      const { runIpsRelease } = await import('../remote/ips');
+      return withClient(globals(cmd), (c) => runIpsRelease(c, vnet, opts));
+    }),
+  );
+
+  program
+    .command('events')
+    .description('the audit event log through the API (who changed what, when; secrets masked)')
+    .option('--since <seq>', 'events after this sequence number', intArg('--since'), 0)
+    .option('--limit <n>', 'at most n events (without --follow)', intArg('--limit', 1), 100)
+    .option('--follow', 'keep printing new events until interrupted')
+    .option('--correlation <id>', 'only the events of this correlation id (one request or sdnctl run)')
+    .addOption(outputOption())
+    .action(
+      run(async (opts: ApiOptions & { since: number; limit: number; follow?: boolean; correlation?: string }, cmd: Command) => {
+        const { runEvents } = await import('../remote/events');
+        const ac = new AbortController();
+        process.once('SIGINT', () => ac.abort());
+        return withClient(globals(cmd), (c) => runEvents(c, { ...opts, signal: ac.signal }));
+      }),
+    );
+
+  program
+    .command('import <dir>')
+    .description("import a Proxmox node's /etc/pve/sdn (zones.cfg, vnets.cfg, subnets.cfg, controllers.cfg, ipams.cfg, dns.cfg, .running-config) as pending changes")
+    .option('--dry-run', 'only print what would be created, changed or refused')
+    .option('--apply', 'apply afterwards and wait, like apply --wait')
+    .option('--timeout <seconds>', 'how long --apply waits', intArg('--timeout', 1), 120)
+    .action(
+      run(async (dir: string, opts: { dryRun?: boolean; apply?: boolean; timeout: number }, cmd: Command) => {
+        const { runImport } = await import('../remote/import');
+        return withClient(globals(cmd), (c) => runImport(c, dir, opts, paint(cmd), tty()));
+      }),
+    );
+  program
+    .command('export <dir>')
+    .description('write the running configuration as /etc/pve/sdn files (section config and .running-config)')
+    .action(
+      run(async (dir: string, _opts: unknown, cmd: Command) => {
+        const { runExport } = await import('../remote/export');
+        return withClient(globals(cmd), (c) => runExport(c, dir));
+      }),
+    );
+
+  // --- sessions and profiles -----------------------------------------------------------------
+  program
+    .command('login <username>')
+    .description('log in with a user name and password (POST /access/ticket); the ticket is kept in the profile')
+    .option('--realm <realm>', 'authentication realm (else the one in USER@REALM)')
+    .option('--password-file <file>', 'read the password from a file')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      run(async (username: string, opts: { realm?: string; passwordFile?: string; passwordStdin?: boolean }, cmd: Command) => {
+        const { runLogin } = await import('../remote/login');
+        return runLogin(globals(cmd), username, opts);
+      }),
+    );
+  program
+    .command('logout')
+    .description("forget the profile's ticket")
+    .action(
+      run(async (_o: unknown, cmd: Command) => {
+        const { runLogout } = await import('../remote/login');
+        return runLogout(globals(cmd));
+      }),
+    );
+  const profile = program.command('profile').description('connection profiles in ~/.config/sdnctl/config.json');
+  profile
+    .command('list')
+    .description('list profiles (secrets masked)')
+    .addOption(outputOption())
+    .action(run(async (o: ApiOptions) => (await import('../remote/profile')).runProfileList(o.outputFormat)));
+  profile
+    .command('set <name>')
+    .description('create or change a profile (an empty value removes a setting)')
+    .option('--url <url>', 'API base URL')
+    .option('--token <token>', 'API token USER@REALM!TOKENID=SECRET')
+    .option('--ca <file>', 'CA certificate file')
+    .option('--fingerprint <sha256>', 'pinned certificate fingerprint')
+    .option('--use', 'make it the current profile')
+    .action(run(async (name: string, o: Record<string, string>) => (await import('../remote/profile')).runProfileSet(name, o)));
+  profile
+    .command('use <name>')
+    .description('make a profile the current one')
+    .action(run(async (name: string) => (await import('../remote/profile')).runProfileUse(name)));
+  profile
+    .command('delete <name>')
+    .description('delete a profile')
+    .action(run(async (name: string) => (await import('../remote/profile')).runProfileDelete(name)));
+
+  program
+    .command('completion <shell>')
+    .description('print the shell completion script: bash (source it) or zsh (put it on $fpath as _sdnctl)')
+    .action(
+      run(async (shell: string) => {
+        const { completionScript } = await import('./completion');
+        if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`completion: unknown shell '${shell}' (bash or zsh)`);
+        process.stdout.write(completionScript(program, shell));
+        return 0;
+      }),
+    );
+
+  // --- local commands (no API) ---------------------------------------------------------------
+  program
+    .command('render')
+    .description(`render a node's files from a running config ${LOCAL_NOTE}`)
+    .option('--case <file>', 'a conformance case.json (config and node facts)')
+    .option('--config <file>', 'RUNNING.json')
+    .option('--facts <file>', 'FACTS.json of the node')
+    .requiredOption('--out <dir>', 'write sdn_interfaces (and frr.conf) here')
+    .action(run(async (o: Record<string, string>) => (await import('../commands/render')).run(argv([], o))));
+  program
+    .command('validate')
+    .description(`print every problem of a running config; exit 2 when invalid ${LOCAL_NOTE}`)
+    .requiredOption('--config <file>', 'RUNNING.json')
+    .action(run(async (o: Record<string, string>) => (await import('../commands/validate')).run(argv([], o))));
+  program
+    .command('conformance <dir>')
+    .description(`run every case.json below DIR against the renderer ${LOCAL_NOTE}`)
+    .action(run(async (dir: string) => (await import('../commands/conformance')).run([dir])));
+
+  const nats = program.command('nats').description(`NATS identities and server configuration ${LOCAL_NOTE}`);
+  nats
+    .command('credentials')
+    .description('create (or show) an identity seed and print the environment it needs')
+    .requiredOption('--identity <id>', 'admin, api, config-service, dns-service, ipam-service or node:<name>')
+    .option('--dir <dir>', 'identity directory (SDN_NATS_IDENTITY_DIR)')
+    .option('--rotate', 'replace the seed')
+    .action(run(async (o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['credentials'], o))));
+  nats
+    .command('config')
+    .description('write a nats-server config with every identity (public keys only)')
+    .requiredOption('--out <file>', 'config file to write')
+    .option('--dir <dir>', 'identity directory')
+    .option('--nodes <list>', 'node names, comma-separated')
+    .option('--listen <host:port>', 'listen address')
+    .option('--store-dir <dir>', 'JetStream store directory')
+    .action(run(async (o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['config'], o))));
+
+  // --- direct database access (bootstrap and repair) ----------------------------------------
+  const token = program.command('token').description(`API tokens ${DB_NOTE}`);
+  token
+    .command('create <tokenid>')
+    .description('create a token USER@REALM!TOKENID (and its user if new); prints the secret once')
+    .option('--comment <text>', 'comment')
+    .option('--privsep <0|1>', 'privilege separation')
+    .option('--expire <unixtime>', 'expiry')
+    .action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/token')).run(argv(['create', id], o))));
+  token
+    .command('list')
+    .description('list tokens')
+    .action(run(async () => (await import('../commands/token')).run(['list'])));
+  token
+    .command('delete <tokenid>')
+    .description('revoke a token')
+    .action(run(async (id: string) => (await import('../commands/token')).run(['delete', id])));
+
+  const user = program.command('user').description(`users ${DB_NOTE}`);
+  const userOpts = (c: Command) =>
+    c.option('--comment <text>', 'comment').option('--email <email>', 'e-mail').option('--expire <unixtime>', 'expiry').option('--enable <0|1>', 'enabled');
+  userOpts(user.command('add <userid>').description('create a user')).action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/user')).run(argv(['add', id], o))));
+  userOpts(user.command('set <userid>').description('change a user')).action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/user')).run(argv(['set', id], o))));
+  user
+    .command('list')
+    .description('list users')
+    .action(run(async () => (await import('../commands/user')).run(['list'])));
+  user
+    .command('delete <userid>')
+    .description('delete a user with its tokens and ACL entries')
+    .action(run(async (id: string) => (await import('../commands/user')).run(['delete', id])));
+
+  const acl = program.command('acl').description(`ACL entries ${DB_NOTE}`);
+  const aclOpts = (c: Command) => c.requiredOption('--roles <list>', 'roles').option('--users <list>', 'users').option('--tokens <list>', 'tokens');
+  aclOpts(acl.command('set <path>').description('grant roles on an ACL path'))
+    .option('--propagate <0|1>', 'propagate to sub-paths (default 1)')
+    .action(run(async (p: string, o: Record<string, unknown>) => (await import('../commands/acl')).run(argv(['set', p], o))));
+  aclOpts(acl.command('delete <path>').description('remove those entries')).action(run(async (p: string, o: Record<string, unknown>) => (await import('../commands/acl')).run(argv(['delete', p], o))));
+  acl
+    .command('list')
+    .description('list ACL entries')
+    .action(run(async () => (await import('../commands/acl')).run(['list'])));
+  acl
+    .command('roles')
+    .description('list roles and their privileges')
+    .action(run(async () => (await import('../commands/acl')).run(['roles'])));
+
+  const projections = program.command('projections').description(`projection tables ${DB_NOTE}`);
+  projections
+    .command('rebuild')
+    .description('rebuild the SDN and access projections from the event log')
+    .action(run(async () => (await import('../commands/projections')).run(['rebuild'])));
+  projections
+    .command('verify')
+    .description('rebuild in a rolled-back transaction and report whether the live tables match')
+    .action(run(async () => (await import('../commands/projections')).run(['verify'])));
+
+  // Every command: suggestions for typos, refusal of unknown flags (commander's default), help without side effects.
+  const walk = (c: Command) => {
+    c.showSuggestionAfterError(true);
+    c.exitOverride();
+    c.commands.forEach(walk);
+  };
+  walk(program);
+  return program;
+}
+
+export { EXIT };
+export type { OutputFormat };

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { ObjectKind } from '@sdn/model';
+import { directoryObjects, RUNNING_CONFIG_FILE, readSdnDirectory, SDN_FILES, SectionConfigError, type SdnDirectory, type SdnFileSection, type SdnObject } from '@sdn/section-config';
+import { UsageError } from '../args';
+import { ApiError, type ApiClient } from '../client/api-client';
+import { EXIT } from '../cli/exit-codes';
+import type { Painter } from '../output/colour';
+import { createObject, listObjects, secretKeys, updateObject } from './sdn-objects';
+import { runApply } from './apply';
+
+export type PlanAction =
+  | { action: 'create'; kind: ObjectKind; id: string; object: SdnObject; where: string }
+  | { action: 'change'; kind: ObjectKind; id: string; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
+  | { action: 'unchanged'; kind: ObjectKind | 'fabrics'; id: string; where: string }
+  | { action: 'refuse'; kind: ObjectKind | 'fabrics'; id: string; reason: string; where: string };
+
+const LABEL: Record<SdnFileSection, string> = { zones: 'zone', vnets: 'vnet', subnets: 'subnet', controllers: 'controller', ipams: 'ipam', dns: 'dns', fabrics: 'fabric' };
+
+/** The files of DIR that are part of `/etc/pve/sdn`; a usage error when it has none. */
+export function readDirectoryFiles(dir: string): Record<string, string> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`no such directory: ${dir}`);
+  const files: Record<string, string> = {};
+  for (const name of [...SDN_FILES.map(([, n]) => n), RUNNING_CONFIG_FILE]) {
+    const p = path.join(dir, name);
+    if (fs.existsSync(p)) files[name] = fs.readFileSync(p, 'utf8');
+  }
+  if (!Object.keys(files).length) throw new UsageError(`${dir} has none of ${SDN_FILES.map(([, n]) => n).join(', ')}, ${RUNNING_CONFIG_FILE}`);
+  return files;
+}
+
+const show = (v: unknown) => (v && typeof v === 'object' ? (Array.isArray(v) ? v.join(' ') : Object.keys(v).sort().join(',')) : String(v));
+
+/**
+ * What importing `dir` into the API's current (pending) configuration does,
+ * object by object: create what is new, change what differs (set and delete
+ * keys), leave what is equal, refuse what this API cannot hold and say why.
+ */
+export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<PlanAction[]> {
+  const plan: PlanAction[] = [];
+  for (const [section] of SDN_FILES) {
+    const objects = directoryObjects(dir, section);
+    if (!objects.length) continue;
+    if (section === 'fabrics') {
+      for (const o of objects) plan.push({ action: 'refuse', kind: 'fabrics', id: o.id, reason: 'fabrics are not served by this API yet (issue: fabrics end to end)', where: `${o.file} line ${o.line}` });
+      continue;
+    }
+    const kind = section as ObjectKind;
+    const existing = await listObjects(client, kind);
+    for (const o of objects) {
+      const where = `${o.file} line ${o.line}`;
+      if (o.refusal) {
+        plan.push({ action: 'refuse', kind, id: o.id, reason: o.refusal, where });
+        continue;
+      }
+      const id = kind === 'subnets' ? o.id.replace(/\//g, '-') : o.id;
+      const cur = existing[id];
+      if (!cur) {
+        plan.push({ action: 'create', kind, id, object: o.object, where });
+        continue;
+      }
+      // The API never returns secrets: an IPAM token or DNS key in the files is sent along with other changes only.
+      const secrets = secretKeys(kind);
+      const set: SdnObject = {};
+      const changes: string[] = [];
+      for (const [k, v] of Object.entries(o.object)) {
+        if (secrets.includes(k) || isDeepStrictEqual(cur[k], v)) continue;
+        if (k === 'type') {
+          plan.push({ action: 'refuse', kind, id, reason: `exists as type '${String(cur.type)}', the files say '${String(v)}' (a type cannot change; delete it first)`, where });
+          break;
+        }
+        if (kind === 'subnets' && k === 'vnet') {
+          plan.push({ action: 'refuse', kind, id, reason: `exists in vnet '${String(cur.vnet)}', the files say '${String(v)}'`, where });
+          break;
+        }
+        set[k] = v;
+        changes.push(cur[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(cur[k])} → ${show(v)}`);
+      }
+      if (plan.at(-1)?.id === id && plan.at(-1)?.action === 'refuse') continue;
+      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k));
+      for (const k of remove) changes.push(`delete ${k}`);
+      if (!changes.length) {
+        plan.push({ action: 'unchanged', kind, id, where });
+        continue;
+      }
+      for (const k of secrets) if (o.object[k] !== undefined) set[k] = o.object[k];
+      plan.push({ action: 'change', kind, id, set, remove, vnet: String(cur.vnet ?? ''), where, changes });
+    }
+  }
+  return plan;
+}
+
+function describe(a: PlanAction, p: Painter): string {
+  const what = `${LABEL[a.kind]} ${a.id}`;
+  switch (a.action) {
+    case 'create':
+      return `${p.green('create')}    ${what}${a.object.type && !['vnet', 'subnet'].includes(String(a.object.type)) ? ` (${String(a.object.type)})` : ''}`;
+    case 'change':
+      return `${p.yellow('change')}    ${what}: ${a.changes.join(', ')}`;
+    case 'unchanged':
+      return `${p.dim('unchanged')} ${what}`;
+    case 'refuse':
+      return `${p.red('refuse')}    ${what}: ${a.reason} (${a.where})`;
+  }
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  apply?: boolean;
+  timeout: number;
+}
+
+/**
+ * `sdnctl import DIR`: a Proxmox node's /etc/pve/sdn into the API as pending
+ * changes. A malformed file stops everything before the first request.
+ * Exit 1 when anything was refused (by us or by the API); --apply applies
+ * (and waits, like apply --wait) only when nothing was.
+ */
+export async function runImport(client: ApiClient, dirPath: string, o: ImportOptions, p: Painter, tty: boolean): Promise<number> {
+  let dir: SdnDirectory;
+  try {
+    dir = readSdnDirectory(readDirectoryFiles(dirPath));
+  } catch (e) {
+    if (e instanceof SectionConfigError) throw new UsageError(`${path.join(dirPath, e.file)} line ${e.line}: ${e.reason}; nothing imported`, EXIT.REFUSED);
+    throw e;
+  }
+  const plan = await planImport(client, dir);
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  for (const a of plan) out(describe(a, p));
+  const count = (k: PlanAction['action']) => plan.filter((a) => a.action === k).length;
+  const refusedHere = count('refuse');
+  if (o.dryRun) {
+    out(`dry run: ${count('create')} to create, ${count('change')} to change, ${count('unchanged')} unchanged, ${refusedHere} refused; nothing was sent`);
+    return refusedHere ? EXIT.REFUSED : EXIT.OK;
+  }
+  let refusedByApi = 0;
+  for (const a of plan) {
+    try {
+      if (a.action === 'create') await createObject(client, a.kind, a.id, a.object);
+      else if (a.action === 'change') await updateObject(client, a.kind, a.id, a.set, a.remove, a.vnet);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      refusedByApi++;
+      process.stderr.write(`${p.red('refused')} by the API: ${LABEL[a.kind]} ${a.id}: ${e.message}\n`);
+    }
+  }
+  out(`imported: ${count('create')} created, ${count('change')} changed, ${count('unchanged')} unchanged, ${refusedHere + refusedByApi} refused (pending: review with sdnctl diff, apply with sdnctl apply)`);
+  if (refusedHere || refusedByApi) {
+    if (o.apply) process.stderr.write('sdnctl: not applying: some objects were refused\n');
+    return EXIT.REFUSED;
+  }
+  if (!o.apply) return EXIT.OK;
+  return runApply(client, { wait: true, timeout: o.timeout, outputFormat: 'text' }, p, tty);
+}
