@@ -30,6 +30,13 @@ export function readDirectoryFiles(dir: string): Record<string, string> {
   return files;
 }
 
+/**
+ * Keys the API fills in when an object has none (an EVPN zone's anycast MAC is
+ * generated at create and update, as in the reference): their absence in the
+ * files is not a change to make, the API would generate a new value anyway.
+ */
+const GENERATED_WHEN_ABSENT: Partial<Record<ObjectKind, readonly string[]>> = { zones: ['mac'] };
+
 const show = (v: unknown) => (v && typeof v === 'object' ? (Array.isArray(v) ? v.join(' ') : Object.keys(v).sort().join(',')) : String(v));
 
 /**
@@ -78,7 +85,8 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
         changes.push(cur[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(cur[k])} → ${show(v)}`);
       }
       if (plan.at(-1)?.id === id && plan.at(-1)?.action === 'refuse') continue;
-      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k));
+      const generated = GENERATED_WHEN_ABSENT[kind] ?? [];
+      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k) && !generated.includes(k));
       for (const k of remove) changes.push(`delete ${k}`);
       if (!changes.length) {
         plan.push({ action: 'unchanged', kind, id, where });
