@@ -5,7 +5,7 @@ import { publishContract, readLastMessage } from '@sdn/bus';
 import { CONTRACTS, unpackNodeBundle } from '@sdn/contracts';
 import { factsFromMocks, findCases, loadCase, renderNode, type ConformanceCase } from '@sdn/render';
 import { RUNNING_SECTIONS, writeSdnDirectory, type SdnFileSection, type SdnObject } from '@sdn/section-config';
-import { SCENARIOS } from '../../../tools/lab/src/definitions';
+import { SCENARIOS } from '@sdn/netns-lab';
 import { startStack, type TestStack } from './testing/stack';
 
 /**
@@ -115,6 +115,11 @@ describe('sdnctl against a real stack', () => {
     expect(created.actor).toBe(s.token.split('=')[0]);
     const one = await s.cli('events', '--correlation', created.correlationId, '-o', 'json');
     expect(one.stdout.trim().split('\n').map((l) => JSON.parse(l).aggregateId)).toEqual(['vxlanzn']);
+    // Secrets are masked by the API: an IPAM token never shows.
+    expect((await s.cli('create', '/cluster/sdn/ipams', '--ipam', 'nb1', '--type', 'netbox', '--url', 'https://netbox.invalid/api', '--token', 'hunter2-secret')).code).toBe(0);
+    const withIpam = await s.cli('events', '--limit', '1000');
+    expect(withIpam.stdout).toMatch(/\tIpamCreated\tipam\/nb1@1\t/);
+    expect(withIpam.stdout).not.toContain('hunter2-secret');
     const text = await s.cli('events', '--limit', '2');
     expect(text.stdout.trim().split('\n')).toHaveLength(2);
     expect(text.stdout).toMatch(/^1\t\S+\troot@pam!cli\t\w+Created\t/m);

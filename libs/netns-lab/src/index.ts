@@ -3,3 +3,4 @@ export * from './lab';
 export * from './ping';
 export * from './nats-server';
 export * from './control-plane';
+export * from './seed-examples';

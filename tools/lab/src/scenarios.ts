@@ -1,7 +1,7 @@
 import { createObject, type ObjectKind, type RunningConfig, type SdnConfig } from '@sdn/model';
 import { declaredBridges, interfaceAddresses, parseInterfaces, renderNode, type NodeFacts } from '@sdn/render';
 import { ControlPlane } from './control-plane';
-import { NODES, SCENARIOS, type ApiCall, type Scenario } from './definitions';
+import { NODES, SCENARIOS, type ApiCall, type Scenario } from '@sdn/netns-lab';
 import { indent, log } from './log';
 import type { LabVm } from './vm';
 
