@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 
-/** Path of words (`ips allocate`) → subcommand names and flags, from the command tree itself. */
+/**
+ * Path of words (`ips allocate`) → subcommand names and flags, from the
+ * command tree itself. Global options belong to the root only: they go before the command.
+ */
 function table(root: Command): Map<string, { subs: string[]; flags: string[] }> {
   const out = new Map<string, { subs: string[]; flags: string[] }>();
-  const globalFlags = root.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)));
   const walk = (c: Command, path: string[]) => {
     const flags = c.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)));
-    out.set(path.join(' '), { subs: c.commands.map((s) => s.name()), flags: [...new Set([...flags, ...globalFlags, '--help'])] });
+    out.set(path.join(' '), { subs: c.commands.map((s) => s.name()), flags: [...new Set([...flags, '--help'])] });
     for (const s of c.commands) walk(s, [...path, s.name()]);
   };
   walk(root, []);

@@ -61,12 +61,14 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--ca <file>', 'CA certificate (PEM) to trust for the API (SDN_CA_FILE)')
     .option('--fingerprint <sha256>', "pin the API certificate's SHA-256 fingerprint (SDN_FINGERPRINT)")
     .option('--no-color', 'no colours, also on a terminal (NO_COLOR)')
+    // Global options go before the command: after it, --token or --url are API parameters (an IPAM's token and url).
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'sdnctl: ')) })
     .addHelpText(
       'after',
-      `\nConnection: flags, then SDN_URL/SDN_TOKEN/SDN_CA_FILE/SDN_FINGERPRINT, then the profile (sdnctl profile, sdnctl login).\n\n${EXIT_CODES_HELP}`,
+      `\nOptions above go before the command (sdnctl --url URL zones); after a path, --name value pairs are API parameters.\nConnection: flags, then SDN_URL/SDN_TOKEN/SDN_CA_FILE/SDN_FINGERPRINT, then the profile (sdnctl profile, sdnctl login).\n\n${EXIT_CODES_HELP}`,
     );
 
   // --- API verbs -----------------------------------------------------------------------------

@@ -27,6 +27,11 @@ describe('ApiClient over HTTPS', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+        if (req.url === '/api2/json/access/ticket') {
+          const { username, password } = JSON.parse(body) as { username: string; password: string };
+          res.writeHead(password === 'correct horse' ? 200 : 401, { 'Content-Type': 'application/json' });
+          return res.end(JSON.stringify(password === 'correct horse' ? { data: { ticket: `PVE:${username}:ABC::sig`, CSRFPreventionToken: 'ABC:tok', username } } : { data: null, message: 'authentication failure' }));
+        }
         if (req.url!.includes('/refuse')) {
           res.writeHead(400, { 'Content-Type': 'application/json' });
           return res.end(JSON.stringify({ data: null, message: 'Parameter verification failed.', errors: { tag: 'value must have a maximum value of 4094' } }));
@@ -81,6 +86,39 @@ describe('ApiClient over HTTPS', () => {
     expect(seen[1].headers.csrfpreventiontoken).toBe('1234:csrf');
     expect(JSON.parse(seen[1].body)).toEqual({ zone: 'z1', type: 'vlan', 'dhcp-range': ['a', 'b'] });
     expect(seen[1].headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sdnctl login keeps the ticket (not the password) in a 0600 profile; later commands send it', async () => {
+    const cfg = path.join(dir, 'login', 'config.json');
+    const pw = path.join(dir, 'pw');
+    fs.writeFileSync(pw, 'correct horse\n');
+    const saved = process.env.SDNCTL_CONFIG;
+    process.env.SDNCTL_CONFIG = cfg;
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { main } = await import('../main');
+      fs.writeFileSync(pw, 'wrong\n');
+      expect(await main(['--url', url, '--ca', cert, 'login', 'alice@pve', '--password-file', pw])).toBe(EXIT.REFUSED);
+      expect(fs.existsSync(cfg)).toBe(false);
+      fs.writeFileSync(pw, 'correct horse\n');
+      expect(await main(['--url', url, '--ca', cert, 'login', 'alice@pve', '--password-file', pw])).toBe(0);
+      expect(JSON.parse(seen.at(-1)!.body)).toEqual({ username: 'alice@pve', password: 'correct horse' });
+      expect(fs.statSync(cfg).mode & 0o777).toBe(0o600);
+      const text = fs.readFileSync(cfg, 'utf8');
+      expect(text).not.toContain('correct horse');
+      expect(JSON.parse(text).profiles.default).toMatchObject({ url, ca: cert, ticket: { username: 'alice@pve', ticket: 'PVE:alice@pve:ABC::sig', csrf: 'ABC:tok' } });
+      seen.length = 0;
+      expect(await main(['set', '/cluster/sdn/zones/z1', '--mtu', '1400'])).toBe(0);
+      expect(seen[0].headers.cookie).toBe(`PVEAuthCookie=${encodeURIComponent('PVE:alice@pve:ABC::sig')}`);
+      expect(seen[0].headers.csrfpreventiontoken).toBe('ABC:tok');
+      expect(await main(['logout'])).toBe(0);
+      expect(JSON.parse(fs.readFileSync(cfg, 'utf8')).profiles.default.ticket).toBeUndefined();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.env.SDNCTL_CONFIG = saved;
+    }
   });
 
   it("turns a refusal into exit 1 with the API's message and field errors", async () => {
