@@ -11,7 +11,8 @@ import { startStack, type TestStack } from './testing/stack';
 /**
  * sdnctl against the real product: PostgreSQL, NATS (own namespace), the
  * API, the config service and two safe-mode node agents, each its own
- * process. The API speaks plain HTTP here until the HTTPS listener lands.
+ * process. The API speaks HTTPS with the certificate it generated; sdnctl
+ * trusts its CA (--ca / SDN_CA_FILE) or pins its fingerprint.
  */
 
 // The seed's examples share vnet names (myvnet1 in each); here they live side by side, so each gets its own.
@@ -67,6 +68,18 @@ describe('sdnctl against a real stack', () => {
     expect(lines[0]).toMatch(/^zone\s+type\s+/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['evpnzone', 'qinqzn1', 'qinqzn2', 'vlanzone', 'vxlanzn']);
     expect(new Set(lines.map((l) => l.indexOf('type'))).size).toBeGreaterThan(0);
+  });
+
+  it('HTTPS: trusts the CA file or the pinned fingerprint, refuses an unknown certificate (exit 5)', async () => {
+    const pinned = await s.cliProcess(['zones', '-o', 'json'], { SDN_CA_FILE: '', SDN_FINGERPRINT: s.fingerprint() });
+    expect(failure(pinned)).toMatch(/^exit 0\n/);
+    expect(JSON.parse(pinned.stdout)).toEqual(await s.api('GET', '/cluster/sdn/zones'));
+    const untrusted = await s.cliProcess(['zones'], { SDN_CA_FILE: '' });
+    expect(untrusted.code).toBe(5);
+    expect(untrusted.stderr).toMatch(/cannot reach the API at https:\/\/127\.0\.0\.1:\d+: .*certificate/);
+    const wrongPin = await s.cliProcess(['zones'], { SDN_CA_FILE: '', SDN_FINGERPRINT: '00'.repeat(32) });
+    expect(wrongPin.code).toBe(5);
+    expect(wrongPin.stderr).toContain(`has fingerprint ${s.fingerprint()}, expected the pinned`);
   });
 
   it('refuses bad input with the API message (exit 1) and bad usage with a suggestion (exit 2)', async () => {
@@ -274,7 +287,7 @@ describe('import round trip over the conformance cases', () => {
     await publishContract(s.bus.js, s.bus.topology.factsSubject('localhost'), CONTRACTS.nodeFacts, { node: 'localhost', facts: factsFromMocks(c) as unknown as Record<string, unknown>, publishedAt: new Date().toISOString() });
     const apply = await s.cli('apply');
     expect(apply.code).toBe(0);
-    const { version } = (await (await fetch(`${s.url}/health`)).json()) as { version: number };
+    const { version } = await s.health();
     const out = await bundleFor('localhost', version);
     const expected = c.expectedInterfaces.replace(/^#version:1\n/, `#version:${version}\n`);
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
 import { createTestDatabase } from '@sdn/event-store';
 import { generateSecretKey } from '@sdn/secrets';
+import { ApiClient } from '../client/api-client';
 import { main } from '../main';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -19,8 +20,15 @@ export interface CliRun {
 
 /** The product as processes for sdnctl's tests: API, config service and safe-mode node agents on a fresh database and bus namespace. */
 export interface TestStack {
+  /** https://127.0.0.1:<port>: the API's own generated CA and certificate. */
   url: string;
   token: string;
+  /** The CA file clients trust (the API made it under its SDN_DATA_DIR). */
+  caFile: string;
+  /** SHA-256 fingerprint of the API's certificate. */
+  fingerprint(): string;
+  /** The API's /health answer (running version). */
+  health(): Promise<{ version: number }>;
   bus: IsolatedBus;
   dir: string;
   /** sdnctl in this process against the stack (own config file, so no profile of the machine leaks in). */
@@ -89,7 +97,9 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
   const bus = await isolatedBus({ name: opts.name });
   const port = await freePort();
   const token = `root@pam!cli=${randomUUID()}`;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
+  const dataDir = path.join(dir, 'data');
+  const caFile = path.join(dataDir, 'tls', 'ca.pem');
   const procs = new Map<string, ChildProcess>();
   const output: string[] = [];
   const env: NodeJS.ProcessEnv = {
@@ -98,7 +108,7 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
     SDN_BUS_NAMESPACE: bus.topology.namespace,
     SDN_API_HOST: '127.0.0.1',
     SDN_API_PORT: String(port),
-    SDN_API_TLS: 'off',
+    SDN_DATA_DIR: dataDir,
     SDN_BOOTSTRAP_TOKEN: token,
     SDN_SECRET_KEY: generateSecretKey(),
     SDN_NODE_NAME: 'apihost',
@@ -118,13 +128,16 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
     await gone;
     clearTimeout(t);
   };
+  // The test's own calls go through sdnctl's client too (fetch cannot be given a CA); they trust the API's CA.
+  let client: ApiClient | undefined;
+  const http = () => (client ??= new ApiClient({ url, token, ca: caFile, profileName: 'test' }));
   const api = async (method: string, p: string, body?: object) => {
-    const r = await fetch(`${url}/api2/json${p}`, { method, headers: { Authorization: `PVEAPIToken=${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    const text = await r.text();
-    if (r.status >= 400) throw new Error(`${method} ${p}: HTTP ${r.status} ${text}`);
-    return (JSON.parse(text) as { data: unknown }).data;
+    const [pathname, query] = p.split('?');
+    const params = { ...Object.fromEntries(new URLSearchParams(query ?? '')), ...(body ?? {}) };
+    return http().call(method as 'GET', pathname, params);
   };
   const stop = async () => {
+    client?.close();
     for (const name of [...procs.keys()].reverse()) await stopProc(name);
     await bus.destroy().catch(() => undefined);
     await db.drop().catch(() => undefined);
@@ -134,13 +147,16 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
   const stack: TestStack = {
     url,
     token,
+    caFile,
+    fingerprint: () => new X509Certificate(fs.readFileSync(path.join(dataDir, 'tls', 'server.pem'))).fingerprint256,
+    health: async () => (await http().raw('GET', '/health')) as { version: number },
     bus,
     dir,
     cli: (...args) => {
       process.env.SDNCTL_CONFIG = configFile;
-      return runCliInProcess(['--url', url, '--token', token, ...args]);
+      return runCliInProcess(['--url', url, '--token', token, '--ca', caFile, ...args]);
     },
-    cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDNCTL_CONFIG: configFile, ...e }),
+    cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDNCTL_CONFIG: configFile, ...e }),
     api,
     stopAgent: (node) => stopProc(`agent-${node}`),
     logs: () => output.join(''),
@@ -161,7 +177,7 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
     }
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      const up = fs.existsSync(caFile) && (await http().raw('GET', '/health').then(() => true, () => false));
       // The API knows a node once its agent's first status arrived.
       const nodes = up ? ((await api('GET', '/cluster/resources?type=sdn').catch(() => [])) as { node: string }[]).map((r) => r.node) : [];
       if (up && opts.agents.every((n) => nodes.includes(n))) break;
