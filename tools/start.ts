@@ -5,9 +5,9 @@
  * with prefixed log lines, plus one node agent in safe mode for this host.
  * Ctrl-C (or SIGTERM) stops the apps, then the NATS server it started.
  *
- * Environment: DATABASE_URL (or SDN_DATABASE_URL), NATS_URL (or SDN_NATS_URL),
+ * Settings (README table, read by @sdn/config): SDN_DATABASE_URL, SDN_NATS_URL,
  * SDN_BOOTSTRAP_TOKEN, SDN_SECRET_KEY, SDN_API_HOST / SDN_API_PORT; everything
- * is passed on. Without NATS_URL the product runs its own NATS on
+ * is passed on. Without SDN_NATS_URL the product runs its own NATS on
  * 127.0.0.1:4223 (not a shared 4222 another program may use without
  * permissions): the nats-server started here runs the generated
  * per-identity config (.data/nats-auth/) and every app connects as its own
@@ -16,12 +16,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrapToken } from './launcher/bootstrap-token';
 import { ensureNats, ensurePostgres, natsDataDir, SetupError, type NatsAuthSetup } from './launcher/infrastructure';
 import { pipeLines, prefix } from './launcher/log-lines';
-import { busConnectionOptions, ensureIdentity, identityFileName, parseNatsIdentity, topologyFromEnv, writeNatsServerConfig } from '@sdn/bus';
+import { busConnectionOptions, busTopology, ensureIdentity, identityFileName, parseNatsIdentity, writeNatsServerConfig } from '@sdn/bus';
+import { ConfigError, launcherConfig } from '@sdn/config';
 import { devSecretKey } from './launcher/secret-key';
 import { resolveApiTls, type TlsMaterial } from '@sdn/tls';
 import { loadConfig as loadApiConfig } from '../apps/api/src/core/config';
@@ -87,39 +87,42 @@ async function waitForApi(url: string, seconds: number, ca?: string): Promise<bo
 }
 
 async function main(): Promise<void> {
+  const cfg = launcherConfig();
   const env: NodeJS.ProcessEnv = { ...process.env };
-  const databaseUrl = env.DATABASE_URL || env.SDN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/sdn';
+  const databaseUrl = cfg.databaseUrl;
   // The product's own NATS, with per-identity permissions (issue 7), unless the operator names one.
-  const natsUrl = env.NATS_URL || env.SDN_NATS_URL || 'nats://127.0.0.1:4223';
-  // Apps read one name or the other; give them both.
-  Object.assign(env, { DATABASE_URL: databaseUrl, SDN_DATABASE_URL: databaseUrl, NATS_URL: natsUrl, SDN_NATS_URL: natsUrl });
-  const node = (env.SDN_NODE_NAME || hostname().split('.')[0]).toLowerCase();
+  const natsUrl = cfg.bus.url;
+  // One name per setting: an old alias left in the environment would otherwise be read beside it.
+  // The values are passed on as values: a *_FILE beside them would be a second source.
+  for (const alias of ['DATABASE_URL', 'NATS_URL', 'DATABASE_URL_FILE', 'SDN_DATABASE_URL_FILE', 'SDN_BOOTSTRAP_TOKEN_FILE', 'SDN_SECRET_KEY_FILE']) delete env[alias];
+  Object.assign(env, { SDN_DATABASE_URL: databaseUrl, SDN_NATS_URL: natsUrl });
+  const node = cfg.nodeName.toLowerCase();
 
   await ensurePostgres(databaseUrl, log);
   log(`PostgreSQL ready: ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
-  const identityDir = resolve(ROOT, env.SDN_NATS_IDENTITY_DIR || join('.data', 'nats-auth', 'identities'));
+  const identityDir = resolve(ROOT, cfg.natsIdentityDir);
   const natsAuth: NatsAuthSetup | undefined =
-    env.SDN_NATS_AUTH !== '0'
+    cfg.natsAuth
       ? {
           configFor: (port) => {
             const out = join(ROOT, '.data', 'nats-auth', 'nats.conf');
-            const r = writeNatsServerConfig({ identityDir, out, topology: topologyFromEnv(env), nodes: [node], listen: `127.0.0.1:${port}` });
+            const r = writeNatsServerConfig({ identityDir, out, topology: busTopology(cfg.namespace), nodes: [node], listen: `127.0.0.1:${port}` });
             for (const c of r.created) log(`created NATS identity ${identityFileName(c.identity)}`);
             return out;
           },
           check: busConnectionOptions({ name: 'sdn-launcher', url: natsUrl, credentials: { nkeyFile: join(identityDir, 'admin.nk') } }),
         }
       : undefined;
-  const natsSetup = await ensureNats(natsUrl, natsDataDir(ROOT), log, natsAuth);
+  const natsSetup = await ensureNats(natsUrl, natsDataDir(ROOT), log, natsAuth, busConnectionOptions({ name: 'sdn-launcher', url: natsUrl, credentials: cfg.bus.credentials }));
   const nats = (ownNats = natsSetup.started);
   const natsExited = nats ? new Promise<void>((r) => nats.once('exit', () => r())) : Promise.resolve();
   log(`NATS ready: ${natsUrl}${nats ? ' (started by this launcher, stopped on exit)' : ''}${natsSetup.auth ? '; each app connects as its own identity' : ''}`);
   /** The environment of an app's NATS identity, when this launcher's NATS checks identities. */
   const natsIdentityEnv = (identity: string): NodeJS.ProcessEnv => (natsSetup.auth ? ensureIdentity(identityDir, parseNatsIdentity(identity)).env : {});
 
-  const token = bootstrapToken(env, join(ROOT, '.data', 'bootstrap-token'));
+  const token = bootstrapToken(cfg.bootstrapToken, join(ROOT, '.data', 'bootstrap-token'));
   env.SDN_BOOTSTRAP_TOKEN = token.token;
-  const secretKey = devSecretKey(env, join(ROOT, '.data', 'secret-key'));
+  const secretKey = devSecretKey(cfg.secretKey, join(ROOT, '.data', 'secret-key'));
   env.SDN_SECRET_KEY = secretKey.key;
   if (secretKey.source !== 'env') log(`IPAM tokens and DNS keys are sealed with the key in .data/secret-key${secretKey.source === 'generated' ? ' (new)' : ''}; set SDN_SECRET_KEY in production`);
   // The API's certificate, made (or found) here first so its CA and fingerprint can be printed; the API reuses it.
@@ -160,8 +163,8 @@ async function main(): Promise<void> {
     log(`started ${name}${name === 'node-agent' ? ` for node ${node} in safe mode (files under .data/nodes/${node}/)` : ''}`);
   }
 
-  const host = env.SDN_API_HOST || '127.0.0.1';
-  const port = env.SDN_API_PORT || '8006';
+  const host = cfg.apiHost;
+  const port = cfg.apiPort;
   const base = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const ca = tls?.caFile ?? (tls ? tls.certFile : undefined);
   if (running.some((r) => r.name === 'api')) {
@@ -190,7 +193,9 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
   ownNats?.kill('SIGTERM');
-  if (e instanceof SetupError) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(prefix('start') + `configuration: ${e.message}\n`);
+  } else if (e instanceof SetupError) {
     process.stderr.write(prefix('start') + e.message.split('\n').join('\n' + prefix('start')) + '\n');
   } else {
     process.stderr.write(prefix('start') + `failed: ${e instanceof Error ? e.stack : String(e)}\n`);

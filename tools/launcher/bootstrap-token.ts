@@ -5,12 +5,12 @@ import { dirname } from 'node:path';
 const TOKEN_FORMAT = /^[^@\s]+@[^!\s]+![A-Za-z][A-Za-z0-9._-]*=\S+$/;
 
 /**
- * The root API token for a local installation: SDN_BOOTSTRAP_TOKEN when set,
+ * The root API token for a local installation: SDN_BOOTSTRAP_TOKEN (`fromEnv`, checked by @sdn/config) when set,
  * else the one persisted in `file` (so restarts keep working credentials),
  * else a new `root@pam!bootstrap=<uuid>` (the reference's secret format) written there (mode 0600).
  */
-export function bootstrapToken(env: NodeJS.ProcessEnv, file: string): { token: string; source: 'env' | 'file' | 'generated' } {
-  if (env.SDN_BOOTSTRAP_TOKEN) return { token: env.SDN_BOOTSTRAP_TOKEN, source: 'env' };
+export function bootstrapToken(fromEnv: string | undefined, file: string): { token: string; source: 'env' | 'file' | 'generated' } {
+  if (fromEnv) return { token: fromEnv, source: 'env' };
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim();
     if (TOKEN_FORMAT.test(token)) return { token, source: 'file' };

@@ -53,7 +53,14 @@ export interface NatsAuthSetup {
  * per-identity config of `auth` (a server that was already there is used as
  * it is).
  */
-export async function ensureNats(url: string, dataDir: string, log: (line: string) => void, auth?: NatsAuthSetup): Promise<{ started?: ChildProcess; auth: boolean }> {
+export async function ensureNats(
+  url: string,
+  dataDir: string,
+  log: (line: string) => void,
+  auth?: NatsAuthSetup,
+  /** How to connect to a NATS that was already there (the operator's SDN_NATS_* credentials). */
+  existing: Partial<ConnectionOptions> = {},
+): Promise<{ started?: ChildProcess; auth: boolean }> {
   const u = new URL(url);
   const host = u.hostname;
   const port = Number(u.port || 4222);
@@ -81,7 +88,7 @@ export async function ensureNats(url: string, dataDir: string, log: (line: strin
   }
   const withAuth = !!(started && auth);
   // Reachable is not enough: every service needs JetStream.
-  const nc = await natsConnect({ servers: url, timeout: 3000, ...(withAuth ? auth!.check : { user: process.env.NATS_USER, pass: process.env.NATS_PASS }) });
+  const nc = await natsConnect({ servers: url, timeout: 3000, ...(withAuth ? auth!.check : existing) });
   try {
     await nc.jetstreamManager();
   } catch (e) {

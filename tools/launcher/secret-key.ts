@@ -9,10 +9,10 @@ import { generateSecretKey, parseSecretKey } from '@sdn/secrets';
  * there (mode 0600). A development convenience: in production the key comes
  * from the environment, kept apart from the database it protects.
  */
-export function devSecretKey(env: NodeJS.ProcessEnv, file: string): { key: string; source: 'env' | 'file' | 'generated' } {
-  if (env.SDN_SECRET_KEY) {
-    parseSecretKey(env.SDN_SECRET_KEY);
-    return { key: env.SDN_SECRET_KEY, source: 'env' };
+export function devSecretKey(fromEnv: string | undefined, file: string): { key: string; source: 'env' | 'file' | 'generated' } {
+  if (fromEnv) {
+    parseSecretKey(fromEnv);
+    return { key: fromEnv, source: 'env' };
   }
   if (existsSync(file)) {
     const key = readFileSync(file, 'utf8').trim();

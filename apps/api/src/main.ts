@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { TlsMaterial } from '@sdn/tls';
+import { exitOnStartFailure } from '@sdn/config';
 import { API_TLS, createApp, loadConfig } from './app';
 
 async function main(): Promise<void> {
@@ -16,7 +17,4 @@ async function main(): Promise<void> {
   } else log.warn('SDN_API_TLS=off: plain HTTP, for use behind a TLS-terminating proxy only');
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('api'));

@@ -1,8 +1,9 @@
 /**
  * The example audit consumer as a program (see README.md):
- *   NATS_URL=… NATS_NKEY_FILE=… NATS_INBOX_PREFIX=… SDN_AUDIT_NAME=NAME \
+ *   SDN_NATS_URL=… SDN_NATS_NKEY_FILE=… SDN_NATS_INBOX_PREFIX=… SDN_AUDIT_NAME=NAME \
  *     node -r ./tools/register.js apps/audit-consumer/src/main.ts --out audit.jsonl
  */
+import { auditConsumerConfig, exitOnStartFailure } from '@sdn/config';
 import { AuditConsumer } from './audit-consumer';
 
 function arg(name: string): string | undefined {
@@ -11,19 +12,20 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const name = arg('name') ?? process.env.SDN_AUDIT_NAME;
+  const cfg = auditConsumerConfig();
+  const name = arg('name') ?? cfg.name;
   const out = arg('out');
   if (!name || !out) {
-    console.error('usage: audit-consumer --out FILE [--name NAME] [--stream SDN_EVENTS]   (NATS_URL, NATS_NKEY_FILE, NATS_INBOX_PREFIX, SDN_AUDIT_NAME from `sdnctl nats credentials --identity auditor:NAME`)');
+    console.error('usage: audit-consumer --out FILE [--name NAME] [--stream SDN_EVENTS]   (SDN_NATS_URL, SDN_NATS_NKEY_FILE, SDN_NATS_INBOX_PREFIX, SDN_AUDIT_NAME from `sdnctl nats credentials --identity auditor:NAME`)');
     process.exit(2);
   }
   const c = new AuditConsumer({
-    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: cfg.bus.url,
     name,
     out,
-    stream: arg('stream') ?? process.env.SDN_EVENTS_STREAM,
-    nkeyFile: process.env.NATS_NKEY_FILE,
-    inboxPrefix: process.env.NATS_INBOX_PREFIX,
+    stream: arg('stream') ?? cfg.stream,
+    nkeyFile: cfg.bus.credentials.nkeyFile,
+    inboxPrefix: cfg.bus.credentials.inboxPrefix,
   });
   await c.start();
   const stop = () => void c.stop().then(() => process.exit(0));
@@ -31,7 +33,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('audit-consumer'));

@@ -1,20 +1,19 @@
 /**
  * Config service: renders node bundles from the running config and node facts.
- * Environment: NATS_URL (and NATS_CREDS / NATS_USER / NATS_PASS),
- * CONFIG_SERVICE_ACK_WAIT_MS (default 30000: how long a dead replica's message
- * waits before another replica gets it), SDN_BUS_NAMESPACE (tests only).
+ * Settings (README table): SDN_NATS_* and SDN_CONFIG_ACK_WAIT_MS.
  * Run several replicas for availability:
  * they share the durable consumers, so each event is handled once.
  */
-import { connectBus, consoleLogger, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
+import { busTopology, connectBus, consoleLogger, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
+import { configServiceConfig, exitOnStartFailure } from '@sdn/config';
 import { ConfigService } from './service/config-service';
 
 async function main(): Promise<void> {
+  const cfg = configServiceConfig();
   const log = consoleLogger('config-service');
-  const bus = await connectBus({ name: 'config-service', log });
+  const bus = await connectBus({ name: 'config-service', url: cfg.bus.url, credentials: cfg.bus.credentials, topology: busTopology(cfg.bus.namespace), log });
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology), log);
-  const ackWaitMs = process.env.CONFIG_SERVICE_ACK_WAIT_MS ? Number(process.env.CONFIG_SERVICE_ACK_WAIT_MS) : undefined;
-  const service = new ConfigService({ bus, ackWaitMs });
+  const service = new ConfigService({ bus, ackWaitMs: cfg.ackWaitMs });
   await service.start();
 
   let stopping = false;
@@ -30,7 +29,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((e) => {
-  console.error('[config-service] fatal:', e);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('config-service'));

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startStack, until as waitFor } from '@sdn/bench-stack';
 import { consoleLogger, isolatedBus, silentLogger } from '@sdn/bus';
 import { createTestDatabase } from '@sdn/event-store';
-import { generateSecretKey, secretBoxFromEnv } from '@sdn/secrets';
+import { generateSecretKey, secretBoxFor } from '@sdn/secrets';
 import type { DnsPlugin } from '@sdn/dns';
 import { startDnsService } from '../src/dns-service';
 import { nodeHttpFetch } from '../src/plugins/node-http-fetch';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   /** PowerDNS HTTP calls (BENCH_TRACE): method, zone, rrsets in the body, duration. */
   const calls: Array<{ method: string; zone: string; rrsets: number; ms: number }> = [];
   const registry = new PluginRegistry({
-    secrets: secretBoxFromEnv(),
+    secrets: secretBoxFor(process.env.SDN_SECRET_KEY),
     fetch: async (url, init) => {
       const t = performance.now();
       const res = await nodeHttpFetch(url, init);

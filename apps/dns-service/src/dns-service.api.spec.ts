@@ -27,13 +27,12 @@ suite('DNS records follow addresses allocated through the API (real PowerDNS)', 
     await pdns.start({ reset: true });
     for (const z of ['e2e.test', '10.in-addr.arpa.', '0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.']) await pdns.createZone(z);
     const secretKey = generateSecretKey();
-    process.env.SDN_SECRET_KEY = secretKey;
     bus = await isolatedBus({ name: 'dns-e2e', log: silentLogger });
     const apiDb = await createTestDatabase('dns_e2e_api');
     const ipamDb = await createTestDatabase('dns_e2e_ipam');
     dbs.push(apiDb, ipamDb);
     stack = await startStack({ apiDbUrl: apiDb.url, ipamDbUrl: ipamDb.url, namespace: bus.topology.namespace, ipamReplicas: 1, env: { SDN_SECRET_KEY: secretKey } });
-    svc = await startDnsService(bus, { durable: 'dns-e2e', log: silentLogger, retryDelayMs: () => 200 });
+    svc = await startDnsService(bus, { durable: 'dns-e2e', log: silentLogger, retryDelayMs: () => 200, secretKey });
 
     await stack.ok('POST', '/cluster/sdn/dns', { dns: 'pdns', type: 'powerdns', url: pdns.apiUrl, key: pdns.key, ttl: 60 });
     await stack.ok('POST', '/cluster/sdn/zones', { zone: 'ze', type: 'simple', ipam: 'pve', dns: 'pdns', reversedns: 'pdns', dnszone: 'e2e.test' });

@@ -1,5 +1,6 @@
-import { connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
-import { secretBoxFromEnv } from '@sdn/secrets';
+import { busTopology, connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { dnsServiceConfig } from '@sdn/config';
+import { secretBoxFor } from '@sdn/secrets';
 import { RunningConfigTracker } from './config/running-config';
 import { IpEventConsumer, type IpEventConsumerOptions } from './consumer/ip-event-consumer';
 import { PluginRegistry } from './plugins/plugin-registry';
@@ -16,11 +17,11 @@ export interface DnsService {
  * registry and the durable IP-event consumer. Separate from main.ts so tests
  * and the benchmark run the real service on an isolated bus namespace.
  */
-export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsumerOptions, 'bus' | 'config'>> = {}): Promise<DnsService> {
+export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsumerOptions, 'bus' | 'config'>> & { secretKey?: string } = {}): Promise<DnsService> {
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const config = new RunningConfigTracker(bus);
   await config.start();
-  const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry({ secrets: secretBoxFromEnv() }).pluginFor, ...opts });
+  const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry({ secrets: secretBoxFor(opts.secretKey) }).pluginFor, ...opts });
   await consumer.start();
   return {
     bus,
@@ -34,12 +35,14 @@ export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsum
 }
 
 export async function main(): Promise<void> {
-  const bus = await connectBus({ name: 'dns-service' });
+  const cfg = dnsServiceConfig();
+  const bus = await connectBus({ name: 'dns-service', url: cfg.bus.url, credentials: cfg.bus.credentials, topology: busTopology(cfg.bus.namespace) });
   // Not fatal: servers stored before keys were sealed, or none at all, need no key.
-  if (!secretBoxFromEnv()) bus.log.warn('SDN_SECRET_KEY is not set: DNS servers whose key is stored sealed cannot be reached (set the API\'s key here too)');
+  if (!cfg.secretKey) bus.log.warn('SDN_SECRET_KEY is not set: DNS servers whose key is stored sealed cannot be reached (set the API\'s key here too)');
   const svc = await startDnsService(bus, {
-    durable: process.env.DNS_DURABLE || 'dns-service',
-    maxInFlight: Number(process.env.DNS_MAX_IN_FLIGHT) || undefined,
+    durable: cfg.durable,
+    maxInFlight: cfg.maxInFlight,
+    secretKey: cfg.secretKey,
   });
   bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null });
   const shutdown = async () => {

@@ -1,6 +1,4 @@
+import { exitOnStartFailure } from '@sdn/config';
 import { main } from './dns-service';
 
-main().catch((e) => {
-  console.error('[dns-service] fatal', e);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('dns-service'));

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { busTopology, connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { exitOnStartFailure, ipamServiceConfig, type NatsCredentials } from '@sdn/config';
 import { TransactionalOutboxRelay } from '@sdn/outbox';
 import { DataSource } from 'typeorm';
 import { PVE_IPAM_ENTITIES } from './pve/entities';
@@ -10,11 +11,15 @@ import { IpamRpc } from './service/ipam-rpc';
 import { serveIpamRpc } from './service/rpc-server';
 import { consumeSubnetEvents, externalPlugin, type PluginFactory } from './service/subnet-events';
 import { SubnetSync } from './service/subnet-sync';
-import { secretBoxFromEnv } from '@sdn/secrets';
+import { secretBoxFor } from '@sdn/secrets';
 
 export interface IpamServiceOptions {
   pgUrl: string;
   natsUrl?: string;
+  natsCredentials?: NatsCredentials;
+  busNamespace?: string;
+  /** `SDN_SECRET_KEY`: opens the tokens of phpIPAM/NetBox objects (default plugin factory only). */
+  secretKey?: string;
   /** pass an isolated bus in tests */
   bus?: Bus;
   poolSize?: number;
@@ -65,11 +70,11 @@ export async function startIpamService(o: IpamServiceOptions) {
   await db.initialize();
   await db.runMigrations({ transaction: 'all' });
   const ownBus = !o.bus;
-  const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl }));
+  const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl, credentials: o.natsCredentials, topology: busTopology(o.busNamespace ?? '') }));
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const store = new PveIpamStore(db);
   const relay = o.relay === false ? undefined : ipamRelay(db, bus);
-  const pluginFor = o.pluginFor ?? externalPlugin(secretBoxFromEnv());
+  const pluginFor = o.pluginFor ?? externalPlugin(secretBoxFor(o.secretKey));
   const rpc = new IpamRpc(store, relay ? coalescedKick(() => relay.kick(), o.relayDelayMs ?? 50) : undefined, pluginFor);
   relay?.start(1000);
   const sync = new SubnetSync(db, pluginFor, (m, meta) => bus.log.warn(m, meta));
@@ -91,23 +96,22 @@ export async function startIpamService(o: IpamServiceOptions) {
   };
 }
 
-if (require.main === module) {
-  startIpamService({
-    pgUrl: process.env.IPAM_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sdn_ipam',
-    natsUrl: process.env.NATS_URL,
-    poolSize: Number(process.env.IPAM_POOL_SIZE) || undefined,
-    relayDelayMs: process.env.IPAM_RELAY_DELAY_MS ? Number(process.env.IPAM_RELAY_DELAY_MS) : undefined,
-    syncMaxAgeMs: Number(process.env.IPAM_SYNC_MAX_AGE_MS) || undefined,
-    sweepEveryMs: Number(process.env.IPAM_SYNC_SWEEP_MS) || undefined,
-  }).then(
-    (s) => {
-      const stop = () => s.close().then(() => process.exit(0));
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
+async function main(): Promise<void> {
+  const cfg = ipamServiceConfig();
+  const s = await startIpamService({
+    pgUrl: cfg.pgUrl,
+    natsUrl: cfg.bus.url,
+    natsCredentials: cfg.bus.credentials,
+    busNamespace: cfg.bus.namespace,
+    secretKey: cfg.secretKey,
+    poolSize: cfg.poolSize,
+    relayDelayMs: cfg.relayDelayMs,
+    syncMaxAgeMs: cfg.syncMaxAgeMs,
+    sweepEveryMs: cfg.sweepEveryMs,
+  });
+  const stop = () => s.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
+
+if (require.main === module) main().catch(exitOnStartFailure('ipam-service'));

@@ -1,3 +1,4 @@
+import { exitOnStartFailure } from '@sdn/config';
 import { Agent } from './agent';
 import { configFromEnv } from './config/agent-config';
 
@@ -20,7 +21,4 @@ async function main(): Promise<void> {
   await agent.start();
 }
 
-main().catch((e) => {
-  process.stderr.write(`[node-agent] fatal: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('node-agent'));

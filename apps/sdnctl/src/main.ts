@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CommanderError } from 'commander';
+import { ConfigError, EXIT_CONFIG } from '@sdn/config';
 import { UsageError } from './args';
 import { EXIT } from './cli/exit-codes';
 import { buildProgram } from './cli/program';
@@ -31,6 +32,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       console.error(`sdnctl: ${e.message}`);
       return e.exitCode;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`sdnctl: configuration: ${e.message}`);
+      return EXIT_CONFIG;
     }
     // Anything else is our bug; still one line, the detail only when asked for.
     console.error(`sdnctl: internal error: ${(e as Error)?.message ?? e}`);

@@ -5,11 +5,6 @@ import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Access1764400000000 } from './migrations/1764400000000-access';
 import { DryRun1765000000000 } from './migrations/1765000000000-dry-run';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sdn';
-
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SDN_DATABASE_URL || DEFAULT_DATABASE_URL;
-}
 
 /** Creates the database named in `url` when it does not exist (first start on a fresh server). */
 export async function ensureDatabase(url: string): Promise<void> {

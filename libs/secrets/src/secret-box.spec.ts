@@ -1,4 +1,4 @@
-import { generateSecretKey, isSealed, parseSecretKey, SecretBox, secretBoxFromEnv, SecretKeyError } from './secret-box';
+import { generateSecretKey, isSealed, parseSecretKey, SecretBox, secretBoxFor, SecretKeyError } from './secret-box';
 import { revealSecret, revealSecrets, sealSecrets } from './object-secrets';
 
 describe('SecretBox (AES-256-GCM)', () => {
@@ -38,9 +38,9 @@ describe('SecretBox (AES-256-GCM)', () => {
     expect(parseSecretKey(Buffer.alloc(32, 7).toString('base64'))).toEqual(Buffer.alloc(32, 7));
     expect(parseSecretKey(Buffer.alloc(32, 7).toString('base64url'))).toEqual(Buffer.alloc(32, 7));
     for (const bad of ['', 'short', 'ab'.repeat(31), Buffer.alloc(16).toString('base64'), 'zz'.repeat(32)]) expect(() => parseSecretKey(bad)).toThrow(/SDN_SECRET_KEY/);
-    expect(secretBoxFromEnv({})).toBeUndefined();
-    expect(secretBoxFromEnv({ SDN_SECRET_KEY: hex })!.keyId).toBe(new SecretBox(Buffer.alloc(32, 0xab)).keyId);
-    expect(() => secretBoxFromEnv({ SDN_SECRET_KEY: 'nope' })).toThrow(SecretKeyError);
+    expect(secretBoxFor(undefined)).toBeUndefined();
+    expect(secretBoxFor(hex)!.keyId).toBe(new SecretBox(Buffer.alloc(32, 0xab)).keyId);
+    expect(() => secretBoxFor('nope')).toThrow(SecretKeyError);
   });
 });
 

@@ -77,8 +77,7 @@ export class SecretBox {
   }
 }
 
-/** The box for `SDN_SECRET_KEY`, or undefined when it is not set. Throws SecretKeyError when it is set but malformed. */
-export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox | undefined {
-  const v = env[SECRET_KEY_ENV];
-  return v ? SecretBox.fromText(v) : undefined;
+/** The box for a key (`SDN_SECRET_KEY`, read by @sdn/config), or undefined without one. Throws SecretKeyError when it is malformed. */
+export function secretBoxFor(key: string | undefined): SecretBox | undefined {
+  return key ? SecretBox.fromText(key) : undefined;
 }

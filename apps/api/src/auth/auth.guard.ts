@@ -10,7 +10,7 @@ import { SdnStateService } from '../core/sdn-state.service';
 import { AccessStateService } from '../access/access-state.service';
 import { isOptionalTemplate, type PathSources, relatedInPending, resolveTemplate } from './acl-resolve';
 import { PRIVILEGE_KEY, PUBLIC_KEY, type PrivilegeRequirement } from './privilege.decorator';
-import { AuthRateLimiter, authRateLimitFromEnv } from './rate-limit';
+import { AuthRateLimiter } from './rate-limit';
 import { TokenService } from './token.service';
 import { parseAuthorization } from './tokens';
 
@@ -70,7 +70,7 @@ export class AuthGuard implements CanActivate {
     private readonly store: EventStoreService,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
-    this.limiter = new AuthRateLimiter({ ...authRateLimitFromEnv(), ...config.authRateLimit });
+    this.limiter = new AuthRateLimiter(config.authRateLimit);
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {

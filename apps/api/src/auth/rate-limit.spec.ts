@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AUTH, BASE, startTestApi, type TestApi } from '../testing/test-app';
-import { AuthRateLimiter, authRateLimitFromEnv } from './rate-limit';
+import { AuthRateLimiter } from './rate-limit';
 
 describe('AuthRateLimiter', () => {
   it('blocks a key after the threshold with doubling waits up to the maximum, and forgets', () => {
@@ -27,10 +27,6 @@ describe('AuthRateLimiter', () => {
     now += 20_000;
     l.fail(k);
     expect(l.blockedFor(k)).toBe(0);
-  });
-
-  it('reads its settings from the environment', () => {
-    expect(authRateLimitFromEnv({ SDN_AUTH_FAIL_THRESHOLD: '3', SDN_AUTH_FAIL_BASE_MS: '50', SDN_AUTH_FAIL_MAX_MS: 'x' })).toEqual({ threshold: 3, baseMs: 50 });
   });
 });
 

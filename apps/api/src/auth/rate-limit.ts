@@ -11,21 +11,6 @@ export interface AuthRateLimitOptions {
 
 export const DEFAULT_AUTH_RATE_LIMIT: AuthRateLimitOptions = { threshold: 10, baseMs: 1000, maxMs: 5 * 60_000, forgetMs: 15 * 60_000 };
 
-/** `SDN_AUTH_FAIL_THRESHOLD`, `SDN_AUTH_FAIL_BASE_MS`, `SDN_AUTH_FAIL_MAX_MS`, `SDN_AUTH_FAIL_FORGET_MS`. */
-export function authRateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<AuthRateLimitOptions> {
-  const n = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
-  const out: Partial<AuthRateLimitOptions> = {};
-  const t = n(env.SDN_AUTH_FAIL_THRESHOLD);
-  if (t !== undefined) out.threshold = t;
-  const b = n(env.SDN_AUTH_FAIL_BASE_MS);
-  if (b !== undefined) out.baseMs = b;
-  const m = n(env.SDN_AUTH_FAIL_MAX_MS);
-  if (m !== undefined) out.maxMs = m;
-  const f = n(env.SDN_AUTH_FAIL_FORGET_MS);
-  if (f !== undefined) out.forgetMs = f;
-  return out;
-}
-
 interface Entry {
   failures: number;
   last: number;

@@ -24,8 +24,8 @@ export class NatsService implements OnModuleInit, OnApplicationShutdown {
   private async connectLoop(): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
-        // Credentials of the API's NATS identity from the environment (NATS_NKEY_FILE, …; see @sdn/bus); this loop does the first-connect retries.
-        const nc = await connect({ ...busConnectionOptions({ name: 'sdn-api', url: this.config.natsUrl }), waitOnFirstConnect: false });
+        // The API's NATS identity (SDN_NATS_NKEY_FILE, …, read by @sdn/config); this loop does the first-connect retries.
+        const nc = await connect({ ...busConnectionOptions({ name: 'sdn-api', url: this.config.natsUrl, credentials: this.config.natsCredentials }), waitOnFirstConnect: false });
         if (this.closed) {
           await nc.close();
           return;

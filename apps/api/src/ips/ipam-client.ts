@@ -40,7 +40,7 @@ export class IpamClient {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly nats: NatsService,
   ) {
-    this.maxInFlight = Math.max(1, Number(process.env.SDN_API_IPAM_IN_FLIGHT) || 2);
+    this.maxInFlight = this.config.ipamInFlight;
   }
 
   private async request<T>(pattern: string, body: unknown): Promise<RpcResult<T>> {

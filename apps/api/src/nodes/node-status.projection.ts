@@ -6,20 +6,6 @@ import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
 import type { Liveness, NodeReport } from './node-views';
 
-/**
- * Liveness settings from the environment: `SDN_NODE_HEARTBEAT_MS` (interval
- * assumed for agents that do not announce theirs, default 5000, the agent's
- * default) and `SDN_NODE_MISSED_HEARTBEATS` (default 3).
- */
-export function livenessFromEnv(env: NodeJS.ProcessEnv = process.env): Liveness {
-  const num = (key: string, dflt: number) => {
-    const v = Number(env[key] ?? dflt);
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${key} must be a positive integer, got '${env[key]}'`);
-    return v;
-  };
-  return { defaultHeartbeatMs: num('SDN_NODE_HEARTBEAT_MS', 5000), missedHeartbeats: num('SDN_NODE_MISSED_HEARTBEATS', 3) };
-}
-
 export const NODE_LIVENESS = Symbol('NODE_LIVENESS');
 
 /**

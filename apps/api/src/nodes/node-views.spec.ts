@@ -1,5 +1,5 @@
 import { nodeStatusV2Of, type NodeStatusV1 } from '@sdn/contracts';
-import { livenessFromEnv } from './node-status.projection';
+import { apiConfig } from '@sdn/config';
 import { applyTaskView, isOffline, nodeZones, sdnResources, zoneContent, type Liveness, type NodeReport } from './node-views';
 
 const liveness: Liveness = { defaultHeartbeatMs: 1000, missedHeartbeats: 3 };
@@ -17,9 +17,9 @@ describe('liveness', () => {
     expect(isOffline(report('a', 1, {}, T0, 10_000), T0 + 29_000, liveness)).toBe(false);
   });
   it('reads its settings from the environment and refuses nonsense', () => {
-    expect(livenessFromEnv({})).toEqual({ defaultHeartbeatMs: 5000, missedHeartbeats: 3 });
-    expect(livenessFromEnv({ SDN_NODE_HEARTBEAT_MS: '2000', SDN_NODE_MISSED_HEARTBEATS: '5' })).toEqual({ defaultHeartbeatMs: 2000, missedHeartbeats: 5 });
-    expect(() => livenessFromEnv({ SDN_NODE_MISSED_HEARTBEATS: '0' })).toThrow(/SDN_NODE_MISSED_HEARTBEATS must be a positive integer/);
+    expect(apiConfig({}).liveness).toEqual({ defaultHeartbeatMs: 5000, missedHeartbeats: 3 });
+    expect(apiConfig({ SDN_NODE_HEARTBEAT_MS: '2000', SDN_NODE_MISSED_HEARTBEATS: '5' }).liveness).toEqual({ defaultHeartbeatMs: 2000, missedHeartbeats: 5 });
+    expect(() => apiConfig({ SDN_NODE_MISSED_HEARTBEATS: '0' })).toThrow(/^SDN_NODE_MISSED_HEARTBEATS must be a whole number from 1/);
   });
 });
 

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { livenessFromEnv, NODE_LIVENESS, NodeStatusProjection } from './node-status.projection';
+import { API_CONFIG, type ApiConfig } from '../core/config';
+import { NODE_LIVENESS, NodeStatusProjection } from './node-status.projection';
 import { NodeQueriesController } from './node-queries.controller';
 import { NodesController } from './nodes.controller';
 
 @Module({
   controllers: [NodesController, NodeQueriesController],
-  providers: [NodeStatusProjection, { provide: NODE_LIVENESS, useFactory: () => livenessFromEnv() }],
+  providers: [NodeStatusProjection, { provide: NODE_LIVENESS, useFactory: (c: ApiConfig) => c.liveness, inject: [API_CONFIG] }],
   exports: [NodeStatusProjection, NODE_LIVENESS],
 })
 export class NodesModule {}

@@ -16,8 +16,8 @@ describe('configFromEnv', () => {
   });
 
   it('rejects node names that cannot be subject tokens', () => {
-    expect(() => configFromEnv({ SDN_NODE_NAME: 'bad.name' })).toThrow(/invalid node name/);
-    expect(() => configFromEnv({ SDN_NODE_NAME: 'a*' })).toThrow(/invalid node name/);
+    expect(() => configFromEnv({ SDN_NODE_NAME: 'bad.name' })).toThrow(/^SDN_NODE_NAME must be a node name/);
+    expect(() => configFromEnv({ SDN_NODE_NAME: 'a*' })).toThrow(/^SDN_NODE_NAME must be a node name/);
     expect(() => configFromEnv({ SDN_NODE_NAME: 'n1', SDN_AGENT_MODE: 'yolo' })).toThrow(/SDN_AGENT_MODE/);
   });
 

@@ -1,5 +1,6 @@
+import { sdnctlConfig } from '@sdn/config';
 import { AccessCommandError, type AccessState } from '@sdn/access';
-import { type AccessDecision, AccessProjection, databaseUrl, EventStore, openEventStoreDataSource } from '@sdn/event-store';
+import { type AccessDecision, AccessProjection, EventStore, openEventStoreDataSource } from '@sdn/event-store';
 import { UsageError } from '../args';
 
 /** Who the event log names for changes made with sdnctl (it has the database, so it acts as the operator). */
@@ -10,7 +11,7 @@ export const SDNCTL_ACTOR = 'sdnctl';
  * `write` appends through the same serialised writer the API uses.
  */
 export async function withAccess<T>(fn: (a: { state: () => AccessState; write: <R>(decide: (s: AccessState) => AccessDecision<R>) => Promise<R> }) => Promise<T>): Promise<T> {
-  const ds = await openEventStoreDataSource(databaseUrl(), 1);
+  const ds = await openEventStoreDataSource(sdnctlConfig().databaseUrl, 1);
   try {
     const projection = new AccessProjection();
     await projection.load(ds);

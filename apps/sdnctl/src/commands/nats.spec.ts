@@ -31,8 +31,8 @@ describe('sdnctl nats credentials / config', () => {
   it('creates an identity once (0600 seed), prints its environment, and keeps it unless rotated', async () => {
     expect(await nats(['credentials', '--identity', 'node:pve1', '--dir', dir])).toBe(0);
     const seedFile = join(dir, 'node-pve1.nk');
-    expect(out).toContain(`NATS_NKEY_FILE=${seedFile}`);
-    expect(out).toContain(`NATS_INBOX_PREFIX=${nodeInboxPrefix('pve1')}`);
+    expect(out).toContain(`SDN_NATS_NKEY_FILE=${seedFile}`);
+    expect(out).toContain(`SDN_NATS_INBOX_PREFIX=${nodeInboxPrefix('pve1')}`);
     expect(statSync(seedFile).mode & 0o777).toBe(0o600);
     const seed = readFileSync(seedFile, 'utf8');
     expect(seed).toMatch(/^SU[A-Z2-7]{56}\n$/);

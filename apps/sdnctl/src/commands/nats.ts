@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { auditorConsumer, busTopology, connectBus, ensureDurableConsumer, ensureIdentity, identityFileName, natsIdentityName, parseNatsIdentity, silentLogger, topologyFromEnv, writeNatsServerConfig, type NatsIdentity } from '@sdn/bus';
+import { auditorConsumer, busTopology, connectBus, ensureDurableConsumer, ensureIdentity, identityFileName, natsIdentityName, parseNatsIdentity, silentLogger, writeNatsServerConfig, type NatsIdentity } from '@sdn/bus';
+import { sdnctlConfig, type Env } from '@sdn/config';
 import { NODE_NAME_PATTERN } from '@sdn/contracts';
 import { parseArgs, requireFlag, UsageError } from '../args';
 
 export const usage = [
   'sdnctl nats credentials --identity node:NODE|auditor:NAME|api|config-service|ipam-service|dns-service|admin [--dir DIR] [--rotate]',
   '                                                           create (or show) an identity\'s nkey; prints the environment its process needs',
-  'sdnctl nats auditor NAME [--dir DIR] [--namespace NS]      create the durable consumer audit-NAME on the events stream (as admin, NATS_URL)',
+  'sdnctl nats auditor NAME [--dir DIR] [--namespace NS]      create the durable consumer audit-NAME on the events stream (as admin, SDN_NATS_URL)',
   'sdnctl nats config --out FILE [--dir DIR] [--nodes N1,N2] [--listen HOST:PORT] [--store-dir DIR] [--namespace NS]',
   '                                                           write the nats-server config: one user per identity in DIR, with its permissions',
 ].join('\n');
 
 /** Where identities live unless --dir says otherwise: `SDN_NATS_IDENTITY_DIR`, else ./.data/nats-auth/identities (where npm start keeps them). */
-export function defaultIdentityDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.SDN_NATS_IDENTITY_DIR || '.data/nats-auth/identities');
+export function defaultIdentityDir(env?: Env): string {
+  return resolve(sdnctlConfig(env).natsIdentityDir);
 }
 
 function optFlag(p: ReturnType<typeof parseArgs>, name: string): string | undefined {
@@ -55,11 +56,13 @@ export async function run(args: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
     const ns = optFlag(p, 'namespace');
-    const topology = ns === undefined ? topologyFromEnv() : busTopology(ns);
-    // The operator's own credentials when set (NATS_NKEY_FILE …), else the admin seed of the identity directory.
+    const cfg = sdnctlConfig();
+    const topology = busTopology(ns ?? cfg.bus.namespace);
+    // The operator's own credentials when set (SDN_NATS_NKEY_FILE …), else the admin seed of the identity directory.
     const admin = join(dir, identityFileName({ kind: 'admin' }));
-    const own = process.env.NATS_NKEY_FILE || process.env.NATS_CREDS || process.env.NATS_USER || process.env.NATS_TOKEN;
-    const bus = await connectBus({ name: 'sdnctl', topology, log: silentLogger, credentials: own || !existsSync(admin) ? undefined : { nkeyFile: admin } });
+    const own = cfg.bus.credentials;
+    const hasOwn = !!(own.nkeyFile || own.credsFile || own.user || own.token);
+    const bus = await connectBus({ name: 'sdnctl', url: cfg.bus.url, topology, log: silentLogger, credentials: hasOwn || !existsSync(admin) ? own : { nkeyFile: admin } });
     try {
       const spec = auditorConsumer(topology, (id as { name: string }).name);
       await ensureDurableConsumer(bus.jsm, spec);
@@ -81,7 +84,7 @@ export async function run(args: string[]): Promise<number> {
     const ns = optFlag(p, 'namespace');
     let topology;
     try {
-      topology = ns === undefined ? topologyFromEnv() : busTopology(ns);
+      topology = busTopology(ns ?? sdnctlConfig().bus.namespace);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

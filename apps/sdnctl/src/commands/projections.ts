@@ -1,5 +1,6 @@
+import { sdnctlConfig } from '@sdn/config';
 import { isDeepStrictEqual } from 'node:util';
-import { databaseUrl, dumpAccessProjection, dumpProjection, openEventStoreDataSource, rebuildAccessProjection, rebuildProjections } from '@sdn/event-store';
+import { dumpAccessProjection, dumpProjection, openEventStoreDataSource, rebuildAccessProjection, rebuildProjections } from '@sdn/event-store';
 import { parseArgs, UsageError } from '../args';
 
 export const usage = [
@@ -10,7 +11,7 @@ export const usage = [
 export async function run(args: string[]): Promise<number> {
   const [sub] = parseArgs(args).positional;
   if (sub !== 'rebuild' && sub !== 'verify') throw new UsageError(`usage:\n${usage}`);
-  const ds = await openEventStoreDataSource(databaseUrl(), 2);
+  const ds = await openEventStoreDataSource(sdnctlConfig().databaseUrl, 2);
   try {
     if (sub === 'rebuild') {
       const state = await rebuildProjections(ds);

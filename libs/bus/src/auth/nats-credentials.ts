@@ -8,7 +8,7 @@ import { natsServerConfig, type NatsUser } from './nats-server-config';
 /**
  * Identities as nkey seed files in one directory (`<identity>.nk`, mode
  * 0600): `api.nk`, `config-service.nk`, …, `admin.nk`, `node-<node>.nk`.
- * A service reads its own file (`NATS_NKEY_FILE`); the server config is
+ * A service reads its own file (`SDN_NATS_NKEY_FILE`); the server config is
  * generated from the public keys of all of them.
  */
 const SUFFIX = '.nk';
@@ -40,10 +40,10 @@ export interface IdentityCredentials {
 
 function credentialsOf(id: NatsIdentity, seedFile: string, created: boolean): IdentityCredentials {
   const kp = nkeys.fromSeed(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim()));
-  const env: Record<string, string> = { NATS_NKEY_FILE: seedFile };
-  if (id.kind === 'node') env.NATS_INBOX_PREFIX = nodeInboxPrefix(id.node);
+  const env: Record<string, string> = { SDN_NATS_NKEY_FILE: seedFile };
+  if (id.kind === 'node') env.SDN_NATS_INBOX_PREFIX = nodeInboxPrefix(id.node);
   if (id.kind === 'auditor') {
-    env.NATS_INBOX_PREFIX = auditorInboxPrefix(id.name);
+    env.SDN_NATS_INBOX_PREFIX = auditorInboxPrefix(id.name);
     env.SDN_AUDIT_NAME = id.name;
   }
   return { identity: id, seedFile, publicKey: kp.getPublicKey(), env, created };

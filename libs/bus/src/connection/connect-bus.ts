@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import type { NatsCredentials } from '@sdn/config';
 import { consoleLogger, type BusLogger } from '../log/bus-logger';
-import { topologyFromEnv, type BusTopology } from '../topology/bus-topology';
+import { busTopology, type BusTopology } from '../topology/bus-topology';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 export interface BusConnectOptions {
   /** Connection name shown by the server (`nats server report connections`). */
   name: string;
-  /** Defaults to `NATS_URL` (or `SDN_NATS_URL`, the API's name for it), then nats://127.0.0.1:4222. Comma-separated for a cluster. */
+  /** Default nats://127.0.0.1:4222 (apps pass SDN_NATS_URL from @sdn/config). Comma-separated for a cluster. */
   url?: string;
+  /** Default: no namespace (production). */
   topology?: BusTopology;
   log?: BusLogger;
-  env?: NodeJS.ProcessEnv;
-  /** Overrides the credentials of the environment (several identities in one process: tests, benchmarks). */
+  /** Default: none (an open server); apps pass their identity from @sdn/config. */
   credentials?: BusCredentials;
 }
 
@@ -23,25 +24,7 @@ export interface BusConnectOptions {
  * file; or user/password, or a token. `inboxPrefix`: where replies to this
  * connection go — a node agent's identity may only subscribe under its own.
  */
-export interface BusCredentials {
-  nkeyFile?: string;
-  credsFile?: string;
-  user?: string;
-  pass?: string;
-  token?: string;
-  inboxPrefix?: string;
-}
-
-/** `NATS_NKEY_FILE`, `NATS_CREDS`, `NATS_USER`/`NATS_PASS`, `NATS_TOKEN`, `NATS_INBOX_PREFIX`. */
-export function busCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): BusCredentials {
-  const c: BusCredentials = {};
-  if (env.NATS_NKEY_FILE) c.nkeyFile = env.NATS_NKEY_FILE;
-  if (env.NATS_CREDS) c.credsFile = env.NATS_CREDS;
-  if (env.NATS_USER) Object.assign(c, { user: env.NATS_USER, pass: env.NATS_PASS ?? '' });
-  if (env.NATS_TOKEN) c.token = env.NATS_TOKEN;
-  if (env.NATS_INBOX_PREFIX) c.inboxPrefix = env.NATS_INBOX_PREFIX;
-  return c;
-}
+export type BusCredentials = NatsCredentials;
 
 /** A connected bus: the raw clients plus the topology every helper needs. */
 export interface Bus {
@@ -55,14 +38,13 @@ export interface Bus {
 }
 
 /**
- * NATS options from the environment. Reconnects forever: a service outlives
+ * NATS connection options. Reconnects forever: a service outlives
  * NATS restarts and waits for NATS at boot rather than crash-looping.
  * Credentials (see BusCredentials) are optional: a server without
  * authorization (tests, a workstation) needs none.
  */
-export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url' | 'env' | 'credentials'>): ConnectionOptions {
-  const env = opts.env ?? process.env;
-  const servers = (opts.url ?? env.NATS_URL ?? env.SDN_NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()).filter(Boolean);
+export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url' | 'credentials'>): ConnectionOptions {
+  const servers = (opts.url || DEFAULT_NATS_URL).split(',').map((s) => s.trim()).filter(Boolean);
   const options: ConnectionOptions = {
     servers,
     name: opts.name,
@@ -73,7 +55,7 @@ export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url
     // enrich a later failure; on the allocation path that was ~6% of each process's CPU.
     noAsyncTraces: true,
   };
-  const c = opts.credentials ?? busCredentialsFromEnv(env);
+  const c = opts.credentials ?? {};
   if (c.nkeyFile) {
     // Read once per connect attempt: a rotated seed is picked up on reconnect.
     const file = c.nkeyFile;
@@ -108,7 +90,7 @@ export async function connectBus(opts: BusConnectOptions): Promise<Bus> {
     nc,
     js: nc.jetstream(),
     jsm,
-    topology: opts.topology ?? topologyFromEnv(opts.env),
+    topology: opts.topology ?? busTopology(''),
     log,
     async close() {
       if (nc.isClosed()) return;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { busConfig } from '@sdn/config';
 import { connectBus, type Bus } from '../connection/connect-bus';
 import { silentLogger, type BusLogger } from '../log/bus-logger';
 import { ensureStreams, sdnStreamSpecs, type StreamSpec } from '../streams/ensure-streams';
@@ -17,7 +18,9 @@ export interface IsolatedBus extends Bus {
 export async function isolatedBus(opts: { name: string; log?: BusLogger; adjust?(spec: StreamSpec): StreamSpec }): Promise<IsolatedBus> {
   const namespace = `t${randomBytes(5).toString('hex')}`;
   const topology = busTopology(namespace);
-  const bus = await connectBus({ name: opts.name, topology, log: opts.log ?? silentLogger });
+  // The NATS of the environment (a test run may point SDN_NATS_URL elsewhere); its namespace is ours.
+  const { url, credentials } = busConfig();
+  const bus = await connectBus({ name: opts.name, url, credentials, topology, log: opts.log ?? silentLogger });
   const specs = sdnStreamSpecs(topology).map((s) => (opts.adjust ? opts.adjust(s) : s));
   await ensureStreams(bus.jsm, specs);
   return {

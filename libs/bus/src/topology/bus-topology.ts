@@ -75,7 +75,3 @@ export function busTopology(namespace = ''): BusTopology {
   };
 }
 
-/** The topology a service runs on: `SDN_BUS_NAMESPACE` (unset in production). */
-export function topologyFromEnv(env: NodeJS.ProcessEnv = process.env): BusTopology {
-  return busTopology(env.SDN_BUS_NAMESPACE ?? '');
-}
