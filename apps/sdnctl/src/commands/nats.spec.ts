@@ -44,8 +44,8 @@ describe('sdnctl nats credentials / config', () => {
 
   it('creates an auditor identity: its own inbox prefix, and rules that allow reading its own events consumer only', async () => {
     expect(await nats(['credentials', '--identity', 'auditor:alice', '--dir', dir])).toBe(0);
-    expect(out).toContain(`NATS_NKEY_FILE=${join(dir, 'auditor-alice.nk')}`);
-    expect(out).toContain('NATS_INBOX_PREFIX=_INBOX_audit_alice');
+    expect(out).toContain(`SDN_NATS_NKEY_FILE=${join(dir, 'auditor-alice.nk')}`);
+    expect(out).toContain('SDN_NATS_INBOX_PREFIX=_INBOX_audit_alice');
     expect(out).toContain('SDN_AUDIT_NAME=alice');
     const file = join(dir, 'nats.conf');
     await nats(['config', '--out', file, '--dir', dir]);
