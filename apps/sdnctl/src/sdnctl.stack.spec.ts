@@ -24,7 +24,7 @@ const seedVnets = [...new Set(seedCalls.filter((c) => c.path === '/cluster/sdn/v
 
 let s: TestStack;
 beforeAll(async () => {
-  s = await startStack({ agents: ['pve1', 'pve2'], name: 'sdnctl-stack' });
+  s = await startStack({ agents: ['pve1', 'pve2'], name: 'sdnctl-stack', ipam: true });
 }, 240_000);
 afterAll(async () => {
   await s?.stop();
@@ -117,6 +117,52 @@ describe('sdnctl against a real stack', () => {
     expect(text.stdout).toMatch(/^[├└]─ vxlanzn \(vxlan\) {2}\S+/m);
     expect(text.stdout).toMatch(/^ {3}└─ vxvnet1 {2}\S+/m);
   }, 120_000);
+
+  it('on a terminal: apply --wait redraws the node lines in place, status and diff are coloured', async () => {
+    const r = await s.cliTerminal(['apply', '--wait', '--timeout', '90']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/version \d+: 2\/2 nodes applied/);
+    expect(r.stdout).toContain('\x1b[32mapplied\x1b[0m');
+    // Redrawn: cursor up over the previous block, clear to the end of the screen.
+    expect(r.stdout).toMatch(/\x1b\[\d+A\x1b\[J/);
+    const st = await s.cliTerminal(['status']);
+    expect(st.stdout).toMatch(/pve1.*\x1b\[32monline\x1b\[0m/);
+    expect((await s.cli('create', '/cluster/sdn/vnets', '--vnet', 'tty1', '--zone', 'vxlanzn', '--tag', '100002')).code).toBe(0);
+    const d = await s.cliTerminal(['diff', '--node', 'pve1']);
+    expect(d.stdout).toContain('\x1b[32m+auto tty1\x1b[0m');
+    expect((await s.cli('delete', '/cluster/sdn/vnets/tty1')).code).toBe(0);
+  }, 120_000);
+
+  it('ips allocate and release through the IPAM', async () => {
+    // The seed's zones have no IPAM; a simple zone with the built-in one gets a subnet for this.
+    for (const args of [
+      ['/cluster/sdn/zones', '--zone', 'ipz', '--type', 'simple', '--ipam', 'pve'],
+      ['/cluster/sdn/vnets', '--vnet', 'ipv1', '--zone', 'ipz'],
+      ['/cluster/sdn/vnets/ipv1/subnets', '--subnet', '10.9.0.0/24', '--type', 'subnet', '--gateway', '10.9.0.1'],
+    ]) expect(failure(await s.cli('create', ...args))).toMatch(/^exit 0\n/);
+    // ipam-service learns the subnet from its event on the bus.
+    let next = await s.cli('ips', 'allocate', 'ipv1', '--hostname', 'vm1', '--mac', 'BC:24:11:00:00:01', '-o', 'json');
+    for (let i = 0; i < 100 && next.code !== 0 && /has no subnet/.test(next.stderr); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      next = await s.cli('ips', 'allocate', 'ipv1', '--hostname', 'vm1', '--mac', 'BC:24:11:00:00:01', '-o', 'json');
+    }
+    expect(failure(next)).toMatch(/^exit 0\n/);
+    const rec = JSON.parse(next.stdout) as { ip: string };
+    expect(rec.ip).toMatch(/^10\.9\.0\.\d+$/);
+    expect(rec.ip).not.toBe('10.9.0.1');
+    const fixed = await s.cli('ips', 'allocate', 'ipv1', '--ip', '10.9.0.50', '--zone', 'ipz');
+    expect(failure(fixed)).toMatch(/^exit 0\n/);
+    expect(fixed.stdout).toMatch(/^ip\s/m);
+    expect(fixed.stdout).toMatch(/10\.9\.0\.50/);
+    const taken = await s.cli('ips', 'allocate', 'ipv1', '--ip', '10.9.0.50');
+    expect(taken.code).toBe(1);
+    for (const ip of [rec.ip, '10.9.0.50']) {
+      const rel = await s.cli('ips', 'release', 'ipv1', '--ip', ip);
+      expect(failure(rel)).toMatch(/^exit 0\n/);
+      expect(rel.stdout).toBe(`released ${ip} in ipv1\n`);
+    }
+    expect((await s.cli('ips', 'allocate', 'ipv1', '--ip', '10.9.0.50')).code).toBe(0);
+  }, 60_000);
 
   it('events: the audit log through the API, one sdnctl run by its correlation id', async () => {
     const all = await s.cli('events', '--limit', '1000', '-o', 'json');

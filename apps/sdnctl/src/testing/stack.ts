@@ -35,6 +35,8 @@ export interface TestStack {
   cli(...args: string[]): Promise<CliRun>;
   /** sdnctl as its own process (the real entry point). */
   cliProcess(args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun>;
+  /** sdnctl on a pseudo-terminal (util-linux `script`), as an operator sees it. */
+  cliTerminal(args: string[]): Promise<CliRun>;
   /** One API call with the stack's token; resolves `data`, throws on HTTP ≥ 400. */
   api(method: string, p: string, body?: object): Promise<unknown>;
   stopAgent(node: string): Promise<void>;
@@ -91,9 +93,10 @@ export function runCliProcess(args: string[], env: NodeJS.ProcessEnv = {}, timeo
   });
 }
 
-export async function startStack(opts: { agents: string[]; name: string }): Promise<TestStack> {
+export async function startStack(opts: { agents: string[]; name: string; ipam?: boolean }): Promise<TestStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sdnctl-${opts.name}-`));
   const db = await createTestDatabase();
+  const ipamDb = opts.ipam ? await createTestDatabase() : undefined;
   const bus = await isolatedBus({ name: opts.name });
   const port = await freePort();
   const token = `root@pam!cli=${randomUUID()}`;
@@ -141,6 +144,7 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
     for (const name of [...procs.keys()].reverse()) await stopProc(name);
     await bus.destroy().catch(() => undefined);
     await db.drop().catch(() => undefined);
+    await ipamDb?.drop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const configFile = path.join(dir, 'sdnctl-config.json');
@@ -157,6 +161,16 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
       return runCliInProcess(['--url', url, '--token', token, '--ca', caFile, ...args]);
     },
     cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDNCTL_CONFIG: configFile, ...e }),
+    cliTerminal: (args) => {
+      const cmd = [process.execPath, '-r', './tools/register.js', 'apps/sdnctl/src/main.ts', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      return new Promise((resolve, reject) => {
+        const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env, SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDNCTL_CONFIG: configFile, NO_COLOR: '', TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += String(d)));
+        child.on('error', reject);
+        child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr: '' }));
+      });
+    },
     api,
     stopAgent: (node) => stopProc(`agent-${node}`),
     logs: () => output.join(''),
@@ -165,6 +179,7 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
   try {
     start('api', 'apps/api/src/main.ts');
     start('config-service', 'apps/config-service/src/main.ts');
+    if (ipamDb) start('ipam-service', 'apps/ipam-service/src/main.ts', { IPAM_PG_URL: ipamDb.url, IPAM_POOL_SIZE: '4' });
     for (const node of opts.agents) {
       start(`agent-${node}`, 'apps/node-agent/src/main.ts', {
         SDN_NODE_NAME: node,
@@ -180,7 +195,9 @@ export async function startStack(opts: { agents: string[]; name: string }): Prom
       const up = fs.existsSync(caFile) && (await http().raw('GET', '/health').then(() => true, () => false));
       // The API knows a node once its agent's first status arrived.
       const nodes = up ? ((await api('GET', '/cluster/resources?type=sdn').catch(() => [])) as { node: string }[]).map((r) => r.node) : [];
-      if (up && opts.agents.every((n) => nodes.includes(n))) break;
+      // The pve IPAM's status is answered by ipam-service: it is listening once that answers.
+      const ipamUp = !ipamDb || (up && (await api('GET', '/cluster/sdn/ipams/pve/status').then(() => true, () => false)));
+      if (up && ipamUp && opts.agents.every((n) => nodes.includes(n))) break;
       const dead = [...procs.entries()].find(([, c]) => c.exitCode !== null);
       if (dead || Date.now() > deadline) throw new Error(`stack did not come up (${dead ? `${dead[0]} exited` : 'timeout'}):\n${output.join('').slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 250));
