@@ -156,6 +156,11 @@ export function sdnctlConfig(env: Env = processEnv()) {
   return { bus: busConfig(env), ...readAll({ databaseUrl: S.databaseUrl, natsIdentityDir: S.natsIdentityDir, debug: S.debug }, env) };
 }
 
+/** What `sdnctl` needs to reach the API (no database or NATS settings are read for it). */
+export function sdnctlClientConfig(env: Env = processEnv()) {
+  return readAll({ url: S.cliUrl, token: S.cliToken, caFile: S.cliCaFile, fingerprint: S.cliFingerprint, profile: S.cliProfile, configFile: S.cliConfigFile, debug: S.debug }, env);
+}
+
 /** `npm start`: its own NATS on 4223 unless one is named (a shared 4222 may belong to another program). */
 export function launcherConfig(env: Env = processEnv()) {
   const named = env.SDN_NATS_URL || env.NATS_URL;

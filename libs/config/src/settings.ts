@@ -169,6 +169,12 @@ export const SETTINGS = {
   natsIdentityDir: setting({ name: 'SDN_NATS_IDENTITY_DIR', apps: ['sdnctl', 'start'], doc: 'Where `sdnctl nats` and `npm start` keep the NATS nkey identities', default: '.data/nats-auth/identities', schema: text }),
   natsAuth: setting({ name: 'SDN_NATS_AUTH', apps: ['start'], doc: 'The NATS server `npm start` runs checks per-identity permissions (`0`: open)', default: '1', schema: flag }),
   debug: setting({ name: 'SDN_DEBUG', apps: ['sdnctl'], doc: 'Print stack traces of errors', default: '0', schema: flag }),
+  cliUrl: setting({ name: 'SDN_URL', apps: ['sdnctl'], doc: "The API's base URL for `sdnctl`, e.g. `https://pve1:8006` (`--url` overrides)", defaultDoc: "the profile's", schema: optionalText }),
+  cliToken: setting({ name: 'SDN_TOKEN', secret: true, apps: ['sdnctl'], doc: "`sdnctl`'s API token `USER@REALM!TOKENID=SECRET` (`--token` overrides)", defaultDoc: "the profile's token or ticket", schema: optionalText }),
+  cliCaFile: setting({ name: 'SDN_CA_FILE', apps: ['sdnctl'], doc: 'CA certificate (PEM) `sdnctl` trusts for the API (`--ca`)', defaultDoc: "the profile's, else the system's", schema: optionalText }),
+  cliFingerprint: setting({ name: 'SDN_FINGERPRINT', apps: ['sdnctl'], doc: "SHA-256 fingerprint of the API's certificate that `sdnctl` pins (`--fingerprint`)", schema: optionalText }),
+  cliProfile: setting({ name: 'SDN_PROFILE', apps: ['sdnctl'], doc: '`sdnctl` profile to use (`--profile`)', defaultDoc: "the file's current one", schema: optionalText }),
+  cliConfigFile: setting({ name: 'SDN_CLI_CONFIG', aliases: ['SDNCTL_CONFIG'], apps: ['sdnctl'], doc: "`sdnctl`'s profile file", defaultDoc: '`$XDG_CONFIG_HOME/sdnctl/config.json` (`~/.config/…`)', schema: optionalText }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;

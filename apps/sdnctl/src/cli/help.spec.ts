@@ -42,7 +42,7 @@ describe('sdnctl --help of every command', () => {
     const r = spawnSync(process.execPath, ['-r', './tools/register.js', '-e', script], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, SDN_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SDN_URL: 'http://127.0.0.1:1', NATS_URL: 'nats://127.0.0.1:1', SDNCTL_CONFIG: '/nonexistent/sdnctl.json' },
+      env: { ...process.env, SDN_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SDN_URL: 'http://127.0.0.1:1', NATS_URL: 'nats://127.0.0.1:1', SDN_CLI_CONFIG: '/nonexistent/sdnctl.json' },
       timeout: 120_000,
     });
     const line = r.stderr.split('\n').find((l) => l.startsWith('RESULT '));

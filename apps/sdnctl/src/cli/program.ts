@@ -310,14 +310,20 @@ export function buildProgram(version: string, result: Result): Command {
     .description(`run every case.json below DIR against the renderer ${LOCAL_NOTE}`)
     .action(run(async (dir: string) => (await import('../commands/conformance')).run([dir])));
 
-  const nats = program.command('nats').description(`NATS identities and server configuration ${LOCAL_NOTE}`);
+  const nats = program.command('nats').description(`NATS identities and server configuration ${LOCAL_NOTE}; auditor talks to NATS`);
   nats
     .command('credentials')
     .description('create (or show) an identity seed and print the environment it needs')
-    .requiredOption('--identity <id>', 'admin, api, config-service, dns-service, ipam-service or node:<name>')
+    .requiredOption('--identity <id>', 'admin, api, config-service, dns-service, ipam-service, node:<name> or auditor:<name>')
     .option('--dir <dir>', 'identity directory (SDN_NATS_IDENTITY_DIR)')
     .option('--rotate', 'replace the seed')
     .action(run(async (o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['credentials'], o))));
+  nats
+    .command('auditor <name>')
+    .description('create the durable consumer audit-NAME on the events stream (as admin, SDN_NATS_URL)')
+    .option('--dir <dir>', 'identity directory')
+    .option('--namespace <ns>', 'bus namespace (SDN_BUS_NAMESPACE)')
+    .action(run(async (name: string, o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['auditor', name], o))));
   nats
     .command('config')
     .description('write a nats-server config with every identity (public keys only)')
@@ -326,6 +332,7 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--nodes <list>', 'node names, comma-separated')
     .option('--listen <host:port>', 'listen address')
     .option('--store-dir <dir>', 'JetStream store directory')
+    .option('--namespace <ns>', 'bus namespace (SDN_BUS_NAMESPACE)')
     .action(run(async (o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['config'], o))));
 
   // --- direct database access (bootstrap and repair) ----------------------------------------

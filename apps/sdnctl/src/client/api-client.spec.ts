@@ -92,8 +92,8 @@ describe('ApiClient over HTTPS', () => {
     const cfg = path.join(dir, 'login', 'config.json');
     const pw = path.join(dir, 'pw');
     fs.writeFileSync(pw, 'correct horse\n');
-    const saved = process.env.SDNCTL_CONFIG;
-    process.env.SDNCTL_CONFIG = cfg;
+    const saved = process.env.SDN_CLI_CONFIG;
+    process.env.SDN_CLI_CONFIG = cfg;
     const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -117,7 +117,8 @@ describe('ApiClient over HTTPS', () => {
     } finally {
       out.mockRestore();
       err.mockRestore();
-      process.env.SDNCTL_CONFIG = saved;
+      if (saved === undefined) delete process.env.SDN_CLI_CONFIG;
+      else process.env.SDN_CLI_CONFIG = saved;
     }
   });
 
@@ -137,20 +138,20 @@ describe('connection settings', () => {
   it('flags beat the environment, which beats the profile; the file is 0600', () => {
     writeConfigFile({ current: 'lab', profiles: { lab: { url: 'https://lab:8006', token: 'a@pve!t=1', ca: '/lab-ca.pem' }, prod: { url: 'https://prod:8006', fingerprint: 'AA' } } }, file);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const env = { SDNCTL_CONFIG: file };
+    const env = { SDN_CLI_CONFIG: file };
     expect(resolveConnection({}, env)).toMatchObject({ profileName: 'lab', url: 'https://lab:8006', token: 'a@pve!t=1', ca: '/lab-ca.pem' });
     expect(resolveConnection({}, { ...env, SDN_URL: 'https://env:8006', SDN_TOKEN: 'e@pve!t=2' })).toMatchObject({ url: 'https://env:8006', token: 'e@pve!t=2', ca: '/lab-ca.pem' });
     expect(resolveConnection({ url: 'https://flag:8006' }, { ...env, SDN_URL: 'https://env:8006' })).toMatchObject({ url: 'https://flag:8006' });
     expect(resolveConnection({ profile: 'prod' }, env)).toMatchObject({ profileName: 'prod', url: 'https://prod:8006', fingerprint: 'AA' });
     expect(() => resolveConnection({ profile: 'nope' }, env)).toThrow(/no profile 'nope'/);
-    expect(() => resolveConnection({}, { SDNCTL_CONFIG: path.join(dir, 'none.json') })).toThrow(/no API URL: pass --url, set SDN_URL/);
+    expect(() => resolveConnection({}, { SDN_CLI_CONFIG: path.join(dir, 'none.json') })).toThrow(/no API URL: pass --url, set SDN_URL/);
     expect(readConfigFile(file).current).toBe('lab');
   });
 
   it('a token from flags or environment replaces the profile ticket', () => {
     writeConfigFile({ current: 'p', profiles: { p: { url: 'https://x:8006', ticket: { username: 'u@pve', ticket: 't', csrf: 'c', time: 1 } } } }, file);
-    expect(resolveConnection({}, { SDNCTL_CONFIG: file }).ticket?.username).toBe('u@pve');
-    const c = resolveConnection({}, { SDNCTL_CONFIG: file, SDN_TOKEN: 'r@pam!x=y' });
+    expect(resolveConnection({}, { SDN_CLI_CONFIG: file }).ticket?.username).toBe('u@pve');
+    const c = resolveConnection({}, { SDN_CLI_CONFIG: file, SDN_TOKEN: 'r@pam!x=y' });
     expect(c.ticket).toBeUndefined();
     expect(c.token).toBe('r@pam!x=y');
   });

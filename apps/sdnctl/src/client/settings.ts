@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type Env, sdnctlClientConfig } from '@sdn/config';
 import { UsageError } from '../args';
 
 /**
@@ -8,9 +9,10 @@ import { UsageError } from '../args';
  * command-line flags (--url, --token, --ca, --fingerprint), the environment
  * (SDN_URL, SDN_TOKEN, SDN_CA_FILE, SDN_FINGERPRINT), the selected profile
  * (--profile, SDN_PROFILE, else the file's `current`) of
- * `~/.config/sdnctl/config.json` ($XDG_CONFIG_HOME respected; SDNCTL_CONFIG
- * names another file). Every setting sdnctl reads from the environment is
- * read here.
+ * `~/.config/sdnctl/config.json` ($XDG_CONFIG_HOME respected; SDN_CLI_CONFIG
+ * names another file). The SDN_* settings come from @sdn/config; only the
+ * terminal conventions every tool shares (HOME, XDG_CONFIG_HOME, NO_COLOR,
+ * FORCE_COLOR) are read here.
  */
 export interface Profile {
   /** The API's base URL, e.g. `https://pve1:8006` (a trailing `/api2/json` is accepted). */
@@ -43,8 +45,9 @@ export interface Connection extends Profile {
   profileName: string;
 }
 
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SDNCTL_CONFIG) return env.SDNCTL_CONFIG;
+export function configPath(env: Env = process.env): string {
+  const file = sdnctlClientConfig(env).configFile;
+  if (file) return file;
   const base = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
   return path.join(base, 'sdnctl', 'config.json');
 }
@@ -74,37 +77,42 @@ export function writeConfigFile(cfg: ConfigFile, file = configPath()): void {
   fs.renameSync(tmp, file);
 }
 
-export function profileName(flags: ConnectionFlags, cfg: ConfigFile, env: NodeJS.ProcessEnv = process.env): string {
-  return flags.profile || env.SDN_PROFILE || cfg.current || 'default';
+export function profileName(flags: ConnectionFlags, cfg: ConfigFile, env: Env = process.env): string {
+  return flags.profile || sdnctlClientConfig(env).profile || cfg.current || 'default';
 }
 
 /** The API to talk to, from flags, environment and profile; a usage error when no URL is known. */
-export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(flags: ConnectionFlags, env: Env = process.env): Connection {
+  const e = sdnctlClientConfig(env);
   const cfg = readConfigFile(configPath(env));
   const name = profileName(flags, cfg, env);
   const p = cfg.profiles[name] ?? {};
-  if ((flags.profile || env.SDN_PROFILE) && !cfg.profiles[name]) throw new UsageError(`no profile '${name}' in ${configPath(env)} (sdnctl profile list)`);
-  const url = flags.url || env.SDN_URL || p.url;
+  if ((flags.profile || e.profile) && !cfg.profiles[name]) throw new UsageError(`no profile '${name}' in ${configPath(env)} (sdnctl profile list)`);
+  const url = flags.url || e.url || p.url;
   if (!url) throw new UsageError(`no API URL: pass --url, set SDN_URL (e.g. https://pve1:8006) or create a profile (sdnctl profile set ${name} --url URL)`);
   // A token from the flags or the environment wins over the profile's ticket as well as its token.
-  const token = flags.token || env.SDN_TOKEN;
+  const token = flags.token || e.token;
   return {
     profileName: name,
     url,
     token: token || p.token,
     ticket: token ? undefined : p.ticket,
-    ca: flags.ca || env.SDN_CA_FILE || p.ca,
-    fingerprint: flags.fingerprint || env.SDN_FINGERPRINT || p.fingerprint,
+    ca: flags.ca || e.caFile || p.ca,
+    fingerprint: flags.fingerprint || e.fingerprint || p.fingerprint,
   };
 }
 
 /** Debug output of internal errors (stack traces) when SDN_DEBUG is set. */
-export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.SDN_DEBUG);
+export function debugEnabled(env: Env = process.env): boolean {
+  try {
+    return sdnctlClientConfig(env).debug;
+  } catch {
+    return false;
+  }
 }
 
 /** Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
-export function colourWanted(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colourWanted(stream: NodeJS.WriteStream, env: Env = process.env): boolean {
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY);

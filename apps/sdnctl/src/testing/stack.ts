@@ -157,14 +157,14 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
     bus,
     dir,
     cli: (...args) => {
-      process.env.SDNCTL_CONFIG = configFile;
+      process.env.SDN_CLI_CONFIG = configFile;
       return runCliInProcess(['--url', url, '--token', token, '--ca', caFile, ...args]);
     },
-    cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDNCTL_CONFIG: configFile, ...e }),
+    cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDN_CLI_CONFIG: configFile, ...e }),
     cliTerminal: (args) => {
       const cmd = [process.execPath, '-r', './tools/register.js', 'apps/sdnctl/src/main.ts', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
       return new Promise((resolve, reject) => {
-        const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env, SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDNCTL_CONFIG: configFile, NO_COLOR: '', TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env, SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDN_CLI_CONFIG: configFile, NO_COLOR: '', TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         child.stdout.on('data', (d) => (stdout += String(d)));
         child.on('error', reject);
