@@ -8,6 +8,7 @@ import { resolveApiTls } from '@sdn/tls';
 import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
+import { installObservability } from './core/observability';
 
 export const API_PREFIX = 'api2/json';
 
@@ -35,6 +36,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   const http = app.getHttpAdapter().getInstance();
   // Only these two: any other media type is refused (415) instead of read as something else.
   http.removeAllContentTypeParsers();
+  installObservability(http as unknown as Parameters<typeof installObservability>[0], { metrics: config.metrics });
   const parse = (read: (text: string, contentType: string | undefined) => unknown) => (req: { headers: Record<string, unknown> }, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
       done(null, read(String(body), req.headers['content-type'] as string | undefined));

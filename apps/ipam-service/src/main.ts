@@ -48,6 +48,7 @@ export function ipamRelay(db: DataSource, bus: Pick<Bus, 'js' | 'topology' | 'lo
   return new TransactionalOutboxRelay(db, bus.js, ipamOutboxSource, {
     topology: bus.topology,
     afterPublish: opts.afterPublish,
+    metricsName: 'ipam',
     onError: (e) => bus.log.warn('ip event relay failed, will retry', { error: String((e as Error)?.message ?? e) }),
   });
 }

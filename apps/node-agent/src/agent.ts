@@ -234,10 +234,12 @@ export class Agent {
       return;
     }
     const at = () => new Date().toISOString();
-    const task = packed.task ? { task: packed.task } : {};
+    // Task and correlation id of the apply go back in the status: the API's task view and one grep find them.
+    const task = { ...(packed.task ? { task: packed.task } : {}), ...(packed.correlationId ? { correlationId: packed.correlationId } : {}) };
+    const corr = packed.correlationId ? ` (correlation ${packed.correlationId})` : '';
     const refuse = async (message: string) => {
       this.lastApply = { version: packed.version, state: 'error', message, ...task, at: at() };
-      this.log(`bundle version ${packed.version}: error: ${message}`);
+      this.log(`bundle version ${packed.version}${corr}: error: ${message}`);
       await this.publishStatus();
     };
     let bundle: ByteNodeBundleV1;
@@ -252,6 +254,7 @@ export class Agent {
     }
     this.learn(bundle);
     this.lastApply = { version: bundle.version, state: 'pending', ...task, at: at() };
+    this.log(`bundle version ${bundle.version}${corr}: applying`);
     // "pending" is worth a status message only when the apply takes a while (a live ifreload);
     // a quick one goes straight to its outcome, sparing one multi-100-KB status per node and apply.
     const slow = setTimeout(() => void this.publishStatus(), PENDING_STATUS_AFTER_MS);
@@ -263,7 +266,7 @@ export class Agent {
     }
     this.applied = out.running;
     this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };
-    this.log(`bundle version ${bundle.version}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`);
+    this.log(`bundle version ${bundle.version}${corr}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`);
     await this.publishStatus();
     if (out.state === 'applied') await this.publishFacts(false);
   }

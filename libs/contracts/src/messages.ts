@@ -102,6 +102,8 @@ export interface NodeBundleV1 extends Partial<NodeBundleContentV1> {
   encoding?: NodeBundleEncoding;
   packed?: string;
   task?: string;
+  /** Correlation id of the apply (the `ConfigApplied` event's): the node logs it and reports it back in its status. */
+  correlationId?: string;
   renderedAt: string;
   warnings?: string[];
 }
@@ -120,6 +122,7 @@ const bundleHead: Record<string, Check> = {
   version: int,
   hash: nonEmptyStr,
   task: optional(str),
+  correlationId: optional(str),
   renderedAt: nonEmptyStr,
   warnings: optional(arrayOf(str)),
 };
@@ -166,7 +169,8 @@ export interface NodeStatusV1 {
   /** Running config version applied on the node (0 = none yet). */
   version: number;
   /** Outcome of the last apply attempt. */
-  apply: { version: number; state: 'applied' | 'error' | 'pending'; message?: string; task?: string; at: string };
+  /** `task` and `correlationId`: those of the bundle the attempt applied (the apply that produced it). */
+  apply: { version: number; state: 'applied' | 'error' | 'pending'; message?: string; task?: string; correlationId?: string; at: string };
   zones: Record<string, { state: ObjectState; message?: string }>;
   vnets: Record<string, { zone: string; state: ObjectState; message?: string }>;
   heartbeatAt: string;
@@ -177,7 +181,7 @@ const stateCheck = oneOf('available', 'pending', 'error');
 export const nodeStatusV1Schema: Check = object({
   node: nonEmptyStr,
   version: int,
-  apply: object({ version: int, state: oneOf('applied', 'error', 'pending'), message: optional(str), task: optional(str), at: nonEmptyStr }),
+  apply: object({ version: int, state: oneOf('applied', 'error', 'pending'), message: optional(str), task: optional(str), correlationId: optional(str), at: nonEmptyStr }),
   zones: mapOf(object({ state: stateCheck, message: optional(str) })),
   vnets: mapOf(object({ zone: str, state: stateCheck, message: optional(str) })),
   heartbeatAt: nonEmptyStr,

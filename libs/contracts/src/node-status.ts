@@ -82,7 +82,7 @@ const groupsShape: Check = mapOf(object({ state: stateCheck, message: optional(s
 export const nodeStatusV2Schema: Check = object({
   node: nonEmptyStr,
   version: int,
-  apply: object({ version: int, state: oneOf('applied', 'error', 'pending'), message: optional(str), task: optional(str), at: nonEmptyStr }),
+  apply: object({ version: int, state: oneOf('applied', 'error', 'pending'), message: optional(str), task: optional(str), correlationId: optional(str), at: nonEmptyStr }),
   v: isTwo,
   zones: mapOf(object({ state: stateCheck, message: optional(str) })),
   vnetsByZone: vnetGroupsCheck,

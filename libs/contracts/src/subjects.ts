@@ -52,3 +52,10 @@ export const DNS_PATTERNS = {
 
 /** Node names become subject tokens and file names: keep them to the reference's pve-node format. */
 export const NODE_NAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+
+/**
+ * NATS header with the correlation id of the change a message belongs to
+ * (events from the outbox relay, node bundles): tools that read headers only
+ * (`nats sub --headers-only`) can follow one change across the bus.
+ */
+export const CORRELATION_ID_HEADER = 'X-Correlation-Id';

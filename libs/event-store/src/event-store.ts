@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventStoreWriteDuration } from '@sdn/metrics';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@sdn/contracts';
 
@@ -198,8 +199,12 @@ export class WriteTx {
   }
 }
 
-export async function readEvents(runner: { query(sql: string, p?: unknown[]): Promise<unknown> }, since: number, limit: number): Promise<EventEnvelope[]> {
-  const rows = (await runner.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, limit])) as EventRow[];
+export async function readEvents(runner: { query(sql: string, p?: unknown[]): Promise<unknown> }, since: number, limit: number, correlationId?: string): Promise<EventEnvelope[]> {
+  const rows = (
+    correlationId === undefined
+      ? await runner.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, limit])
+      : await runner.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE correlation_id = $3 AND seq > $1 ORDER BY seq LIMIT $2`, [since, limit, correlationId])
+  ) as EventRow[];
   return rows.map(rowToEnvelope);
 }
 
@@ -221,6 +226,18 @@ export class EventStore {
    * writer (one API replica) every write is one round trip.
    */
   async write<T>(fn: (tx: WriteTx) => Promise<T>, opts: { since?: number; optimistic?: boolean } = {}): Promise<T> {
+    const end = eventStoreWriteDuration().startTimer();
+    try {
+      const out = await this.writeOnce(fn, opts);
+      end({ outcome: 'committed' });
+      return out;
+    } catch (e) {
+      end({ outcome: e instanceof StaleWriteError ? 'stale' : 'aborted' });
+      throw e;
+    }
+  }
+
+  private async writeOnce<T>(fn: (tx: WriteTx) => Promise<T>, opts: { since?: number; optimistic?: boolean }): Promise<T> {
     if (opts.since !== undefined && (!Number.isSafeInteger(opts.since) || opts.since < 0)) throw new Error(`bad sequence number: ${opts.since}`);
     const runner = this.ds.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
@@ -259,9 +276,9 @@ export class EventStore {
     }
   }
 
-  /** Reads the log after `since` (no lock: committed events only, in order). */
-  read(since: number, limit = 1000): Promise<EventEnvelope[]> {
-    return readEvents(this.ds, since, limit);
+  /** Reads the log after `since` (no lock: committed events only, in order), optionally only one correlation id's events. */
+  read(since: number, limit = 1000, correlationId?: string): Promise<EventEnvelope[]> {
+    return readEvents(this.ds, since, limit, correlationId);
   }
 
   async count(): Promise<number> {

@@ -39,6 +39,12 @@ export const eventStoreOutbox: OutboxSource = {
   async remove(q, events) {
     await q.query('DELETE FROM event_outbox WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
   },
+  async backlog(q) {
+    const [r]: { n: string; age: number | null }[] = await q.query(
+      `SELECT count(*) AS n, extract(epoch FROM now() - min(e.time))::float8 AS age FROM event_outbox o JOIN events e ON e.seq = o.seq`,
+    );
+    return { events: Number(r.n), oldestAgeSeconds: Math.max(0, r.age ?? 0) };
+  },
   check(ev) {
     // ConfigApplied is checked down to its payload: config services render nodes from it.
     if (ev.type === 'ConfigApplied') assertContract<EventEnvelope>('ConfigApplied/v1', configAppliedEventSchema, ev);

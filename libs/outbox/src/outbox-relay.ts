@@ -1,7 +1,8 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { headers as natsHeaders, JSONCodec, type JetStreamClient } from 'nats';
 import { busTopology, type BusTopology } from '@sdn/bus';
-import { assertContract, cloudEventAttributes, cloudEventHeaders, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
+import { assertContract, cloudEventAttributes, cloudEventHeaders, CORRELATION_ID_HEADER, eventEnvelopeSchema, type EventEnvelope } from '@sdn/contracts';
+import { outboxDepth, outboxLag, outboxPublished } from '@sdn/metrics';
 
 /**
  * Where a service keeps its outbox. The relay owns the transaction; the source
@@ -24,6 +25,8 @@ export interface OutboxSource {
   remove(q: QueryRunner, events: EventEnvelope[]): Promise<void>;
   /** Contract check before publishing (default: the event envelope). */
   check?(ev: EventEnvelope): void;
+  /** Unpublished events now and the age of the oldest (seconds, 0 when none): outbox depth and relay lag metrics. */
+  backlog?(q: Pick<DataSource, 'query'>): Promise<{ events: number; oldestAgeSeconds: number }>;
 }
 
 export interface RelayOptions {
@@ -37,6 +40,8 @@ export interface RelayOptions {
   /** Test hook: called after JetStream acknowledged a batch and before it is marked published. */
   afterPublish?: (events: EventEnvelope[]) => Promise<void> | void;
   onError?: (e: unknown) => void;
+  /** Label of this outbox in the metrics (`outbox="api"`, `"ipam"`); without it the relay exports none. */
+  metricsName?: string;
 }
 
 /**
@@ -70,6 +75,7 @@ export class TransactionalOutboxRelay {
   private again = false;
   private busy = false;
   private stopped = false;
+  private unwatch: (() => void)[] = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -108,12 +114,14 @@ export class TransactionalOutboxRelay {
       for (const ev of events) {
         const h = natsHeaders();
         for (const [k, v] of cloudEventHeaders(cloudEventAttributes(ev, this.source.source))) h.set(k, v);
+        if (ev.correlationId) h.set(CORRELATION_ID_HEADER, ev.correlationId);
         await this.js.publish(topology.eventSubject(ev.aggregateType, ev.type), this.codec.encode(ev), { msgID: ev.id, headers: h });
         await this.opts.afterEach?.(ev);
       }
       await this.opts.afterPublish?.(events);
       await this.source.remove(runner, events);
       await runner.commitTransaction();
+      if (this.opts.metricsName) outboxPublished().inc({ outbox: this.opts.metricsName }, events.length);
       return events.length;
     } catch (e) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -150,14 +158,33 @@ export class TransactionalOutboxRelay {
   /** Polls periodically too: rows left by a crashed replica, or a NATS outage, get retried. */
   start(intervalMs = 1000): void {
     this.stopped = false;
+    this.watchBacklog();
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const stop of this.unwatch.splice(0)) stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+  }
+
+  /** Depth and lag are read from the table when Prometheus scrapes: they hold across replicas and restarts. */
+  private watchBacklog(): void {
+    const outbox = this.opts.metricsName;
+    const backlog = this.source.backlog?.bind(this.source);
+    if (!outbox || !backlog || this.unwatch.length) return;
+    let last: { at: number; read: ReturnType<typeof backlog> } | null = null;
+    // Both gauges are collected in one scrape: one query serves them.
+    const read = () => {
+      if (!last || Date.now() - last.at > 1000) last = { at: Date.now(), read: backlog(this.ds) };
+      return last.read;
+    };
+    this.unwatch.push(
+      outboxDepth().onCollect(async (g) => g.set({ outbox }, (await read()).events)),
+      outboxLag().onCollect(async (g) => g.set({ outbox }, (await read()).oldestAgeSeconds)),
+    );
   }
 }

@@ -72,7 +72,7 @@ export class ApplyController {
     const task = optString(p, 'task') ?? '';
     const found = await this.tasks.find(task);
     if (!found) throw ApiError.notFound(`no SDN apply task '${task}'`);
-    return applyTaskView(task, found.version, found.started, this.nodes.all(), Date.now(), this.liveness);
+    return { ...applyTaskView(task, found.version, found.started, this.nodes.all(), Date.now(), this.liveness), correlationId: found.correlationId };
   }
 
   @Post('rollback')

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { NodesModule } from '../nodes/nodes.module';
 import { ApplyController } from './apply.controller';
+import { ApplyMetrics } from './apply-metrics';
 import { ApplyTasks } from './apply-tasks';
 
-@Module({ imports: [NodesModule], controllers: [ApplyController], providers: [ApplyTasks] })
+@Module({ imports: [NodesModule], controllers: [ApplyController], providers: [ApplyTasks, ApplyMetrics] })
 export class ApplyModule {}

@@ -2,6 +2,7 @@ import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, 
 import { Reflector } from '@nestjs/core';
 import { type AccessDeniedV1, hasPrivilege, type Privilege, ROOT_USER } from '@sdn/access';
 import { appendAccessDenied } from '@sdn/event-store';
+import { authFailures } from '@sdn/metrics';
 import type { HttpRequest as Request, HttpResponse } from '../core/http';
 import { ApiError } from '../core/api-error';
 import { API_CONFIG, type ApiConfig } from '../core/config';
@@ -38,7 +39,7 @@ export interface AuthenticatedRequest extends Request {
   actor?: string;
 }
 
-type RawRequest = AuthenticatedRequest & { ip?: string; method?: string; originalUrl?: string; url?: string; socket?: { remoteAddress?: string } };
+type RawRequest = AuthenticatedRequest & { correlationId?: string; ip?: string; method?: string; originalUrl?: string; url?: string; socket?: { remoteAddress?: string } };
 
 /** The request's parameters by name (path, then body, then query: the handlers' precedence). */
 export function requestSources(req: Request, sdn: SdnStateService): PathSources {
@@ -86,6 +87,7 @@ export class AuthGuard implements CanActivate {
     if (wait > 0) {
       // Not appended to the log: while blocked, an unauthenticated client must not be able to grow it.
       this.log.warn(`throttled ${req.method} ${req.originalUrl ?? req.url} from ${source}${cred ? ` (token ${cred.id})` : ''}`);
+      authFailures().inc({ status: '429', reason: 'throttled' });
       ctx.switchToHttp().getResponse<HttpResponse>().header('Retry-After', String(Math.ceil(wait / 1000)));
       throw new ApiError(429, 'too many authentication failures, retry later');
     }
@@ -133,9 +135,9 @@ export class AuthGuard implements CanActivate {
     if (d.principal === undefined) delete payload.principal;
     if (d.required === undefined) delete payload.required;
     this.log.warn(`denied ${payload.status} ${payload.method} ${payload.url} from ${source}: ${d.reason}${d.principal ? ` (${d.principal})` : ''}${d.required ? ` needs ${d.required.privileges.join('|')} on ${d.required.path}` : ''}`);
-    const corr = req.headers['x-correlation-id'];
+    authFailures().inc({ status: String(d.status), reason: d.reason });
     // A 401's claimed id is not who acted: the actor is only ever an authenticated token.
-    await appendAccessDenied(this.store, payload, d.status === 403 && d.principal ? d.principal : 'anonymous', typeof corr === 'string' && corr.length <= 200 ? corr : undefined).catch((e) =>
+    await appendAccessDenied(this.store, payload, d.status === 403 && d.principal ? d.principal : 'anonymous', req.correlationId || undefined).catch((e) =>
       this.log.error(`could not record the refusal: ${(e as Error).message}`),
     );
   }

@@ -4,7 +4,7 @@ import { Privilege } from '../auth/privilege.decorator';
 import { EventStoreService } from '../core/database';
 import { eventJsonSchema, eventSchemaIndex, eventTypeContract } from '@sdn/contracts';
 import { ApiError } from '../core/api-error';
-import { optInt, type Params, ReqParams } from '../core/params';
+import { optInt, optString, type Params, ReqParams } from '../core/params';
 import { redactEvent } from './redact';
 
 @ApiTags('sdn')
@@ -17,11 +17,13 @@ export class EventsController {
   @ApiOperation({ summary: 'Audit: the event log after sequence `since` (who changed what, when)' })
   @ApiQuery({ name: 'since', required: false, description: 'return events with seq > since (default 0)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000 (default 100)' })
+  @ApiQuery({ name: 'correlation', required: false, description: "only the events of this correlation id (a request's X-Correlation-Id)" })
   @Privilege('SDN.Audit', '/sdn')
   async list(@ReqParams() p: Params) {
     const since = optInt(p, 'since', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = optInt(p, 'limit', 1, 1000) ?? 100;
-    return (await this.store.read(since, limit)).map(redactEvent);
+    const correlation = optString(p, 'correlation', 200);
+    return (await this.store.read(since, limit, correlation)).map(redactEvent);
   }
 
   @Get('schemas')

@@ -18,6 +18,7 @@ export const NODE_LIVENESS = Symbol('NODE_LIVENESS');
 export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('node-status');
   private readonly reports = new Map<string, NodeReport>();
+  private readonly listeners = new Set<(r: NodeReport) => void>();
   private messages: ConsumerMessages | null = null;
   private stopped = false;
 
@@ -43,6 +44,12 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
     return [...this.reports.values()];
   }
 
+  /** Calls `fn` with every report taken in (metrics); returns the unsubscribe function. */
+  onReport(fn: (r: NodeReport) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   /**
    * Records a report, NodeStatus v1 or v2, kept as received: the views read
    * either, so a v2 report's vnet lists are never expanded per heartbeat.
@@ -52,7 +59,9 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
   ingest(status: NodeStatus, receivedAt: number): void {
     const have = this.reports.get(status.node);
     if (have && have.receivedAt > receivedAt) return;
-    this.reports.set(status.node, { status, receivedAt });
+    const report = { status, receivedAt };
+    this.reports.set(status.node, report);
+    for (const fn of this.listeners) fn(report);
   }
 
   private async follow(): Promise<void> {

@@ -70,6 +70,13 @@ export function sdnResources(reports: Iterable<NodeReport>, zoneTypes: Record<st
   return out;
 }
 
+/** A node's state for the `sdn_nodes` gauge: offline, error (its last attempt failed), applied (runs `running` or newer), else pending. */
+export function nodeState(r: NodeReport, running: number, now: number, l: Liveness): 'applied' | 'pending' | 'error' | 'offline' {
+  if (isOffline(r, now, l)) return 'offline';
+  if (r.status.apply.state === 'error' && r.status.apply.version >= r.status.version) return 'error';
+  return r.status.version >= running ? 'applied' : 'pending';
+}
+
 export interface ApplyNodeState {
   node: string;
   state: 'pending' | 'applied' | 'error';
@@ -85,6 +92,8 @@ export interface ApplyNodeState {
 
 export interface ApplyTaskView {
   task: string;
+  /** Of the apply request (its `X-Correlation-Id`): in its events, the config service's and the agents' logs. */
+  correlationId?: string;
   version: number;
   started: string;
   /** All nodes applied (or run a newer version). */

@@ -32,6 +32,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
         try {
           this.relay = await OutboxRelay.create(this.store.ds, nc, {
             topology: busTopology(this.config.busNamespace),
+            metricsName: 'api',
             onError: (e) => this.log.warn(`publish failed, will retry: ${(e as Error).message}`),
           });
           if (this.stopped) return;

@@ -4,6 +4,7 @@ import {
   BUNDLE_VERSION_HEADER,
   CONTRACTS,
   ContractViolation,
+  CORRELATION_ID_HEADER,
   packNodeBundle,
   type InlineNodeBundleV1,
   type NodeBundleV1,
@@ -118,7 +119,7 @@ export class BundleBus {
     });
     if (!last) return undefined;
     const { version, running, task } = last.value.payload;
-    return { version, running: running as RunningConfig, task };
+    return { version, running: running as RunningConfig, task, correlationId: last.value.correlationId || undefined };
   }
 
   /** The server's max_payload (bytes), from the connection's INFO; NATS's default when unknown. */
@@ -149,7 +150,11 @@ export class BundleBus {
       const ack = await publishContract(this.bus.js, this.t.bundleSubject(bundle.node), CONTRACTS.nodeBundle, bundle, {
         msgID: `bundle:${bundle.node}:${after}:${bundle.hash}`,
         expectLastSubjectSequence: after,
-        headers: { [BUNDLE_HASH_HEADER]: bundle.hash, [BUNDLE_VERSION_HEADER]: String(bundle.version) },
+        headers: {
+          [BUNDLE_HASH_HEADER]: bundle.hash,
+          [BUNDLE_VERSION_HEADER]: String(bundle.version),
+          ...(bundle.correlationId ? { [CORRELATION_ID_HEADER]: bundle.correlationId } : {}),
+        },
       });
       return ack.duplicate ? 'duplicate' : 'stored';
     } catch (e) {

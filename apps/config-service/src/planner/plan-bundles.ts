@@ -8,6 +8,8 @@ export interface ConfigVersion {
   running: RunningConfig;
   /** Task of the `PUT /cluster/sdn` that applied it, passed on to the nodes for their task log. */
   task?: string;
+  /** Correlation id of its `ConfigApplied` event, carried in the bundle (body and NATS header) to the node. */
+  correlationId?: string;
 }
 
 /** What the node's latest bundle on the bus says about itself (undefined fields: unknown). */
@@ -66,7 +68,7 @@ export function renderFactsOf(node: string, message: NodeFactsMessageV1): { fact
  */
 export function planBundles(input: PlanInput): BundlePlan {
   const render = input.render ?? renderNode;
-  const { version, running, task } = input.config;
+  const { version, running, task, correlationId } = input.config;
   const warnings = unsupportedFeatures(running);
   const plan: BundlePlan = { publish: [], skipped: [] };
   for (const node of [...input.facts.keys()].sort()) {
@@ -102,6 +104,7 @@ export function planBundles(input: PlanInput): BundlePlan {
       renderedAt: input.now,
     };
     if (task !== undefined) bundle.task = task;
+    if (correlationId !== undefined) bundle.correlationId = correlationId;
     if (warnings.length) bundle.warnings = warnings;
     plan.publish.push(bundle);
   }

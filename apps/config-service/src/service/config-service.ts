@@ -1,6 +1,7 @@
 import type { NodeFactsMessageV1 } from '@sdn/contracts';
 import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope } from '@sdn/contracts';
 import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
+import { bundleRenderDuration, bundleSize, bundlesPublished } from '@sdn/metrics';
 import type { RunningConfig } from '@sdn/model';
 import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
 import { BundleBus, BundleTooLargeError, type PublishOutcome } from '../bundles/bundle-bus';
@@ -21,6 +22,8 @@ export interface ConfigServiceOptions {
 export interface ReconcileReport {
   trigger: 'config' | 'facts';
   version?: number;
+  /** Of the rendered config's ConfigApplied event. */
+  correlationId?: string;
   published: string[];
   skipped: Partial<Record<SkipReason | 'too-large', string[]>>;
   /** Rounds needed because another writer published a node's bundle in between (compare-and-set conflicts). */
@@ -93,14 +96,16 @@ export class ConfigService {
   /** `newer`: how many ConfigApplied events follow this one in the stream. */
   async onConfigApplied(event: EventEnvelope<ConfigAppliedV1>, newer = 0): Promise<void> {
     const { version, running, task } = event.payload;
+    const { correlationId } = event;
     this.handledVersions.push(version);
     // A backlog (restart, burst of applies) needs only its newest config rendered;
     // the newer event is still to be delivered, so skipping this one loses nothing.
     if (newer > 0) {
-      this.log.info('ConfigApplied superseded by a newer one, not rendered', { version, newer });
+      this.log.info('ConfigApplied superseded by a newer one, not rendered', { version, newer, correlationId });
       return;
     }
-    const config: ConfigVersion = { version, running: running as RunningConfig, task };
+    this.log.info(`ConfigApplied: rendering version ${version}`, { version, task, correlationId, eventId: event.id, seq: event.seq });
+    const config: ConfigVersion = { version, running: running as RunningConfig, task, correlationId: correlationId || undefined };
     await this.reconcile('config', async () => config);
   }
 
@@ -133,6 +138,7 @@ export class ConfigService {
       const cfg = await config();
       if (!cfg) break;
       report.version = cfg.version;
+      report.correlationId = cfg.correlationId;
       const facts = await this.store.latestFacts(todo);
       t = phase('readMs', t);
       // Node by node, each bundle sent off as soon as it is rendered: packing (zlib's thread pool) and
@@ -141,7 +147,9 @@ export class ConfigService {
       const sending: Promise<PublishOutcome | BundleTooLargeError>[] = [];
       const now = (this.opts.clock?.() ?? new Date()).toISOString();
       for (const node of [...facts.keys()].sort()) {
+        const endRender = bundleRenderDuration().startTimer();
         const one = planBundles({ config: cfg, facts: new Map([[node, facts.get(node)!]]), lastBundles, now, render: this.opts.render });
+        endRender();
         plan.skipped.push(...one.skipped);
         for (const b of one.publish) {
           plan.publish.push(b);
@@ -162,7 +170,11 @@ export class ConfigService {
         }
         // Another writer stored exactly this transition first (same message id): nothing was re-sent.
         else if (outcome === 'duplicate') (report.skipped.unchanged ??= []).push(b.node);
-        else report.published.push(b.node);
+        else {
+          report.published.push(b.node);
+          bundleSize().observe(Buffer.byteLength(b.files.interfaces) + Buffer.byteLength(b.files.frr ?? ''));
+          bundlesPublished().inc({ trigger });
+        }
       });
       for (const s of plan.skipped) {
         if (report.published.includes(s.node)) continue;
@@ -174,6 +186,8 @@ export class ConfigService {
     // Facts arrive often and usually change nothing: only say something when they did.
     if (report.version !== undefined && (trigger === 'config' || report.published.length > 0)) {
       this.log.info(`${trigger}: version ${report.version}, ${report.published.length} bundle(s) published`, {
+        correlationId: report.correlationId,
+        nodes: report.published.length <= 20 ? report.published : undefined,
         skipped: Object.fromEntries(Object.entries(report.skipped).map(([k, v]) => [k, v.length])),
         rounds: report.rounds,
         ms: report.ms,

@@ -2,6 +2,7 @@ import type { ConsumerMessages, JsMsg } from 'nats';
 import { assertContract, CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import { decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
 import { addressRecordType, applyIpEvent, canonicalIp, configGap, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
+import { dnsRegistrationFailures, dnsRegistrationLag, watchJetStreamConsumer } from '@sdn/metrics';
 import type { RunningConfigSource, RunningConfigView } from '../config/running-config';
 import { KeyLocks, type LockMode } from '../ordering/key-locks';
 import { retryDelayMs } from './retry-delay';
@@ -64,6 +65,9 @@ export interface ConsumerStats {
  *   share a lock key, and while an earlier event on a key waits for its retry,
  *   later events on that key are put back as well instead of overtaking it.
  */
+/** PowerDNS is the only DNS plugin type (as in the reference); the label keeps room for more. */
+const DNS_TYPE = { dns_type: 'powerdns' } as const;
+
 export class IpEventConsumer {
   readonly stats: ConsumerStats = { applied: 0, skipped: 0, retried: 0, terminated: 0 };
   private readonly locks = new KeyLocks();
@@ -74,6 +78,7 @@ export class IpEventConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly log: BusLogger;
   private stopping = false;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly opts: IpEventConsumerOptions) {
     this.log = opts.log ?? opts.bus.log;
@@ -95,6 +100,7 @@ export class IpEventConsumer {
     const consumer = await bus.js.consumers.get(spec.stream, spec.durable);
     const max = this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.messages = await consumer.consume({ max_messages: max });
+    this.unwatch = watchJetStreamConsumer(bus.jsm, spec.stream, spec.durable);
     this.loop = (async () => {
       for await (const m of this.messages as ConsumerMessages) {
         if (this.stopping) {
@@ -112,6 +118,7 @@ export class IpEventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.unwatch?.();
     this.messages?.stop();
     await this.loop;
     await Promise.all(this.inFlight);
@@ -188,6 +195,7 @@ export class IpEventConsumer {
           // reference's 16-31.172.in-addr.arpa. zone): retrying cannot help and would hold up
           // every later event of this address. Drop it loudly instead.
           for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
+          dnsRegistrationFailures().inc(DNS_TYPE);
           this.log.error('dropping ip event that PowerDNS refuses as invalid', { seq: m.seq, type: kind, event: ev, delivery: m.info.deliveryCount, error: (e as Error).message });
           this.stats.terminated++;
           m.term();
@@ -199,7 +207,10 @@ export class IpEventConsumer {
         // Waiting for an apply is the normal flow, not a failure: say so once, not every retry.
         if (waits) {
           if (m.info.deliveryCount === 1) this.log.info('gateway ip event waits for its zone/subnet in the running config', { seq: m.seq, type: kind, ip: ev.ip, zone: ev.zone, reason: (e as Error).message });
-        } else this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
+        } else {
+          dnsRegistrationFailures().inc(DNS_TYPE);
+          this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
+        }
         this.stats.retried++;
         m.nak(delay);
         return;
@@ -207,7 +218,11 @@ export class IpEventConsumer {
       for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
       await m.ackAck();
       if ('skip' in plan) this.stats.skipped++;
-      else this.stats.applied++;
+      else {
+        this.stats.applied++;
+        // From the IP event (written with the address) to its records in PowerDNS.
+        dnsRegistrationLag().observe(DNS_TYPE, Math.max(0, Date.now() - Date.parse(env.time)) / 1000);
+      }
       this.opts.onApplied?.(kind, ev, m.seq);
     });
   }

@@ -61,6 +61,13 @@ export const ipamOutboxSource: OutboxSource = {
   async remove(q, events) {
     await q.query(`DELETE FROM ipam_event_outbox WHERE id = ANY($1::uuid[])`, [events.map((e) => e.id)]);
   },
+  async backlog(q) {
+    // The envelope's time is when the allocating transaction wrote it.
+    const [r]: { n: string; age: number | null }[] = await q.query(
+      `SELECT count(*) AS n, extract(epoch FROM now() - min((envelope->>'time')::timestamptz))::float8 AS age FROM ipam_event_outbox`,
+    );
+    return { events: Number(r.n), oldestAgeSeconds: Math.max(0, r.age ?? 0) };
+  },
   check(ev) {
     assertContract<EventEnvelope>('IpEvent/v1 envelope', ipEnvelopeSchema, ev);
   },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { IpEventV1 } from '@sdn/contracts';
 import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { ipamAllocations, ipamConflicts, ipamFailures } from '@sdn/metrics';
 import { PveIpamStore } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
@@ -13,6 +14,17 @@ export type { AllocateRequest, IpRecord, RpcResult } from '@sdn/ipam';
 const ok = <T>(data: T): RpcResult<T> => ({ ok: true, data });
 const fail = (e: unknown): RpcResult<never> =>
   e instanceof IpamError && e.field ? { ok: false, error: e.message, field: e.field } : { ok: false, error: e instanceof Error ? e.message : String(e) };
+
+/** Metrics of one request: the IPAM type is a label, so only the known ones are used as values. */
+function counted<T>(operation: 'allocate' | 'update' | 'release', r: AllocateRequest, res: RpcResult<T>): RpcResult<T> {
+  const t = r.ipam ? String(r.ipam.type) : 'pve';
+  const ipam_type = t === 'pve' || EXTERNAL_IPAM_TYPES.has(t) ? t : 'other';
+  if (res.ok) {
+    if (operation === 'allocate') ipamAllocations().inc({ ipam_type }, Array.isArray(res.data) ? res.data.length : 1);
+  } else if (operation === 'allocate' && /already exist/i.test(res.error)) ipamConflicts().inc({ ipam_type });
+  else ipamFailures().inc({ ipam_type, operation });
+  return res;
+}
 
 /**
  * Framework-free request handling, so the Nest controller stays a thin pattern map and these
@@ -53,6 +65,10 @@ export class IpamRpc {
   }
 
   async allocate(r: AllocateRequest): Promise<RpcResult<IpRecord[]>> {
+    return counted('allocate', r, await this.allocateOnce(r));
+  }
+
+  private async allocateOnce(r: AllocateRequest): Promise<RpcResult<IpRecord[]>> {
     try {
       const ext = await this.viaExternal(r, (x, s) => x.allocate(r, s));
       if (ext) return ext;
@@ -94,6 +110,10 @@ export class IpamRpc {
   }
 
   async update(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
+    return counted('update', r, await this.updateOnce(r));
+  }
+
+  private async updateOnce(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
     try {
       const ext = await this.viaExternal(r, (x, s) => x.update(r, s));
       if (ext) return ext;
@@ -109,6 +129,10 @@ export class IpamRpc {
   }
 
   async release(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
+    return counted('release', r, await this.releaseOnce(r));
+  }
+
+  private async releaseOnce(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
     try {
       const ext = await this.viaExternal(r, (x, s) => x.release(r, s));
       if (ext) return ext;

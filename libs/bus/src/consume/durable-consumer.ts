@@ -1,5 +1,6 @@
 import { assertContract, ContractViolation, type Contract } from '@sdn/contracts';
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import { watchJetStreamConsumer } from '@sdn/metrics';
 import { decodeJson } from '../codec/json-codec';
 import type { BusLogger } from '../log/bus-logger';
 
@@ -90,6 +91,8 @@ export async function startDurableConsumer<T>(js: JetStreamClient, jsm: JetStrea
   const retryDelay = opts.retryDelayMs ?? defaultRetryDelay;
   const where = { stream: opts.stream, durable: opts.durable };
   let stopping = false;
+  // Pending and redelivered counts of the durable, read from the server when Prometheus scrapes.
+  const unwatch = watchJetStreamConsumer(jsm, opts.stream, opts.durable);
 
   const handleOne = async (m: JsMsg) => {
     let value: T;
@@ -133,6 +136,8 @@ export async function startDurableConsumer<T>(js: JetStreamClient, jsm: JetStrea
     } catch (e) {
       // The connection was closed under the loop (only on shutdown: the bus reconnects forever otherwise).
       if (!stopping) opts.log.error('consumer stopped', { ...where, error: String(e) });
+    } finally {
+      unwatch();
     }
   })();
 

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { httpRequestDuration, renderMetrics, startProcessMetrics } from '@sdn/metrics';
+
+/** Response header that carries the request's correlation id (also stored in its events). */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/**
+ * A caller's id is kept when it is a plain token (letters, digits, `._:-`,
+ * up to 128 characters): it ends up in logs, events, NATS headers and node
+ * bundles, so nothing that could break a log line or a header is taken over.
+ * Anything else gets a fresh UUID (the response tells the caller which).
+ */
+const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function correlationIdOf(headers: Record<string, string | string[] | undefined>): string {
+  for (const name of [CORRELATION_HEADER, 'x-request-id']) {
+    const v = headers[name];
+    if (typeof v === 'string' && CALLER_ID.test(v)) return v;
+  }
+  return randomUUID();
+}
+
+/** What the hooks need of Fastify (kept structural, like core/http.ts). */
+interface FastifyLike {
+  decorateRequest(name: string, value: unknown): void;
+  addHook(name: 'onRequest', fn: (req: ObservedRequest, reply: ObservedReply, done: () => void) => void): void;
+  addHook(name: 'onResponse', fn: (req: ObservedRequest, reply: ObservedReply, done: () => void) => void): void;
+  get(path: string, handler: (req: unknown, reply: ObservedReply) => Promise<unknown>): void;
+}
+interface ObservedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  correlationId: string;
+  routeOptions?: { url?: string };
+}
+interface ObservedReply {
+  statusCode: number;
+  elapsedTime: number;
+  header(name: string, value: string): ObservedReply;
+  type(t: string): ObservedReply;
+  send(body: unknown): unknown;
+}
+
+export interface ObservabilityOptions {
+  /** `SDN_API_METRICS` (default on): serve `/metrics` and time requests. */
+  metrics: boolean;
+}
+
+/**
+ * Correlation ids and metrics at the HTTP edge:
+ * - every request gets a correlation id (caller's `X-Correlation-Id` or
+ *   `X-Request-Id`, else a new one), echoed as `X-Correlation-Id` and read by
+ *   the `@CorrelationId()` handlers (events, NATS headers, bundles);
+ * - `/metrics` (Prometheus text, prom-client's global registry) is served
+ *   WITHOUT authentication, like `/health`: every series is an aggregate
+ *   (no label holds a user, token, address or request id; sdn-metrics.ts).
+ *   Operators who must not expose even that on the API port set
+ *   `SDN_API_METRICS=off` (no endpoint, no request timing).
+ */
+export function installObservability(http: FastifyLike, opts: ObservabilityOptions): void {
+  http.decorateRequest('correlationId', '');
+  http.addHook('onRequest', (req, reply, done) => {
+    req.correlationId = correlationIdOf(req.headers);
+    reply.header(CORRELATION_HEADER, req.correlationId);
+    done();
+  });
+  if (!opts.metrics) return;
+  startProcessMetrics();
+  const histogram = httpRequestDuration();
+  http.addHook('onResponse', (req, reply, done) => {
+    // The route template, never the URL: ids in paths would make the label set unbounded.
+    histogram.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  http.get('/metrics', async (_req, reply) => {
+    const { contentType, body } = await renderMetrics();
+    return reply.type(contentType).send(body);
+  });
+}

@@ -1,0 +1,4 @@
+export * from './registry';
+export * from './sdn-metrics';
+export * from './jetstream-consumers';
+export * from './testing/promtool';
