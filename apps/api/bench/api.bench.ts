@@ -24,6 +24,9 @@
  * SDN_EVENTS stream; `--relay` turns it on. Part 4 uses its own namespace.
  * Options: --count N (2000) --clients C (16) --relay --profile DIR --store-only
  *          --apply-vnets N (2500) --nodes N (50) --no-apply --apply-only
+ *          --observability: only part 1 (over HTTPS), alternately with metrics
+ *          and logging on (the defaults) and off (SDN_API_METRICS=off,
+ *          SDN_LOG_LEVEL=silent), 3 rounds each, and the overhead of the medians.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -91,7 +94,7 @@ function summary(label: string, seconds: number, latencies: number[]): string {
 }
 
 /** Starts the API on `dbUrl` and waits for /health. */
-async function startApi(dbUrl: string, profile?: string, busNamespace?: string, transport: Transport = 'https'): Promise<ChildProcess> {
+async function startApi(dbUrl: string, profile?: string, busNamespace?: string, transport: Transport = 'https', extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   useTransport(transport);
   const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '-r', './tools/register.js', 'apps/api/src/main.ts'], {
     cwd: ROOT,
@@ -105,6 +108,7 @@ async function startApi(dbUrl: string, profile?: string, busNamespace?: string, 
       SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`,
       SDN_API_NATS: RELAY || busNamespace !== undefined ? '1' : '0',
       ...(busNamespace !== undefined ? { SDN_BUS_NAMESPACE: busNamespace } : {}),
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -312,8 +316,50 @@ async function applyToBundles(): Promise<void> {
   }
 }
 
+/** Part 1 with observability on and off, interleaved so machine noise hits both alike; medians compared. */
+async function observabilityOverhead(): Promise<void> {
+  const modes = { on: {}, off: { SDN_API_METRICS: 'off', SDN_LOG_LEVEL: 'silent' } } as const;
+  const rates: Record<'on' | 'off', { writes: number[]; reads: number[] }> = { on: { writes: [], reads: [] }, off: { writes: [], reads: [] } };
+  for (let round = 1; round <= 3; round++) {
+    for (const mode of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+      const db = await createTestDatabase('sdn_bench');
+      const child = await startApi(db.url, undefined, undefined, 'https', modes[mode]);
+      try {
+        const z = await call('POST', '/cluster/sdn/zones', { zone: 'bench', type: 'vxlan', peers: '192.0.2.1,192.0.2.2' });
+        if (z.status !== 200) throw new Error(`zone: ${z.status} ${z.body}`);
+        const failures = await runPhase(`[round ${round}, observability ${mode}] POST /cluster/sdn/vnets, ${COUNT} new vnets`, (i) => call('POST', '/cluster/sdn/vnets', { vnet: `b${i}`, zone: 'bench', tag: i + 1 }), COUNT, child);
+        rates[mode].writes.push(lastRate);
+        await runPhase(`[round ${round}, observability ${mode}] GET /cluster/sdn/zones/bench (reads)`, () => call('GET', '/cluster/sdn/zones/bench'), COUNT, child);
+        rates[mode].reads.push(lastRate);
+        if (failures) process.exitCode = 1;
+      } finally {
+        await stopApi(child);
+        await db.drop();
+      }
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const what of ['writes', 'reads'] as const) {
+    const on = median(rates.on[what]);
+    const off = median(rates.off[what]);
+    const overhead = (1 - on / off) * 100;
+    console.log(
+      `observability overhead, ${what}: ${on.toFixed(0)}/s on vs ${off.toFixed(0)}/s off (medians of ${rates.on[what].map((r) => r.toFixed(0)).join('/')} and ${rates.off[what].map((r) => r.toFixed(0)).join('/')}) = ${overhead.toFixed(1)} % (target ≤ 10 %: ${overhead <= 10 ? 'met' : 'NOT met'})`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   tlsCa = readFileSync((await ensureTlsMaterial(path.join(TLS_DIR, 'tls'), hostIdentity(['127.0.0.1']))).caFile!, 'utf8');
+  if (args.includes('--observability')) {
+    try {
+      await observabilityOverhead();
+    } finally {
+      client.close();
+      rmSync(TLS_DIR, { recursive: true, force: true });
+    }
+    return;
+  }
   if (args.includes('--apply-only')) {
     await applyToBundles();
     client.close();
