@@ -42,11 +42,13 @@ describe('text-diff', () => {
 
   it('prints byte for byte what the pre-issue-22 implementation printed', () => {
     // Few distinct lines (and whitespace variants) make ties between minimal scripts the rule, not the exception.
-    const alphabet = ['a', 'b', 'c', '', '\tx  y', 'x y', ' x y '];
+    const alphabet = ['a', 'b', 'c', '', '\tx  y', 'x y', ' x y ', 'a\r', '\u00a0a', 'x\u2003y', 'x\fy '];
+    // Texts with and without a final newline.
+    const raw = (ls: string[], open: boolean) => (open && ls.length ? text(ls).slice(0, -1) : text(ls));
     fc.assert(
-      fc.property(lines(alphabet, 40), lines(alphabet, 40), fc.boolean(), fc.integer({ min: 0, max: 4 }), (a, b, ignoreWhitespace, context) => {
+      fc.property(lines(alphabet, 40), lines(alphabet, 40), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 4 }), (a, b, openA, openB, ignoreWhitespace, context) => {
         const opts = { ignoreWhitespace, context, fromLabel: 'running', toLabel: 'pending' };
-        expect(unifiedDiff(text(a), text(b), opts)).toBe(referenceUnifiedDiff(text(a), text(b), opts));
+        expect(unifiedDiff(raw(a, openA), raw(b, openB), opts)).toBe(referenceUnifiedDiff(raw(a, openA), raw(b, openB), opts));
       }),
       { numRuns: 3000 },
     );

@@ -63,28 +63,148 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-/** Both sides as integer ids: equal ids ⇔ equal lines (under the whitespace rule). */
-function intern(a: readonly string[], b: readonly string[], ignoreWhitespace: boolean): { ia: Int32Array; ib: Int32Array; ids: number } {
-  const table = new Map<string, number>();
-  const id = (line: string) => {
-    const key = ignoreWhitespace ? squash(line) : line;
-    let v = table.get(key);
-    if (v === undefined) table.set(key, (v = table.size));
-    return v;
-  };
-  const ia = new Int32Array(a.length);
-  for (let i = 0; i < a.length; i++) ia[i] = id(a[i]);
-  const ib = new Int32Array(b.length);
-  for (let i = 0; i < b.length; i++) ib[i] = id(b[i]);
-  return { ia, ib, ids: table.size };
+/** A text's lines as offsets into it (no string per line): line i is text[starts[i], ends[i]). */
+interface Lines {
+  text: string;
+  starts: Int32Array;
+  ends: Int32Array;
+  length: number;
 }
 
-function sameIds(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** splitLines' lines, as offsets. */
+function indexLines(text: string): Lines {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  // A last line without its newline counts too (splitLines drops only the empty string after a final newline).
+  if (text.length && !text.endsWith('\n')) n++;
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  for (let i = 0, at = 0; i < n; i++) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    starts[i] = at;
+    ends[i] = end;
+    at = end + 1;
+  }
+  return { text, starts, ends, length: n };
+}
+
+const line = (l: Lines, i: number) => l.text.slice(l.starts[i], l.ends[i]);
+
+/** `\s` of JavaScript regular expressions: what the whitespace rule (`/\s+/` collapsed, ends trimmed) treats as blank. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of a line as the whitespace rule reads it (blank runs between words as one space, ends trimmed), without building that string. */
+function hashLine(t: string, i: number, end: number, ignoreWhitespace: boolean): number {
+  let h = FNV_OFFSET | 0;
+  if (!ignoreWhitespace) {
+    for (; i < end; i++) h = Math.imul(h ^ t.charCodeAt(i), FNV_PRIME);
+    return h;
+  }
+  while (i < end && isSpace(t.charCodeAt(i))) i++;
+  let gap = false;
+  for (; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (isSpace(c)) gap = true;
+    else {
+      if (gap) h = Math.imul(h ^ 32, FNV_PRIME);
+      gap = false;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+  }
+  return h;
+}
+
+/** Whether two lines are byte-identical. */
+function sameLine(a: Lines, i: number, b: Lines, j: number): boolean {
+  const len = a.ends[i] - a.starts[i];
+  if (len !== b.ends[j] - b.starts[j]) return false;
+  const ta = a.text;
+  const tb = b.text;
+  for (let k = 0, x = a.starts[i], y = b.starts[j]; k < len; k++) if (ta.charCodeAt(x + k) !== tb.charCodeAt(y + k)) return false;
   return true;
+}
+
+/** Whether two lines are equal under the whitespace rule. */
+function squashedEqual(a: Lines, i: number, b: Lines, j: number): boolean {
+  const ta = a.text;
+  const tb = b.text;
+  let x = a.starts[i];
+  let y = b.starts[j];
+  const ex = a.ends[i];
+  const ey = b.ends[j];
+  while (x < ex && isSpace(ta.charCodeAt(x))) x++;
+  while (y < ey && isSpace(tb.charCodeAt(y))) y++;
+  while (x < ex && y < ey) {
+    const sx = isSpace(ta.charCodeAt(x));
+    const sy = isSpace(tb.charCodeAt(y));
+    if (sx || sy) {
+      // Skip the blank run(s): equal so far if both had one and both go on, or the line ends after it.
+      while (x < ex && isSpace(ta.charCodeAt(x))) x++;
+      while (y < ey && isSpace(tb.charCodeAt(y))) y++;
+      if (x >= ex || y >= ey) break;
+      if (!(sx && sy)) return false;
+      continue;
+    }
+    if (ta.charCodeAt(x) !== tb.charCodeAt(y)) return false;
+    x++;
+    y++;
+  }
+  // One side ended: the other may only have trailing blanks left.
+  while (x < ex && isSpace(ta.charCodeAt(x))) x++;
+  while (y < ey && isSpace(tb.charCodeAt(y))) y++;
+  return x >= ex && y >= ey;
+}
+
+/**
+ * Both sides as integer ids from line `head` on, where `head` is the length
+ * of their byte-identical common prefix (no search looks back into it, so
+ * its lines get no id): equal ids ⇔ equal lines (under the whitespace rule).
+ * Lines are hashed in place and compared on a hash match, so no per-line
+ * string is made; the byte-identical pairs at the end share the id of their
+ * first side without a look-up.
+ */
+function intern(a: Lines, b: Lines, ignoreWhitespace: boolean): { ia: Int32Array; ib: Int32Array; ids: number; head: number } {
+  const total = a.length + b.length;
+  const equal = ignoreWhitespace ? (l: Lines, i: number, m: Lines, j: number) => sameLine(l, i, m, j) || squashedEqual(l, i, m, j) : sameLine;
+  // Representative line of each id (on side a when repInA), and a chain of ids per hash bucket.
+  const repInA = new Uint8Array(total);
+  const repLine = new Int32Array(total);
+  const nextInChain = new Int32Array(total);
+  let bits = 4;
+  while (1 << bits < 2 * total) bits++;
+  const mask = (1 << bits) - 1;
+  const buckets = new Int32Array(1 << bits).fill(-1);
+  const hashes = new Int32Array(total);
+  let ids = 0;
+  const id = (l: Lines, i: number): number => {
+    const h = hashLine(l.text, l.starts[i], l.ends[i], ignoreWhitespace);
+    const slot = (h ^ (h >>> bits)) & mask;
+    for (let k = buckets[slot]; k >= 0; k = nextInChain[k]) if (hashes[k] === h && equal(l, i, repInA[k] ? a : b, repLine[k])) return k;
+    const k = ids++;
+    repInA[k] = l === a ? 1 : 0;
+    repLine[k] = i;
+    hashes[k] = h;
+    nextInChain[k] = buckets[slot];
+    buckets[slot] = k;
+    return k;
+  };
+  const ia = new Int32Array(a.length);
+  const ib = new Int32Array(b.length);
+  let head = 0;
+  while (head < a.length && head < b.length && sameLine(a, head, b, head)) head++;
+  let ta = a.length;
+  let tb = b.length;
+  for (; ta > head && tb > head && sameLine(a, ta - 1, b, tb - 1); ta--, tb--) ib[tb - 1] = ia[ta - 1] = id(a, ta - 1);
+  for (let i = head; i < ta; i++) ia[i] = id(a, i);
+  for (let j = head; j < tb; j++) ib[j] = id(b, j);
+  return { ia, ib, ids, head };
 }
 
 /**
@@ -350,29 +470,39 @@ function linearScript(a: Int32Array, b: Int32Array, ids: number, tooExpensive: n
 }
 
 interface Prepared {
-  a: string[];
-  b: string[];
+  a: Lines;
+  b: Lines;
   /** null: no difference. */
   ops: Uint8Array | null;
 }
 
-function prepare(from: readonly string[], to: readonly string[], opts: DiffOptions): Prepared {
-  const a = from as string[];
-  const b = to as string[];
+function prepare(from: string, to: string, opts: DiffOptions): Prepared {
+  const a = indexLines(from);
+  const b = indexLines(to);
   if (a.length === 0 && b.length === 0) return { a, b, ops: null };
   if (a.length === 0) return { a, b, ops: new Uint8Array(b.length).fill(INS) };
   if (b.length === 0) return { a, b, ops: new Uint8Array(a.length).fill(DEL) };
-  const { ia, ib, ids } = intern(a, b, opts.ignoreWhitespace ?? false);
-  if (sameIds(ia, ib)) return { a, b, ops: null };
-  let p = 0;
+  if (from === to) return { a, b, ops: null };
+  const { ia, ib, ids, head } = intern(a, b, opts.ignoreWhitespace ?? false);
+  // The common prefix under the whitespace rule: the byte-identical one, then lines equal by id.
+  let p = head;
   while (p < ia.length && p < ib.length && ia[p] === ib[p]) p++;
-  const ops = exactScript(ia, ib, p, opts.exactCells ?? DEFAULT_EXACT_CELLS) ?? linearScript(ia, ib, ids, opts.tooExpensive ?? DEFAULT_TOO_EXPENSIVE);
+  if (p === ia.length && p === ib.length) return { a, b, ops: null };
+  let ops = exactScript(ia, ib, p, opts.exactCells ?? DEFAULT_EXACT_CELLS);
+  if (!ops) {
+    const rest = linearScript(ia.subarray(p), ib.subarray(p), ids, opts.tooExpensive ?? DEFAULT_TOO_EXPENSIVE);
+    ops = new Uint8Array(p + rest.length);
+    ops.set(rest, p);
+  }
   return { a, b, ops };
 }
 
+/** The text of `lines` (no line may contain a newline), as the diff functions take it. */
+const joinLines = (lines: readonly string[]) => lines.map((l) => l + '\n').join('');
+
 /** An edit script turning `a` into `b`, one operation per line (minimal unless the linear-space search had to cut it short). */
 export function diffLines(a: readonly string[], b: readonly string[], opts: DiffOptions = {}): Op[] {
-  const { ops } = prepare(a, b, opts);
+  const { ops } = prepare(joinLines(a), joinLines(b), opts);
   if (!ops) return a.map((_, i) => ({ kind: 'equal', a: i, b: i }));
   const out: Op[] = [];
   let x = 0;
@@ -387,7 +517,7 @@ export function diffLines(a: readonly string[], b: readonly string[], opts: Diff
 
 /** Lines added and removed from `from` to `to`, or null when they are equal (under the whitespace rule). */
 export function diffStat(from: string, to: string, opts: DiffOptions = {}): DiffStat | null {
-  const { ops } = prepare(splitLines(from), splitLines(to), opts);
+  const { ops } = prepare(from, to, opts);
   if (!ops) return null;
   let added = 0;
   let removed = 0;
@@ -404,7 +534,7 @@ export function diffStat(from: string, to: string, opts: DiffOptions = {}): Diff
  * lines are printed as they read in `to`.
  */
 export function unifiedDiff(from: string, to: string, opts: DiffOptions = {}): string | null {
-  const { a, b, ops } = prepare(splitLines(from), splitLines(to), opts);
+  const { a, b, ops } = prepare(from, to, opts);
   if (!ops) return null;
   const ctx = opts.context ?? 3;
   const out: string[] = [`--- ${opts.fromLabel ?? 'a'}`, `+++ ${opts.toLabel ?? 'b'}`];
@@ -445,9 +575,9 @@ export function unifiedDiff(from: string, to: string, opts: DiffOptions = {}): s
     out.push(`@@ -${aLen ? x + 1 : x},${aLen} +${bLen ? y + 1 : y},${bLen} @@`);
     for (let k = start; k < end; k++) {
       const o = ops[k];
-      if (o === EQ) out.push(` ${b[y++]}`), x++;
-      else if (o === DEL) out.push(`-${a[x++]}`);
-      else out.push(`+${b[y++]}`);
+      if (o === EQ) out.push(` ${line(b, y++)}`), x++;
+      else if (o === DEL) out.push(`-${line(a, x++)}`);
+      else out.push(`+${line(b, y++)}`);
     }
     i = end;
   }

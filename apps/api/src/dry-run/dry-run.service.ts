@@ -9,7 +9,7 @@ import { compileRunning } from '../apply/running-snapshot';
 import { SdnStateService } from '../core/sdn-state.service';
 import { DryRunLimiter } from './dry-run-limiter';
 import { DryRunSummaryStore, type NodeDryRunSummary } from './dry-run-summaries.store';
-import { NodeFilesSource } from './node-files.source';
+import { type BundleHead, NodeFilesSource } from './node-files.source';
 
 /** The reference's answer for one node, plus what it is based on. */
 export interface NodeDryRun {
@@ -50,6 +50,11 @@ function factsOf(node: string, msg: NodeFactsMessageV1 | null): NodeFacts {
   return msg ? ({ ...unknownNodeFacts(node), ...(msg.facts as Partial<NodeFacts>), nodename: node } as NodeFacts) : unknownNodeFacts(node);
 }
 
+function keyed(snap: PendingSnapshot, node: string, facts: NodeFactsMessageV1 | null, head: BundleHead | null): NodeInputs {
+  const factsHash = facts ? sha256(canonicalJson(facts.facts)) : '-';
+  return { node, facts, key: sha256([KEY_FORMAT, snap.digest, node, factsHash, head?.hash ?? '-'].join('\n')) };
+}
+
 /**
  * Dry runs: one node's full diffs (the reference's endpoint) and the
  * cluster-wide summary (our extension). Every computation runs in a slot of
@@ -82,8 +87,7 @@ export class DryRunService {
 
   private async inputs(snap: PendingSnapshot, node: string): Promise<NodeInputs> {
     const [facts, head] = await Promise.all([this.files.facts(node), this.files.bundleHead(node)]);
-    const factsHash = facts ? sha256(canonicalJson(facts.facts)) : '-';
-    return { node, facts, key: sha256([KEY_FORMAT, snap.digest, node, factsHash, head?.hash ?? '-'].join('\n')) };
+    return keyed(snap, node, facts, head);
   }
 
   /** Identical concurrent requests share one computation. */
@@ -131,8 +135,8 @@ export class DryRunService {
    */
   async summary(nodes?: string[]): Promise<NodeDryRunSummary[]> {
     const snap = this.pending();
-    const list = nodes ?? (await this.files.nodes());
-    const inputs = await Promise.all(list.map((n) => this.inputs(snap, n)));
+    const read = await this.files.inputs(nodes);
+    const inputs = [...read].map(([n, i]) => keyed(snap, n, i.facts, i.head));
     const stored = await this.summaries.get(inputs.map((i) => i.key));
     const out: NodeDryRunSummary[] = [];
     for (const i of inputs) {

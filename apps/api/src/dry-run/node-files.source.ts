@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { busTopology, type BusTopology } from '@sdn/bus';
+import { busTopology, type BusTopology, decodeJson, scanStream } from '@sdn/bus';
 import {
   assertContract,
   NODE_NAME_PATTERN,
@@ -20,12 +20,25 @@ export interface BundleHead {
   hash: string;
 }
 
+/** What a dry run of a node depends on besides the pending config. */
+export interface NodeInputs {
+  facts: NodeFactsMessageV1 | null;
+  head: BundleHead | null;
+}
+
 /** What the dry-run compares against: a node's published facts and the bundle it runs. */
 export abstract class NodeFilesSource {
   abstract facts(node: string): Promise<NodeFactsMessageV1 | null>;
   abstract bundle(node: string): Promise<InlineNodeBundleV1 | null>;
   /** The nodes that have published facts (the nodes an apply renders for). */
   abstract nodes(): Promise<string[]>;
+  /** Facts and bundle heads of many nodes (default: every node with facts); sources that can read them in bulk override this. */
+  async inputs(nodes?: string[]): Promise<Map<string, NodeInputs>> {
+    const list = nodes ?? (await this.nodes());
+    const read = await Promise.all(list.map(async (n) => [n, { facts: await this.facts(n), head: await this.bundleHead(n) }] as const));
+    return new Map(read);
+  }
+
   /** The head of `bundle(node)`; sources that can read it without unpacking the files override this. */
   async bundleHead(node: string): Promise<BundleHead | null> {
     const b = await this.bundle(node);
@@ -76,6 +89,34 @@ export class JetStreamNodeFilesSource extends NodeFilesSource {
   override async bundleHead(node: string): Promise<BundleHead | null> {
     const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
     return b ? { version: b.version, hash: b.hash } : null;
+  }
+
+  /**
+   * One scan of the facts stream (last message per node) instead of a read
+   * per node; bundle heads are still read per node: the API may not create
+   * consumers on the bundles stream (libs/bus/src/auth), only get messages.
+   */
+  override async inputs(nodes?: string[]): Promise<Map<string, NodeInputs>> {
+    const nc = this.nats.current();
+    if (!nc) return super.inputs(nodes);
+    const t = this.topology;
+    const facts = new Map<string, NodeFactsMessageV1>();
+    try {
+      const found = await scanStream(nc.jetstream(), await nc.jetstreamManager(), t.streams.facts.name, { filter: t.streams.facts.subjects, lastPerSubject: true });
+      for (const m of found) {
+        const node = t.nodeOfSubject(m.subject);
+        try {
+          if (node) facts.set(node, assertContract<NodeFactsMessageV1>(t.streams.facts.name, nodeFactsV1Schema, decodeJson(m.data)));
+        } catch {
+          // Broken facts read as unknown, as in facts().
+        }
+      }
+    } catch {
+      return super.inputs(nodes);
+    }
+    const list = nodes ?? [...facts.keys()].filter((n) => NODE_NAME_PATTERN.test(n)).sort();
+    const read = await Promise.all(list.map(async (n) => [n, { facts: facts.get(n) ?? null, head: await this.bundleHead(n) }] as const));
+    return new Map(read);
   }
 
   async nodes(): Promise<string[]> {
