@@ -3,6 +3,7 @@
 // tested and reused without a running service.
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
+const reactHooks = require('eslint-plugin-react-hooks');
 
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'pg', 'nats'];
 
@@ -29,5 +30,12 @@ module.exports = [
         },
       ],
     },
+  },
+  // The web panel (apps/web): TSX, React's rules of hooks.
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
 ];

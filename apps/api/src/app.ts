@@ -2,6 +2,7 @@ import { type INestApplication, type LogLevel, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { serveWebPanel } from './web-panel';
 import { AppModule } from './app.module';
 import { MAX_BODY_BYTES, parseFormBody, parseJsonBody } from './core/body-parsers';
 import { resolveApiTls } from '@sdn/tls';
@@ -54,6 +55,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
     done(null, payload);
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  await serveWebPanel(app, config.webDir);
   app.enableShutdownHooks();
 
   const doc = new DocumentBuilder()

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from '@sdn/secrets';
 import { flag, integer, list, oneOf, optionalText, port, setting, text, url, words, type AppName, type Env, type Setting } from './setting';
@@ -102,6 +103,14 @@ export const SETTINGS = {
   tlsKey: setting({ name: 'SDN_TLS_KEY', apps: ['api', 'start'], doc: 'Its private key (PEM file)', schema: optionalText }),
   tlsNames: setting({ name: 'SDN_TLS_NAMES', apps: ['api', 'start'], doc: "Further names/addresses in the generated certificate (a load balancer's name, a compose service name), separated by commas or blanks", default: '', emptyIsValue: true, schema: list }),
   dataDir: setting({ name: 'SDN_DATA_DIR', apps: ['api', 'start'], doc: "The product's files; the generated CA and certificate live in its `tls/`", default: '.data', schema: z.string().min(1) }),
+  webDir: setting({
+    name: 'SDN_WEB_DIR',
+    apps: ['api'],
+    doc: 'The built web panel the API serves at `/` (`npm run build:web`); `off`: no panel',
+    default: () => resolve(__dirname, '../../../apps/web/dist'),
+    defaultDoc: '`apps/web/dist` of the checkout',
+    schema: z.string().min(1),
+  }),
   apiRelay: setting({ name: 'SDN_API_RELAY', apps: ['api'], doc: 'Run the outbox relay in the API (off only in tests of the relay itself)', default: '1', schema: flag }),
   apiMetrics: setting({ name: 'SDN_API_METRICS', apps: ['api'], doc: 'Serve `/metrics` (Prometheus) on the API port, unauthenticated: aggregate series only, no user, token, address or request ids in labels; `off` serves none and times no requests', default: 'on', schema: flag }),
   apiNats: setting({ name: 'SDN_API_NATS', apps: ['api'], doc: 'Connect the API to NATS at all (dry runs and the relay need it)', default: '1', schema: flag }),

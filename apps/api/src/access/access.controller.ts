@@ -281,6 +281,27 @@ export class AccessController {
     return null;
   }
 
+  @Get('permissions')
+  @ApiOperation({ summary: "The caller's privileges (path: one ACL path; default every path of the ACL tree that concerns it, plus /, /access, /nodes, /sdn and /sdn/zones): {path: {privilege: 1}}" })
+  // Any user, about themselves only (as the reference without `userid`): clients such as the web panel
+  // grey out what the ACL does not allow instead of failing after the click.
+  @AnyUser()
+  permissions(@ReqParams() p: Params, @Actor() actor: string) {
+    onlyKnown(p, ['path']);
+    const path = optString(p, 'path', 1024);
+    if (path !== undefined && !path.startsWith('/')) throw ApiError.param('path', 'value must be an ACL path starting with /');
+    const state = this.access.state;
+    const principal = this.access.principal(actor);
+    const subjects = new Set([principal.userid, ...(principal.kind === 'token' ? [principal.fullTokenId] : [])]);
+    const paths = path !== undefined ? [path] : [...new Set(['/', '/access', '/nodes', '/sdn', '/sdn/zones', ...state.acl.filter((e) => subjects.has(e.ugid)).map((e) => e.path)])].sort();
+    const out: Record<string, Record<string, 1>> = {};
+    for (const at of paths) {
+      const privs = [...privileges(state, principal, at)].sort();
+      if (privs.length || path !== undefined) out[at] = Object.fromEntries(privs.map((x) => [x, 1 as const]));
+    }
+    return out;
+  }
+
   @Get('roles')
   @AnyUser()
   listRoles() {

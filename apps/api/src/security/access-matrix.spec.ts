@@ -21,6 +21,7 @@ const F = 'filtered' as const;
 const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/access': ALL,
   'GET /api2/json/access/acl': F,
+  'GET /api2/json/access/permissions': ALL,
   'PUT /api2/json/access/acl': [],
   'GET /api2/json/access/roles': ALL,
   'GET /api2/json/access/roles/:roleid': ALL,
@@ -60,6 +61,8 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'DELETE /api2/json/cluster/sdn/lock': [],
   'POST /api2/json/cluster/sdn/lock': [],
   'POST /api2/json/cluster/sdn/rollback': [],
+  // Our extension for the panel: open to every user, zones cut to those the caller may audit.
+  'GET /api2/json/cluster/sdn/status': ALL,
   'GET /api2/json/cluster/sdn/vnets': F,
   'POST /api2/json/cluster/sdn/vnets': ['A'],
   'DELETE /api2/json/cluster/sdn/vnets/:vnet': ['A'],

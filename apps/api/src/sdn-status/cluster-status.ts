@@ -1,0 +1,55 @@
+import { type ObjectState, zoneVnetStates } from '@sdn/contracts';
+import { isOffline, type Liveness, type NodeReport } from '../nodes/node-views';
+
+export interface ZoneSummary {
+  zone: string;
+  status: ObjectState | 'offline';
+  statusmsg?: string;
+  /** How many of the zone's vnets are in each state on the node. */
+  vnets: Record<ObjectState, number>;
+  /** Vnets in error, with their message (the rest are only counted). */
+  errors: { vnet: string; statusmsg?: string }[];
+}
+
+export interface NodeSummary {
+  node: string;
+  /** Config version the node runs (0: none yet). */
+  version: number;
+  offline: boolean;
+  heartbeatAt: string;
+  apply: { version: number; state: string; message?: string; at: string };
+  zones: ZoneSummary[];
+}
+
+export interface ClusterStatus {
+  /** The running (last applied) config version of the cluster. */
+  running: number;
+  nodes: NodeSummary[];
+}
+
+/** The status tree's data: nodes sorted by name, zones by name, only zones `visible` allows. */
+export function clusterStatus(reports: Iterable<NodeReport>, running: number, now: number, l: Liveness, visible: (zone: string) => boolean): ClusterStatus {
+  const nodes: NodeSummary[] = [];
+  for (const r of reports) {
+    const s = r.status;
+    const offline = isOffline(r, now, l);
+    const zones: ZoneSummary[] = [];
+    for (const zone of Object.keys(s.zones).sort()) {
+      if (!visible(zone)) continue;
+      const counts: Record<ObjectState, number> = { available: 0, pending: 0, error: 0 };
+      const errors: ZoneSummary['errors'] = [];
+      for (const [vnet, v] of zoneVnetStates(s, zone)) {
+        counts[v.state]++;
+        if (v.state === 'error') errors.push(v.message ? { vnet, statusmsg: v.message } : { vnet });
+      }
+      const z = s.zones[zone];
+      const summary: ZoneSummary = offline
+        ? { zone, status: 'offline', statusmsg: `node has sent no status since ${new Date(r.receivedAt).toISOString()}`, vnets: counts, errors }
+        : { zone, status: z.state, ...(z.message ? { statusmsg: z.message } : {}), vnets: counts, errors };
+      zones.push(summary);
+    }
+    nodes.push({ node: s.node, version: s.version, offline, heartbeatAt: s.heartbeatAt, apply: s.apply, zones });
+  }
+  nodes.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  return { running, nodes };
+}
