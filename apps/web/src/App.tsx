@@ -12,6 +12,8 @@ import { ObjectsView } from './objects/ObjectsView';
 import type { KindName } from './objects/kinds';
 import { StatusView } from './status/StatusView';
 
+const NO_PERMISSIONS = new Permissions({});
+
 const VIEWS = [
   { id: 'status', label: 'Status' },
   { id: 'zones', label: 'Zones' },
@@ -59,16 +61,18 @@ export function App() {
   }, [api, creds]);
 
   if (!creds) return <LoginPage onLogin={setCreds} />;
-  if (!perms)
+  if (error)
     return (
       <Group p="xl">
-        {error ? <Text c="red">{error}</Text> : <Loader size="sm" />}
-        {error && <Button onClick={signOut}>Log out</Button>}
+        <Text c="red">{error}</Text>
+        <Button onClick={signOut}>Log out</Button>
       </Group>
     );
 
+  // The view loads its data while the permissions are still on their way; until they
+  // arrive nothing may be changed (no privileges), so no button is enabled too early.
   return (
-    <SessionContext.Provider value={{ api, perms, user: api.user ?? '' }}>
+    <SessionContext.Provider value={{ api, perms: perms ?? NO_PERMISSIONS, user: api.user ?? '' }}>
       <AppShell header={{ height: 48 }} navbar={{ width: 180, breakpoint: 0 }} padding="sm">
         <AppShell.Header>
           <Group h="100%" px="sm" justify="space-between">
@@ -76,7 +80,8 @@ export function App() {
               SDN panel
             </Title>
             <Group gap="xs">
-              <Text size="sm" data-testid="user">
+              {!perms && <Loader size="xs" aria-label="loading permissions" />}
+              <Text size="sm" data-testid="user" data-ready={perms ? 'true' : 'false'}>
                 {api.user}
               </Text>
               <Button size="xs" variant="default" onClick={signOut}>

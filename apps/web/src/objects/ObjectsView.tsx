@@ -31,7 +31,7 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
   const [dialog, setDialog] = useState<{ initial?: Row } | null>(null);
   const [actionError, setActionError] = useState<string>();
   const vnets = usePoll(() => (kindName === 'subnets' ? api.get<Row[]>('/cluster/sdn/vnets') : Promise.resolve([])), 0, [kindName]);
-  const list = usePoll(() => (kindName === 'subnets' && !vnet ? Promise.resolve([]) : api.get<Row[]>(listPath(kindName, vnet ?? undefined), { pending: 1 })), 5000, [kindName, vnet]);
+  const list = usePoll(() => (kindName === 'subnets' && !vnet ? Promise.resolve([]) : api.get<Row[]>(listPath(kindName, vnet ?? undefined), { pending: 1 })), 10_000, [kindName, vnet]);
   // Options of the dialog's selects (zones for a vnet, controllers for an EVPN zone, …).
   const needs = [...new Set(Object.values(kind.byType).flat().concat(kind.common).map((f) => f.optionsFrom).filter(Boolean))] as KindName[];
   const options = usePoll(async () => {

@@ -23,7 +23,9 @@ async function pendingCount(get: <T>(p: string, q?: Record<string, unknown>) => 
 export function StatusView({ refreshMs = 3000 }: { refreshMs?: number }) {
   const { api, perms } = useSession();
   const status = usePoll(() => api.get<ClusterStatus>('/cluster/sdn/status'), refreshMs);
-  const pending = usePoll(() => pendingCount(api.get.bind(api)), refreshMs);
+  // After the tree's own data: on a big config the pending lists cost the API more than the status does.
+  const statusLoaded = status.data !== undefined;
+  const pending = usePoll(() => (statusLoaded ? pendingCount(api.get.bind(api)) : Promise.resolve(undefined)), refreshMs, [statusLoaded]);
   const [openNodes, setOpenNodes] = useState<Set<string>>(new Set());
   const [openZones, setOpenZones] = useState<Set<string>>(new Set());
   const [vnets, setVnets] = useState<Map<string, VnetStatus[]>>(new Map());

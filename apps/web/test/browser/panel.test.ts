@@ -25,6 +25,8 @@ async function loginWithToken(p: Page, token: { id: string; secret: string }): P
   await p.getByLabel('Secret').fill(token.secret);
   await p.getByRole('button', { name: 'Log in' }).click();
   await hasText(p.getByTestId('user'), token.id, 15_000, true);
+  // The permissions are in: buttons now show what this user may do.
+  await attribute(p.getByTestId('user'), 'data-ready', 'true');
 }
 
 async function view(p: Page, name: string): Promise<void> {

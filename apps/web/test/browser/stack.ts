@@ -15,6 +15,9 @@ export const ROOT = resolve(__dirname, '../../../..');
 export interface Stack {
   url: string;
   node: string;
+  /** The stack's own copy of the bus (SDN_BUS_NAMESPACE) on `natsUrl`. */
+  namespace: string;
+  natsUrl: string;
   /** `root@pam!…=secret`, the bootstrap token. */
   rootToken: { id: string; secret: string };
   /** API call as root; returns `data`, throws on a non-2xx status. */
@@ -110,5 +113,5 @@ export async function startStack(opts: { node?: string; env?: NodeJS.ProcessEnv 
     await stop();
     throw new Error(`${(e as Error).message}\n--- stack output ---\n${output.slice(-6000)}`);
   }
-  return { url, node, rootToken, api, raw, stop, log: () => output };
+  return { url, node, namespace: `web${id}`, natsUrl, rootToken, api, raw, stop, log: () => output };
 }
