@@ -8,3 +8,4 @@ export * from './bundle-hash';
 export * from './bundle-codec';
 export * from './cloudevents/cloud-event';
 export * from './events/event-catalog';
+export * from './cluster-status';

@@ -1,31 +1,5 @@
-import { type ObjectState, zoneVnetStates } from '@sdn/contracts';
+import { type ClusterStatus, type NodeSummary, type ObjectState, type ZoneSummary, zoneVnetStates } from '@sdn/contracts';
 import { isOffline, type Liveness, type NodeReport } from '../nodes/node-views';
-
-export interface ZoneSummary {
-  zone: string;
-  status: ObjectState | 'offline';
-  statusmsg?: string;
-  /** How many of the zone's vnets are in each state on the node. */
-  vnets: Record<ObjectState, number>;
-  /** Vnets in error, with their message (the rest are only counted). */
-  errors: { vnet: string; statusmsg?: string }[];
-}
-
-export interface NodeSummary {
-  node: string;
-  /** Config version the node runs (0: none yet). */
-  version: number;
-  offline: boolean;
-  heartbeatAt: string;
-  apply: { version: number; state: string; message?: string; at: string };
-  zones: ZoneSummary[];
-}
-
-export interface ClusterStatus {
-  /** The running (last applied) config version of the cluster. */
-  running: number;
-  nodes: NodeSummary[];
-}
 
 /** The status tree's data: nodes sorted by name, zones by name, only zones `visible` allows. */
 export function clusterStatus(reports: Iterable<NodeReport>, running: number, now: number, l: Liveness, visible: (zone: string) => boolean): ClusterStatus {

@@ -1,27 +1,8 @@
 /** The data of `GET /cluster/sdn/status` (our extension) and the status tree's flattened rows. */
+import type { ClusterStatus, NodeSummary } from '@sdn/contracts';
+
+export type { ClusterStatus, NodeSummary, ZoneSummary } from '@sdn/contracts';
 export type ShownState = 'available' | 'pending' | 'error' | 'offline';
-
-export interface ZoneSummary {
-  zone: string;
-  status: ShownState;
-  statusmsg?: string;
-  vnets: { available: number; pending: number; error: number };
-  errors: { vnet: string; statusmsg?: string }[];
-}
-
-export interface NodeSummary {
-  node: string;
-  version: number;
-  offline: boolean;
-  heartbeatAt: string;
-  apply: { version: number; state: string; message?: string; at: string };
-  zones: ZoneSummary[];
-}
-
-export interface ClusterStatus {
-  running: number;
-  nodes: NodeSummary[];
-}
 
 export interface VnetStatus {
   vnet: string;
@@ -31,7 +12,7 @@ export interface VnetStatus {
 
 export type TreeRow =
   | { kind: 'node'; key: string; depth: 0; node: NodeSummary; open: boolean }
-  | { kind: 'zone'; key: string; depth: 1; node: string; zone: ZoneSummary; open: boolean }
+  | { kind: 'zone'; key: string; depth: 1; node: string; zone: NodeSummary['zones'][number]; open: boolean }
   | { kind: 'vnet'; key: string; depth: 2; node: string; zone: string; vnet: VnetStatus }
   | { kind: 'note'; key: string; depth: 1 | 2; text: string };
 
