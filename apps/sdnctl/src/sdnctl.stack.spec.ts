@@ -184,6 +184,18 @@ describe('sdnctl against a real stack', () => {
     expect(text.stdout).toMatch(/^1\t\S+\troot@pam!cli\t\w+Created\t/m);
   });
 
+  it('events --follow prints new events as they come, until interrupted', async () => {
+    const last = ((await s.api('GET', '/cluster/sdn/events?since=0&limit=1000')) as { seq: number }[]).at(-1)!.seq;
+    const follow = s.cliUntil(['events', '--follow', '--since', String(last)], (out) => /\tVnetCreated\tvnet\/follow1@1\t/.test(out));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await s.cli('create', '/cluster/sdn/vnets', '--vnet', 'follow1', '--zone', 'vxlanzn', '--tag', '100003')).code).toBe(0);
+    const r = await follow;
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(new RegExp(`^${last + 1}\\t\\S+\\troot@pam!cli\\tVnetCreated\\tvnet/follow1@1\\t`));
+    expect((await s.cli('delete', '/cluster/sdn/vnets/follow1')).code).toBe(0);
+  }, 60_000);
+
   it('with one agent stopped, apply --wait exits 3 naming that node offline', async () => {
     await s.stopAgent('pve2');
     // The API shows a node offline after 3 missed heartbeats (500 ms each here).
@@ -361,6 +373,20 @@ describe('import round trip over the conformance cases', () => {
       expect({ name, text: fs.readFileSync(path.join(dir, 'export', name), 'utf8') }).toEqual({ name, text: effectiveFiles[name] });
     }
   }, 60_000);
+
+  it('import --apply applies and waits like apply --wait (pve2 is offline by now: exit 3 naming it)', async () => {
+    await emptyStack();
+    const dir = path.join(s.dir, 'import-apply');
+    writeDir(dir, { 'zones.cfg': '# hand-written\nvlan: ia1\n\tbridge vmbr0\n', 'vnets.cfg': 'vnet: iav1\n\ttag 300\n\tzone ia1\n' });
+    const r = await s.cli('import', '--apply', '--timeout', '60', dir);
+    expect(r.stdout).toMatch(/^create {4}zone ia1 \(vlan\)$/m);
+    expect(r.stdout).toMatch(/^create {4}vnet iav1$/m);
+    expect(r.stdout).toMatch(/^pve1 {2}applied/m);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/failed on pve2 \(offline\)/);
+    const running = (await s.api('GET', '/cluster/sdn/vnets?running=1')) as { vnet: string }[];
+    expect(running.map((v) => v.vnet)).toEqual(['iav1']);
+  }, 90_000);
 
   it('refuses a malformed file naming file, line and reason, and imports nothing', async () => {
     await emptyStack();

@@ -35,6 +35,8 @@ export interface TestStack {
   cli(...args: string[]): Promise<CliRun>;
   /** sdnctl as its own process (the real entry point). */
   cliProcess(args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun>;
+  /** sdnctl as its own process that the test stops with SIGINT once `until(stdout)` holds. */
+  cliUntil(args: string[], until: (stdout: string) => boolean, timeoutMs?: number): Promise<CliRun>;
   /** sdnctl on a pseudo-terminal (util-linux `script`), as an operator sees it. */
   cliTerminal(args: string[]): Promise<CliRun>;
   /** One API call with the stack's token; resolves `data`, throws on HTTP ≥ 400. */
@@ -161,6 +163,27 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
       return runCliInProcess(['--url', url, '--token', token, '--ca', caFile, ...args]);
     },
     cliProcess: (args, e = {}) => runCliProcess(args, { SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDN_CLI_CONFIG: configFile, ...e }),
+    cliUntil: (args, until, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/sdnctl/src/main.ts', ...args], {
+          cwd: ROOT,
+          env: { ...process.env, SDN_URL: url, SDN_TOKEN: token, SDN_CA_FILE: caFile, SDN_CLI_CONFIG: configFile },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.stdout.on('data', (d) => {
+          stdout += String(d);
+          if (until(stdout)) child.kill('SIGINT');
+        });
+        child.stderr.on('data', (d) => (stderr += String(d)));
+        child.on('error', reject);
+        child.on('exit', (code, signal) => {
+          clearTimeout(t);
+          resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 130), stdout, stderr });
+        });
+      }),
     cliTerminal: (args) => {
       const cmd = [process.execPath, '-r', './tools/register.js', 'apps/sdnctl/src/main.ts', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
       return new Promise((resolve, reject) => {
