@@ -117,6 +117,8 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
     SDN_BOOTSTRAP_TOKEN: token,
     SDN_SECRET_KEY: generateSecretKey(),
     SDN_NODE_NAME: 'apihost',
+    // Every worker's health/metrics endpoint on a free port: several run on this host.
+    SDN_METRICS_PORT: '0',
   };
   const start = (name: string, main: string, extra: NodeJS.ProcessEnv = {}) => {
     const child = spawn(process.execPath, ['-r', './tools/register.js', main], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
