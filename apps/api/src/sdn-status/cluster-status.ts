@@ -1,4 +1,4 @@
-import { type ClusterStatus, type NodeSummary, type ObjectState, type ZoneSummary, zoneVnetStates } from '@sdn/contracts';
+import { type ClusterStatus, isNodeStatusV2, type NodeSummary, type ObjectState, type ZoneSummary, zoneVnetStates } from '@sdn/contracts';
 import { isOffline, type Liveness, type NodeReport } from '../nodes/node-views';
 
 /** The status tree's data: nodes sorted by name, zones by name, only zones `visible` allows. */
@@ -12,9 +12,21 @@ export function clusterStatus(reports: Iterable<NodeReport>, running: number, no
       if (!visible(zone)) continue;
       const counts: Record<ObjectState, number> = { available: 0, pending: 0, error: 0 };
       const errors: ZoneSummary['errors'] = [];
-      for (const [vnet, v] of zoneVnetStates(s, zone)) {
-        counts[v.state]++;
-        if (v.state === 'error') errors.push(v.message ? { vnet, statusmsg: v.message } : { vnet });
+      const group = isNodeStatusV2(s) ? s.vnetsByZone[zone] : undefined;
+      if (group && group.state !== 'error') {
+        // v2 fast path: a zone's vnets share the group's state but for `other`, so counting costs
+        // the exceptions only (100 nodes × 2 500 vnets per request otherwise).
+        counts[group.state] += group.vnets.length;
+        for (const [vnet, v] of Object.entries(group.other ?? {})) {
+          counts[group.state]--;
+          counts[v.state]++;
+          if (v.state === 'error') errors.push(v.message ? { vnet, statusmsg: v.message } : { vnet });
+        }
+      } else {
+        for (const [vnet, v] of zoneVnetStates(s, zone)) {
+          counts[v.state]++;
+          if (v.state === 'error') errors.push(v.message ? { vnet, statusmsg: v.message } : { vnet });
+        }
       }
       const z = s.zones[zone];
       const summary: ZoneSummary = offline
