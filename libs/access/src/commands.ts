@@ -1,5 +1,5 @@
 import { isValidAclPath } from './acl-path';
-import { ACCESS_AGGREGATES, type AccessEventType, type AclChangedV1, type TokenDeletedV1, type TokenWrittenV1, type UserDeletedV1, type UserWrittenV1 } from './events';
+import { ACCESS_AGGREGATES, type AccessEventType, type AclChangedV1, type TokenDeletedV1, type TokenWrittenV1, type UserDeletedV1, type UserPasswordChangedV1, type UserWrittenV1 } from './events';
 import { type AccessState, type AclEntry, type ApiToken, ROOT_USER, type User } from './permissions';
 
 /**
@@ -176,4 +176,26 @@ export function changeAcl(state: AccessState, input: AclInput): AccessDraft[] {
   }
   const payload: AclChangedV1 = input.delete ? { path: input.path, set: [], removed: entries } : { path: input.path, set: entries, removed: [] };
   return [{ type: 'AclChanged', aggregateType: ACCESS_AGGREGATES.acl, aggregateId: input.path, payload }];
+}
+
+/** The reference's password schema: 5 to 64 characters. */
+export const PASSWORD_MIN = 5;
+export const PASSWORD_MAX = 64;
+
+export function checkPassword(password: string): void {
+  if (password.length < PASSWORD_MIN) throw new AccessCommandError(`value must be at least ${PASSWORD_MIN} characters long`, 'password');
+  if (password.length > PASSWORD_MAX) throw new AccessCommandError(`value may only be ${PASSWORD_MAX} characters long`, 'password');
+  if (/[\x00-\x1f\x7f]/.test(password)) throw new AccessCommandError('value may not contain control characters', 'password');
+}
+
+/**
+ * Sets a user's password. Only the `pve` realm keeps passwords here, and
+ * `root@pam` (whose password stands in for the host's PAM one). The event
+ * names the user only: the hash goes to the credential table with it.
+ */
+export function setPassword(state: AccessState, userid: string, password: string): AccessDraft[] {
+  requireUser(state, userid);
+  if (userid !== ROOT_USER && !userid.endsWith('@pve')) throw new AccessCommandError(`realm of '${userid}' keeps no passwords here (only @pve users and ${ROOT_USER})`, 'userid');
+  checkPassword(password);
+  return [{ type: 'UserPasswordChanged', aggregateType: ACCESS_AGGREGATES.user, aggregateId: userid, payload: { userid } satisfies UserPasswordChangedV1 }];
 }

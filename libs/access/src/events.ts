@@ -18,6 +18,10 @@ export interface UserWrittenV1 {
 export interface UserDeletedV1 {
   userid: string;
 }
+/** A user's password was set or changed (the hash lives in the credential table only, never here). */
+export interface UserPasswordChangedV1 {
+  userid: string;
+}
 export interface TokenWrittenV1 {
   token: ApiToken;
 }
@@ -47,7 +51,7 @@ export interface AccessDeniedV1 {
   source: string;
 }
 
-export type AccessEventType = 'UserCreated' | 'UserUpdated' | 'UserDeleted' | 'TokenCreated' | 'TokenUpdated' | 'TokenDeleted' | 'AclChanged';
+export type AccessEventType = 'UserCreated' | 'UserUpdated' | 'UserDeleted' | 'UserPasswordChanged' | 'TokenCreated' | 'TokenUpdated' | 'TokenDeleted' | 'AclChanged';
 
 export interface AccessEvent {
   type: string;

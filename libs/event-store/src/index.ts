@@ -7,5 +7,6 @@ export * from './sdn/state';
 export * from './sdn/projection-tables';
 export * from './testing';
 export * from './tokens';
+export * from './passwords';
 export * from './access/access-projection';
 export * from './sdn/working-state';

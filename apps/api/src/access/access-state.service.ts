@@ -27,10 +27,12 @@ export class AccessStateService implements OnModuleInit, OnApplicationShutdown {
     this.bootstrapId = config.bootstrapToken?.slice(0, config.bootstrapToken.indexOf('='));
   }
 
-  /** Who acts for an authenticated token id. */
-  principal(tokenId: string): Principal {
-    if (tokenId === this.bootstrapId) return { kind: 'user', userid: ROOT_USER };
-    return { kind: 'token', fullTokenId: tokenId, userid: tokenId.slice(0, tokenId.indexOf('!')) };
+  /** Who acts for an authenticated actor: a token id (`USER@REALM!TOKENID`) or, logged in with a ticket, a user id. */
+  principal(actor: string): Principal {
+    if (actor === this.bootstrapId) return { kind: 'user', userid: ROOT_USER };
+    const bang = actor.indexOf('!');
+    if (bang < 0) return { kind: 'user', userid: actor };
+    return { kind: 'token', fullTokenId: actor, userid: actor.slice(0, bang) };
   }
 
   /** Why a token may not act at all right now (unknown, disabled or expired), or null. */

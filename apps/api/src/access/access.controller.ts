@@ -6,6 +6,7 @@ import {
   AccessCommandError,
   type ApiToken,
   changeAcl,
+  checkPassword,
   createToken,
   createUser,
   deleteToken,
@@ -19,8 +20,9 @@ import {
   type User,
   type UserInput,
   userExists,
+  setPassword,
 } from '@sdn/access';
-import { newSecret } from '@sdn/event-store';
+import { foldAccess, hashPassword, newSecret } from '@sdn/event-store';
 import { Actor } from '../auth/auth.guard';
 import { AnyUser, Privilege } from '../auth/privilege.decorator';
 import { TokenService } from '../auth/token.service';
@@ -91,7 +93,7 @@ function userView(state: AccessState, u: User, withTokens: 'list' | 'map' | fals
 const ROOT: User = { userid: ROOT_USER, enable: true, expire: 0, comment: 'superuser' };
 
 /** Command refusals as HTTP errors. */
-function asApiError(e: unknown): never {
+export function asApiError(e: unknown): never {
   if (e instanceof AccessCommandError) {
     if (e.notFound) throw ApiError.notFound(e.message);
     if (e.field) throw ApiError.param(e.field, e.message);
@@ -144,14 +146,30 @@ export class AccessController {
   }
 
   @Post('users')
-  @ApiOperation({ summary: 'Create a user (userid, enable, expire, comment, email, firstname, lastname)' })
+  @ApiOperation({ summary: 'Create a user (userid, enable, expire, comment, email, firstname, lastname; password for @pve users)' })
   @Privilege('User.Modify', '/access')
   async createUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
-    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname']);
+    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname', 'password']);
     const userid = optString(p, 'userid', 128);
     if (!userid) throw ApiError.param('userid', 'property is missing and it is not optional');
     const input = userInput(p);
-    await this.run(actor, correlationId, (s) => ({ events: createUser(s, userid, input), result: null }));
+    const password = optString(p, 'password', 4096);
+    let hash: string | undefined;
+    if (password !== undefined) {
+      // The password is checked against a would-be user first: a refused one costs no scrypt.
+      try {
+        checkPassword(password);
+      } catch (e) {
+        asApiError(e);
+      }
+      hash = await hashPassword(password);
+    }
+    await this.run(actor, correlationId, (s) => {
+      const events = createUser(s, userid, input);
+      if (hash === undefined) return { events, result: null };
+      const withUser = foldAccess(s, events);
+      return { events: [...events, ...setPassword(withUser, userid, password!)], result: null, credentials: [{ op: 'password', userid, hash }] };
+    });
     return null;
   }
 
@@ -186,7 +204,7 @@ export class AccessController {
     await this.run(actor, correlationId, (s) => {
       const events = deleteUser(s, userid);
       const ids = Object.values(s.tokens).filter((t) => t.userid === userid).map((t) => t.fullTokenId);
-      return { events, result: null, credentials: ids.map((id) => ({ op: 'delete' as const, id })) };
+      return { events, result: null, credentials: [...ids.map((id) => ({ op: 'delete' as const, id })), { op: 'delete-password' as const, userid }] };
     });
     for (const id of gone) this.tokens.invalidate(id);
     return null;

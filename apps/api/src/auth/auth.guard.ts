@@ -12,6 +12,7 @@ import { AccessStateService } from '../access/access-state.service';
 import { isOptionalTemplate, type PathSources, relatedInPending, resolveTemplate } from './acl-resolve';
 import { PRIVILEGE_KEY, PUBLIC_KEY, type PrivilegeRequirement } from './privilege.decorator';
 import { AuthRateLimiter } from './rate-limit';
+import { TicketService, ticketCookie } from './tickets';
 import { TokenService } from './token.service';
 import { parseAuthorization } from './tokens';
 
@@ -65,6 +66,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly tickets: TicketService,
     private readonly permissions: PermissionChecker,
     private readonly access: AccessStateService,
     private readonly sdn: SdnStateService,
@@ -81,6 +83,8 @@ export class AuthGuard implements CanActivate {
     const source = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const header = req.headers.authorization;
     const cred = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    // Without a token, the login ticket in the PVEAuthCookie cookie (as the reference's web UI and clients send it).
+    const ticket = cred ? undefined : ticketCookie(req.headers.cookie);
     const keys = [`ip:${source}`, ...(cred ? [`token:${cred.id}`] : [])];
 
     const wait = this.limiter.blockedFor(keys);
@@ -93,14 +97,23 @@ export class AuthGuard implements CanActivate {
     }
 
     await this.access.ready();
-    const actor = cred && (await this.tokens.verify(cred));
-    const problem = !cred ? 'no-credentials' : !actor ? 'bad-credentials' : this.access.problem(actor);
+    const actor = cred ? await this.tokens.verify(cred) : ticket !== undefined ? (this.tickets.verify(ticket)?.userid ?? null) : null;
+    const problem = !cred && ticket === undefined ? 'no-credentials' : !actor ? 'bad-credentials' : this.access.problem(actor);
     if (problem) {
       this.limiter.fail(keys);
       await this.deny(req, source, { status: 401, reason: problem, principal: cred?.id });
-      throw new ApiError(401, 'authentication failure');
+      // The reference's wording for a bad ticket: clients (proxmox-api) log in again when they read it.
+      throw new ApiError(401, ticket !== undefined ? 'permission denied - invalid PVE ticket' : 'authentication failure');
     }
     req.actor = actor!;
+    // A cookie travels with every request a browser makes: writes must prove they come from our client.
+    if (ticket !== undefined && req.method !== 'GET' && req.method !== 'HEAD') {
+      const csrf = req.headers.csrfpreventiontoken;
+      if (!this.tickets.verifyCsrf(actor!, Array.isArray(csrf) ? csrf[0] : csrf)) {
+        await this.deny(req, source, { status: 403, reason: 'csrf', principal: actor! });
+        throw new ApiError(403, 'Permission denied - invalid CSRF prevention token');
+      }
+    }
 
     const need = this.reflector.getAllAndOverride<PrivilegeRequirement | undefined>(PRIVILEGE_KEY, targets);
     // Unannotated handlers are refused (the superuser aside, who holds every privilege
@@ -143,7 +156,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** The authenticated token id (`USER@REALM!TOKENID`), recorded as the events' actor. */
+/** The authenticated token id (`USER@REALM!TOKENID`) or, for a ticket login, the user id: recorded as the events' actor. */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
   return ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor ?? 'anonymous';
 });

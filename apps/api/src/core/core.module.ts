@@ -5,6 +5,8 @@ import { AccessStateService } from '../access/access-state.service';
 import { AclPermissionChecker, AuthGuard, PermissionChecker } from '../auth/auth.guard';
 import { ListFilterInterceptor } from '../auth/list-filter.interceptor';
 import { TokenService } from '../auth/token.service';
+import { LoginLimiter } from '../auth/login-limiter';
+import { TicketService } from '../auth/tickets';
 import { ApiExceptionFilter } from './api-error';
 import { API_CONFIG, type ApiConfig } from './config';
 import { DATA_SOURCE, EventStoreService } from './database';
@@ -33,13 +35,15 @@ export class CoreModule {
         SecretsService,
         NatsService,
         TokenService,
+        TicketService,
+        LoginLimiter,
         AccessStateService,
         { provide: PermissionChecker, useClass: AclPermissionChecker },
         { provide: APP_GUARD, useClass: AuthGuard },
         ListFilterInterceptor,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, PermissionChecker, AccessStateService, ListFilterInterceptor],
+      exports: [API_CONFIG, DATA_SOURCE, EventStoreService, SdnStateService, SdnObjectsService, SecretsService, NatsService, TokenService, TicketService, LoginLimiter, PermissionChecker, AccessStateService, ListFilterInterceptor],
     };
   }
 }

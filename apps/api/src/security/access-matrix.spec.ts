@@ -22,6 +22,8 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/access': ALL,
   'GET /api2/json/access/acl': F,
   'GET /api2/json/access/permissions': ALL,
+  // Users change their own password (A is alice's token without privilege separation); others need User.Modify.
+  'PUT /api2/json/access/password': ['A'],
   'PUT /api2/json/access/acl': [],
   'GET /api2/json/access/roles': ALL,
   'GET /api2/json/access/roles/:roleid': ALL,
@@ -111,6 +113,7 @@ function body(e: Endpoint): Record<string, unknown> | undefined {
   const key = `${e.method} ${e.path}`;
   const bodies: Record<string, Record<string, unknown>> = {
     'PUT /api2/json/access/acl': { path: '/sdn/zones/zoneA', roles: 'PVEAuditor', users: 'bob@pve' },
+    'PUT /api2/json/access/password': { userid: 'alice@pve', password: 'alices-new-pass' },
     'POST /api2/json/access/users': { userid: 'mallory@pve' },
     'PUT /api2/json/access/users/:userid': { comment: 'changed' },
     'POST /api2/json/access/users/:userid/token/:tokenid': { privsep: 0 },

@@ -1,4 +1,7 @@
-import * as http from 'node:http';
+import * as https from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
 import { createTestDatabase, dumpAccessProjection, dumpProjection } from '@sdn/event-store';
 import { NatsService } from '../core/nats.service';
@@ -16,6 +19,8 @@ import {
   hostileInt,
   hostileIp,
   hostileKey,
+  hostileLoginPassword,
+  hostilePassword,
   hostilePathId,
   hostileRoles,
   pick,
@@ -51,6 +56,9 @@ const SHAPES: Record<string, Shape> = {
   'POST /api2/json/access/users/:userid/token/:tokenid': { valid: { userid: 'fuzz@pve', tokenid: 'ft2' }, anchors: { userid: hostilePathId, tokenid: hostilePathId, privsep: hostileBool, expire: hostileInt } },
   'PUT /api2/json/access/users/:userid/token/:tokenid': { valid: { userid: 'fuzz@pve', tokenid: 'ft' }, anchors: { userid: hostilePathId, tokenid: hostilePathId, privsep: hostileBool, expire: hostileInt } },
   'DELETE /api2/json/access/users/:userid/token/:tokenid': { valid: { userid: 'fuzz@pve', tokenid: 'ft' }, anchors: { userid: hostilePathId, tokenid: hostilePathId } },
+  // Public, and every login here must fail: no fixture user has a password.
+  'POST /api2/json/access/ticket': { valid: { username: 'fuzz@pve', password: 'not-the-password' }, anchors: { username: ID, password: hostileLoginPassword, realm: hostileId }, bodyRequired: true },
+  'PUT /api2/json/access/password': { valid: { userid: 'fuzz@pve' }, anchors: { userid: hostilePathId, password: hostilePassword }, bodyRequired: true },
   'PUT /api2/json/access/acl': { valid: { path: '/sdn/zones/zf', roles: 'PVEAuditor', users: 'fuzz@pve' }, anchors: { path: hostileAclPath, roles: hostileRoles, propagate: hostileBool, delete: hostileBool }, bodyRequired: true },
   'PUT /api2/json/cluster/sdn': { valid: {}, anchors: { 'release-lock': hostileBool } },
   'POST /api2/json/cluster/sdn/lock': { valid: {}, anchors: { 'allow-pending': hostileBool } },
@@ -123,7 +131,8 @@ function generate(e: Endpoint, shape: Shape, r: Rng): FuzzRequest {
   const headers: Record<string, string> = { Authorization: AUTH };
   const contentTricksSafe = inPath || shape.bodyRequired;
   // Form and query encodings drop an empty list (the anchor would vanish) and must stay under the URL limit.
-  const encodable = !(Array.isArray(anchorValue) && anchorValue.length === 0);
+  // A boolean becomes the text `true`/`false` there, which is a valid name.
+  const encodable = !(Array.isArray(anchorValue) && anchorValue.length === 0) && typeof anchorValue !== 'boolean';
   let t = r();
   if (!encodable && t >= 0.55 && t < 0.78) t = 0;
   if (t >= 0.7 && t < 0.78 && formEncode(body).length > 8000) t = 0;
@@ -171,10 +180,10 @@ function generate(e: Endpoint, shape: Shape, r: Rng): FuzzRequest {
   return { method: e.method, path: path + query, headers, body: raw, label: `${label} ${e.method} ${e.path} anchor=${anchorName}` };
 }
 
-function send(agent: http.Agent, port: number, q: FuzzRequest): Promise<{ status: number; body: string }> {
+function send(agent: https.Agent, port: number, q: FuzzRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const body = q.body ?? '';
-    const req = http.request({ host: '127.0.0.1', port, method: q.method, path: q.path, agent, headers: { ...q.headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port, method: q.method, path: q.path, agent, headers: { ...q.headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -185,8 +194,9 @@ function send(agent: http.Agent, port: number, q: FuzzRequest): Promise<{ status
   });
 }
 
-describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NATS, ipam-service)', () => {
+describe('hostile input fuzz over every write endpoint and the login (real API over HTTPS, PostgreSQL, NATS, ipam-service)', () => {
   let api: TestApi;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sdn-fuzz-'));
   let bus: IsolatedBus;
   let ipamDb: { url: string; drop: () => Promise<void> };
   let ipam: IpamServiceProcess;
@@ -195,7 +205,7 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
     bus = await isolatedBus({ name: 'api-fuzz-spec' });
     ipamDb = await createTestDatabase('api_fuzz');
     ipam = await startIpamServiceProcess({ pgUrl: ipamDb.url, namespace: bus.topology.namespace, poolSize: 4 });
-    api = await startTestApi({ nats: true, relay: true, busNamespace: bus.topology.namespace }, { listen: true });
+    api = await startTestApi({ nats: true, relay: true, busNamespace: bus.topology.namespace, tls: true, dataDir }, { listen: true });
     await api.app.get(NatsService).ready();
     await api.post('zones', { zone: 'zf', type: 'simple', ipam: 'pve' }).expect(200);
     await api.post('vnets', { vnet: 'vf', zone: 'zf' }).expect(200);
@@ -212,11 +222,12 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
     await ipam?.stop();
     await bus?.destroy();
     await ipamDb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('covers every write endpoint of the router', () => {
     const writes = listEndpoints(api.app)
-      .filter((e) => e.method !== 'GET' && !e.public)
+      .filter((e) => e.method !== 'GET' && (!e.public || e.path.endsWith('/access/ticket')))
       .map((e) => `${e.method} ${e.path}`);
     expect(writes.filter((k) => !SHAPES[k])).toEqual([]);
   });
@@ -225,10 +236,12 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
     const ds = api.state().store.ds;
     const snapshot = async () =>
       JSON.stringify({
-        events: await ds.query('SELECT count(*) AS n, max(seq) AS max FROM events'),
+        // Refused logins add to the audit trail (as they should); nothing else may change.
+        events: await ds.query(`SELECT count(*) AS n FROM events WHERE aggregate_type <> 'audit'`),
         sdn: await dumpProjection(ds),
         access: await dumpAccessProjection(ds),
         credentials: await ds.query('SELECT id, hash FROM api_tokens ORDER BY id'),
+        passwords: await ds.query('SELECT userid, hash FROM access_passwords ORDER BY userid'),
         ipam: (await api.get('ipams/pve/status').expect(200)).body.data,
       });
     const before = await snapshot();
@@ -241,9 +254,11 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
     });
 
     const port = Number(new URL(api.url).port);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    expect(api.url).toMatch(/^https:/);
+    const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: api.ca });
     const counts = { sent: 0, rejected: 0, accepted: 0, serverErrors: 0 };
     const byStatus: Record<number, number> = {};
+    const loginStatus: Record<number, number> = {};
     const problems: string[] = [];
     let next = 0;
     const started = Date.now();
@@ -254,6 +269,7 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
           const res = await send(agent, port, q);
           counts.sent++;
           byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
+          if (q.label.includes('/access/ticket')) loginStatus[res.status] = (loginStatus[res.status] ?? 0) + 1;
           let message: unknown;
           try {
             message = (JSON.parse(res.body) as { message?: unknown }).message;
@@ -276,7 +292,7 @@ describe('hostile input fuzz over every write endpoint (real API, PostgreSQL, NA
     agent.destroy();
     const seconds = (Date.now() - started) / 1000;
     // The issue asks for these figures on the issue note.
-    console.log(`fuzz: sent=${counts.sent} rejected=${counts.rejected} accepted=${counts.accepted} 5xx=${counts.serverErrors} in ${seconds.toFixed(1)} s; by status ${JSON.stringify(byStatus)}`);
+    console.log(`fuzz: sent=${counts.sent} rejected=${counts.rejected} accepted=${counts.accepted} 5xx=${counts.serverErrors} in ${seconds.toFixed(1)} s; by status ${JSON.stringify(byStatus)}; POST /access/ticket: ${JSON.stringify(loginStatus)}`);
     expect(problems.slice(0, 30)).toEqual([]);
     expect(counts.sent).toBe(REQUESTS);
     expect(counts.serverErrors).toBe(0);

@@ -124,3 +124,13 @@ export function hostileKey(r: Rng): string {
 export function deepJsonValue(depth: number): string {
   return '['.repeat(depth) + ']'.repeat(depth);
 }
+
+/** Never a valid password: too short, too long, control characters, not a string. */
+export function hostilePassword(r: Rng): unknown {
+  return pick(r, ['', 'abc', 'x'.repeat(65), 'x'.repeat(5000), 'pass\u0000word', 'line\nbreak', 'tab\there', {}, [], ['a', 'b'], 12, true, deep(50, 'array')]);
+}
+
+/** A login that must fail: unknown or malformed users, wrong or malformed passwords and tickets. */
+export function hostileLoginPassword(r: Rng): unknown {
+  return pick(r, ['wrong-password', 'PVE:root@pam:00000000::' + 'A'.repeat(43) + '=', 'PVE:', 'PVE:root@pam:FFFFFFFF::x', '\u0000', {}, [], ['a', 'b'], 'q'.repeat(5000), deep(50, 'object')]);
+}

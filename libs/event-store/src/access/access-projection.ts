@@ -15,13 +15,19 @@ import {
 } from '@sdn/access';
 import { type EventStore, rowToEnvelope, WRITE_LOCK_SQL } from '../event-store';
 import { deleteToken, upsertToken } from '../tokens';
+import { deletePasswordHash, setPasswordHash } from '../passwords';
 
 export const ACCESS_PROJECTION = 'access';
 
 type Q = { query(sql: string, params?: unknown[]): Promise<any> };
 
 /** Credential-table changes that go with a command's events (same transaction). */
-export type CredentialOp = { op: 'set'; id: string; secret: string; comment?: string } | { op: 'delete'; id: string };
+export type CredentialOp =
+  | { op: 'set'; id: string; secret: string; comment?: string }
+  | { op: 'delete'; id: string }
+  /** A user's password hash (computed before the write: scrypt takes tens of milliseconds), or its removal. */
+  | { op: 'password'; userid: string; hash: string }
+  | { op: 'delete-password'; userid: string };
 
 export interface AccessDecision<T> {
   events: AccessDraft[];
@@ -142,7 +148,9 @@ export class AccessProjection {
       if (appended.length || missed.length) await writeAccessDelta(tx, this.current, next, seq);
       for (const c of d.credentials ?? []) {
         if (c.op === 'set') await upsertToken(tx, { id: c.id, secret: c.secret }, c.comment ?? '');
-        else await deleteToken(tx, c.id);
+        else if (c.op === 'delete') await deleteToken(tx, c.id);
+        else if (c.op === 'password') await setPasswordHash(tx, c.userid, c.hash);
+        else await deletePasswordHash(tx, c.userid);
       }
       return { next, seq, result: d.result };
     });
