@@ -54,6 +54,8 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/cluster/sdn/dry-run': ['AUD'],
   'GET /api2/json/cluster/sdn/dry-run/summary': F,
   'GET /api2/json/cluster/sdn/events': ['AUD'],
+  'GET /api2/json/cluster/sdn/events/schemas': ['AUD'],
+  'GET /api2/json/cluster/sdn/events/schemas/:type/:version': ['AUD'],
   'GET /api2/json/cluster/sdn/ipams': F,
   'POST /api2/json/cluster/sdn/ipams': [],
   'DELETE /api2/json/cluster/sdn/ipams/:ipam': [],
@@ -106,6 +108,8 @@ const PARAMS: Record<string, string> = {
   userid: 'alice@pve',
   tokenid: 'scratch',
   roleid: 'PVEAuditor',
+  type: 'ZoneCreated',
+  version: 'v1',
 };
 
 /** Bodies that would be valid (or at least well-formed) for an authorised caller. */
