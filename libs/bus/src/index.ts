@@ -3,6 +3,7 @@ export * from './topology/bus-topology';
 export * from './streams/ensure-streams';
 export * from './publish/publish-contract';
 export * from './consume/durable-consumer';
+export * from './consume/ack-surely';
 export * from './read/read-last';
 export * from './codec/json-codec';
 export * from './log/bus-logger';

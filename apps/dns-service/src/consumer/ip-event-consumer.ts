@@ -1,6 +1,6 @@
 import type { ConsumerMessages, JsMsg } from 'nats';
 import { assertContract, CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
-import { decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
+import { ackSurely, decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
 import { addressRecordType, applyIpEvent, canonicalIp, configGap, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
 import { dnsRegistrationFailures, dnsRegistrationLag, watchJetStreamConsumer } from '@sdn/metrics';
 import type { RunningConfigSource, RunningConfigView } from '../config/running-config';
@@ -143,7 +143,7 @@ export class IpEventConsumer {
     }
     const kind = env.type as IpEventKind;
     if (!KINDS.includes(kind)) {
-      await m.ackAck();
+      await ackSurely(m);
       return;
     }
     const ev = env.payload;
@@ -216,7 +216,7 @@ export class IpEventConsumer {
         return;
       }
       for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
-      await m.ackAck();
+      await ackSurely(m);
       if ('skip' in plan) this.stats.skipped++;
       else {
         this.stats.applied++;

@@ -2,6 +2,7 @@ import { assertContract, ContractViolation, type Contract } from '@sdn/contracts
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
 import { watchJetStreamConsumer } from '@sdn/metrics';
 import { decodeJson } from '../codec/json-codec';
+import { ackSurely } from './ack-surely';
 import type { BusLogger } from '../log/bus-logger';
 
 export interface DurableConsumerSpec {
@@ -115,7 +116,7 @@ export async function startDurableConsumer<T>(js: JetStreamClient, jsm: JetStrea
     } finally {
       clearInterval(keepAlive);
     }
-    await m.ackAck();
+    await ackSurely(m);
   };
 
   const done = (async () => {
