@@ -5,23 +5,15 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort as freePortOn } from '@sdn/netns-lab';
 
 const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '../..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
+/** A free port on the loopback address (the test listens only there). */
+export const freePort = (): Promise<number> => freePortOn('127.0.0.1');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { auditorConsumer, busTopology, ensureDurableConsumer, ensureStreams, sdnStreamSpecs } from '@sdn/bus';
 import type { EventEnvelope, IpEventV1, NodeFactsMessageV1, NodeStatus } from '@sdn/contracts';
-import { foldLog, loadProjection } from '@sdn/event-store';
+import { adminQuery, foldLog, loadProjection, rowToEnvelope } from '@sdn/event-store';
 import { seededRandom, type RunningConfig } from '@sdn/model';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { renderNode, type NodeFacts } from '@sdn/render';
@@ -327,16 +327,6 @@ async function main(): Promise<void> {
   process.exit(failed ? 1 : 0);
 }
 
-async function adminQuery(server: string, sql: string): Promise<void> {
-  const c = new Client({ connectionString: `${server}/postgres` });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 async function lastJson<T>(nc: NatsConnection, stream: string, subject: string): Promise<T | null> {
   const jsm = await nc.jetstreamManager();
   const m = await jsm.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null);
@@ -451,19 +441,7 @@ class Checks {
   async all(ok: Done[]): Promise<string[]> {
     const problems: string[] = [];
     const log = (await this.db.query(`SELECT seq, id, type, type_version, aggregate_type, aggregate_id, aggregate_version, payload, actor, correlation_id, time FROM events ORDER BY seq`)).rows;
-    const logEvents: EventEnvelope[] = log.map((r) => ({
-      id: r.id,
-      seq: Number(r.seq),
-      type: r.type,
-      typeVersion: r.type_version,
-      aggregateType: r.aggregate_type,
-      aggregateId: r.aggregate_id,
-      aggregateVersion: r.aggregate_version,
-      payload: r.payload,
-      actor: r.actor,
-      correlationId: r.correlation_id,
-      time: new Date(r.time).toISOString(),
-    }));
+    const logEvents: EventEnvelope[] = log.map(rowToEnvelope);
     const stream = await readStream(this.nc);
 
     // 1. Every 2xx request is in the event log (address requests: their event is on the stream).
@@ -487,8 +465,10 @@ class Checks {
     console.log(`  check 2: ${stream.length} messages on the stream: ${fromLog.length} log events (inversions ${inversions}), ${ipIds.length} address events`);
 
     // 3. Projections equal a fresh fold of the log.
-    const projected = await loadProjection(this.db as never);
-    const folded = await foldLog(this.db as never);
+    // The event store reads through `query(sql, params) → rows` (TypeORM's shape).
+    const q = { query: async (sql: string, params?: unknown[]) => (await this.db.query(sql, params)).rows };
+    const projected = await loadProjection(q);
+    const folded = await foldLog(q);
     const strip = (s: object) => JSON.parse(JSON.stringify(s));
     if (JSON.stringify(strip(projected)) !== JSON.stringify(strip(folded))) problems.push('the projection tables differ from a fresh fold of the log');
     console.log('  check 3: projection tables compared with a fold of the whole log');
