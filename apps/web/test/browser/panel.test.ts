@@ -16,6 +16,7 @@ let page: Page;
 let auditor: { id: string; secret: string };
 
 const ZONE = 'vxlanzn';
+const OPERATOR_PASSWORD = 'panel-Test-pass-1';
 const VNET = 'myvnet1';
 
 async function loginWithToken(p: Page, token: { id: string; secret: string }): Promise<void> {
@@ -26,6 +27,15 @@ async function loginWithToken(p: Page, token: { id: string; secret: string }): P
   await p.getByRole('button', { name: 'Log in' }).click();
   await hasText(p.getByTestId('user'), token.id, 15_000, true);
   // The permissions are in: buttons now show what this user may do.
+  await attribute(p.getByTestId('user'), 'data-ready', 'true');
+}
+
+async function loginWithPassword(p: Page, user: string, password: string): Promise<void> {
+  await p.goto(stack.url + '/');
+  await field(p, 'User name').fill(user);
+  await field(p, 'Password').fill(password);
+  await p.getByRole('button', { name: 'Log in' }).click();
+  await hasText(p.getByTestId('user'), user, 15_000, true);
   await attribute(p.getByTestId('user'), 'data-ready', 'true');
 }
 
@@ -51,6 +61,8 @@ async function choose(scope: Scope, p: Page, label: string, option: string): Pro
 describe('SDN panel in Chromium', () => {
   beforeAll(async () => {
     stack = await startStack();
+    await stack.api('POST', '/access/users', { userid: 'operator@pve', password: OPERATOR_PASSWORD });
+    await stack.api('PUT', '/access/acl', { path: '/', roles: 'Administrator', users: 'operator@pve' });
     await stack.api('POST', '/access/users', { userid: 'auditor@pve' });
     const t = await stack.api<{ value: string }>('POST', '/access/users/auditor@pve/token/panel', { privsep: 0 });
     auditor = { id: 'auditor@pve!panel', secret: t.value };
@@ -65,8 +77,8 @@ describe('SDN panel in Chromium', () => {
     await stack?.stop();
   }, 60_000);
 
-  it('logs in', async () => {
-    await loginWithToken(page, stack.rootToken);
+  it('logs in with a password', async () => {
+    await loginWithPassword(page, 'operator@pve', OPERATOR_PASSWORD);
     await visible(page.getByRole('heading', { name: 'SDN status' }));
     await visible(page.locator(`[data-node-row="${stack.node}"]`), 15_000);
     await page.screenshot({ path: shotPath('01-login-status') });
@@ -180,7 +192,7 @@ describe('SDN panel in Chromium', () => {
     expect(entries.find((e) => e.hostname === 'vm1')?.ip).toBe('10.0.3.2');
   });
 
-  it('shows a user with SDN.Audit only no Apply button', async () => {
+  it('shows a user with SDN.Audit only (API token login) no Apply button', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await loginWithToken(page, auditor);
     await visible(page.locator(`[data-zone="${ZONE}"][data-node="${stack.node}"] [data-state="available"]`), 15_000);
