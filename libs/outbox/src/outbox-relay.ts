@@ -42,6 +42,8 @@ export interface RelayOptions {
   onError?: (e: unknown) => void;
   /** Label of this outbox in the metrics (`outbox="api"`, `"ipam"`); without it the relay exports none. */
   metricsName?: string;
+  /** How long drain() waits for a lease another relay holds (default 10 000 ms). */
+  leaseWaitMs?: number;
 }
 
 /**
@@ -84,17 +86,46 @@ export class TransactionalOutboxRelay {
     private readonly opts: RelayOptions = {},
   ) {}
 
-  /** Publishes everything pending now; resolves with the number of events published. */
+  /**
+   * Publishes everything pending now; resolves with the number of events published.
+   * While another relay holds the lease it waits (up to leaseWaitMs) instead of
+   * returning 0 at once: that relay may be mid-batch, or dead with its session
+   * not yet reaped by PostgreSQL (a SIGKILLed process's transaction ends only
+   * when its backend reads EOF from the socket), so "nothing claimed" would
+   * not mean "nothing pending".
+   */
   async drain(): Promise<number> {
+    return this.drainPending(true);
+  }
+
+  private async drainPending(waitForLease: boolean): Promise<number> {
     let total = 0;
+    let waitUntil = 0;
+    let pause = 5;
     for (;;) {
-      const n = await this.runOnce();
+      const n = await this.runBatch();
+      if (n === null) {
+        if (!waitForLease || this.stopped) return total;
+        waitUntil ||= Date.now() + (this.opts.leaseWaitMs ?? 10_000);
+        if (Date.now() >= waitUntil) return total;
+        await new Promise((r) => setTimeout(r, pause));
+        pause = Math.min(pause * 2, 200);
+        continue;
+      }
+      waitUntil = 0;
+      pause = 5;
       total += n;
       if (n < (this.opts.batchSize ?? 500)) return total;
     }
   }
 
+  /** One batch; 0 when another relay holds the lease (see OutboxSource.claim). */
   async runOnce(): Promise<number> {
+    return (await this.runBatch()) ?? 0;
+  }
+
+  /** One batch; null when another relay holds the lease. */
+  private async runBatch(): Promise<number | null> {
     const runner = this.ds.createQueryRunner();
     await runner.connect();
     try {
@@ -104,7 +135,7 @@ export class TransactionalOutboxRelay {
         // Rows committed while another relay is busy must not wait for the poll timer.
         if (!events) this.busy = true;
         await runner.commitTransaction();
-        return 0;
+        return events ? 0 : null;
       }
       const topology = this.opts.topology ?? busTopology('');
       const check = this.source.check ?? ((ev: EventEnvelope) => assertContract<EventEnvelope>('EventEnvelope', eventEnvelopeSchema, ev));
@@ -138,7 +169,8 @@ export class TransactionalOutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    // No waiting here: a busy lease is retried by the busy flag below, so stop() is never held up.
+    this.running = this.drainPending(false)
       .catch((e) => {
         this.opts.onError?.(e);
         return 0;
