@@ -12,4 +12,5 @@ module.exports = {
   transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   moduleNameMapper: pathsToModuleNameMapper(),
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/tools/jest-env.js'],
 };

@@ -21,7 +21,7 @@ import { bootstrapToken } from './launcher/bootstrap-token';
 import { ensureNats, ensurePostgres, natsDataDir, SetupError, type NatsAuthSetup } from './launcher/infrastructure';
 import { pipeLines, prefix } from './launcher/log-lines';
 import { busConnectionOptions, busTopology, ensureIdentity, identityFileName, parseNatsIdentity, writeNatsServerConfig } from '@sdn/bus';
-import { ConfigError, launcherConfig } from '@sdn/config';
+import { ConfigError, launcherConfig, serviceBaseConfig } from '@sdn/config';
 import { devSecretKey } from './launcher/secret-key';
 import { resolveApiTls, type TlsMaterial } from '@sdn/tls';
 import { loadConfig as loadApiConfig } from '../apps/api/src/core/config';
@@ -88,6 +88,7 @@ async function waitForApi(url: string, seconds: number, ca?: string): Promise<bo
 
 async function main(): Promise<void> {
   const cfg = launcherConfig();
+  const metricsBase = serviceBaseConfig().metricsPort || 9464;
   const env: NodeJS.ProcessEnv = { ...process.env };
   const databaseUrl = cfg.databaseUrl;
   // The product's own NATS, with per-identity permissions (issue 7), unless the operator names one.
@@ -155,10 +156,12 @@ async function main(): Promise<void> {
       log(`skipping ${name}: apps/${name}/src/main.ts does not exist yet`);
       continue;
     }
-    const appEnv =
+    const appEnv: NodeJS.ProcessEnv =
       name === 'node-agent'
         ? { ...env, ...natsIdentityEnv(`node:${node}`), SDN_AGENT_MODE: 'safe', SDN_NODE_NAME: node, SDN_AGENT_ROOT: join(ROOT, '.data', 'nodes', node) }
         : { ...env, ...natsIdentityEnv(name) };
+    // One machine, one port each: health and metrics of the workers and the agent on SDN_METRICS_PORT, +1, +2, …
+    if (name !== 'api') appEnv.SDN_METRICS_PORT = String(metricsBase + APPS.indexOf(name) - 1);
     running.push(startApp(name, appEnv));
     log(`started ${name}${name === 'node-agent' ? ` for node ${node} in safe mode (files under .data/nodes/${node}/)` : ''}`);
   }

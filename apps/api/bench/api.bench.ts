@@ -231,7 +231,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number
 function startConfigService(namespace: string, lines: string[]): ChildProcess {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/config-service/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, SDN_BUS_NAMESPACE: namespace },
+    env: { ...process.env, SDN_BUS_NAMESPACE: namespace, SDN_METRICS_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => lines.push(l));

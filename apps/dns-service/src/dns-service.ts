@@ -1,5 +1,6 @@
 import { busTopology, connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
 import { dnsServiceConfig } from '@sdn/config';
+import { consumerReady, createLogger, messageLogger, natsReady, startHealthServer, stopOnSignals } from '@sdn/service-kit';
 import { secretBoxFor } from '@sdn/secrets';
 import { RunningConfigTracker } from './config/running-config';
 import { IpEventConsumer, type IpEventConsumerOptions } from './consumer/ip-event-consumer';
@@ -36,7 +37,10 @@ export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsum
 
 export async function main(): Promise<void> {
   const cfg = dnsServiceConfig();
-  const bus = await connectBus({ name: 'dns-service', url: cfg.bus.url, credentials: cfg.bus.credentials, topology: busTopology(cfg.bus.namespace) });
+  const logger = createLogger({ service: 'dns-service', level: cfg.logLevel });
+  const health = await startHealthServer({ host: cfg.metricsHost, port: cfg.metricsPort, checks: { consumers: () => false } });
+  const bus = await connectBus({ name: 'dns-service', url: cfg.bus.url, credentials: cfg.bus.credentials, topology: busTopology(cfg.bus.namespace), log: messageLogger(logger) });
+  health.setCheck('nats', natsReady(bus.nc));
   // Not fatal: servers stored before keys were sealed, or none at all, need no key.
   if (!cfg.secretKey) bus.log.warn('SDN_SECRET_KEY is not set: DNS servers whose key is stored sealed cannot be reached (set the API\'s key here too)');
   const svc = await startDnsService(bus, {
@@ -44,12 +48,11 @@ export async function main(): Promise<void> {
     maxInFlight: cfg.maxInFlight,
     secretKey: cfg.secretKey,
   });
-  bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null });
-  const shutdown = async () => {
+  health.setCheck('consumers', consumerReady(bus.jsm, bus.topology.streams.events.name, svc.consumer.durable));
+  bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null, metrics: `${cfg.metricsHost}:${health.port}` });
+  stopOnSignals(logger, async () => {
     await svc.stop();
     await bus.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+    await health.close();
+  });
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { busTopology, connectBus, ensureStreams, sdnStreamSpecs, type Bus } from '@sdn/bus';
+import { busTopology, connectBus, ensureStreams, sdnStreamSpecs, type Bus, type BusLogger } from '@sdn/bus';
 import { exitOnStartFailure, ipamServiceConfig, type NatsCredentials } from '@sdn/config';
+import { consumerReady, createLogger, messageLogger, natsReady, postgresReady, startHealthServer, stopOnSignals } from '@sdn/service-kit';
 import { TransactionalOutboxRelay } from '@sdn/outbox';
 import { DataSource } from 'typeorm';
 import { PVE_IPAM_ENTITIES } from './pve/entities';
@@ -22,6 +23,8 @@ export interface IpamServiceOptions {
   secretKey?: string;
   /** pass an isolated bus in tests */
   bus?: Bus;
+  /** The service's logger for its own connection (main passes the JSON one). */
+  log?: BusLogger;
   poolSize?: number;
   consumeSubnets?: boolean;
   /** false: leave the outbox to another process (tests of the relay's crash behaviour) */
@@ -71,7 +74,7 @@ export async function startIpamService(o: IpamServiceOptions) {
   await db.initialize();
   await db.runMigrations({ transaction: 'all' });
   const ownBus = !o.bus;
-  const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl, credentials: o.natsCredentials, topology: busTopology(o.busNamespace ?? '') }));
+  const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl, credentials: o.natsCredentials, topology: busTopology(o.busNamespace ?? ''), log: o.log }));
   await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
   const store = new PveIpamStore(db);
   const relay = o.relay === false ? undefined : ipamRelay(db, bus);
@@ -86,6 +89,7 @@ export async function startIpamService(o: IpamServiceOptions) {
     rpc,
     store,
     db,
+    bus,
     relay,
     async close() {
       await consumer?.stop();
@@ -99,7 +103,10 @@ export async function startIpamService(o: IpamServiceOptions) {
 
 async function main(): Promise<void> {
   const cfg = ipamServiceConfig();
+  const logger = createLogger({ service: 'ipam-service', level: cfg.logLevel });
+  const health = await startHealthServer({ host: cfg.metricsHost, port: cfg.metricsPort, checks: { consumers: () => false } });
   const s = await startIpamService({
+    log: messageLogger(logger),
     pgUrl: cfg.pgUrl,
     natsUrl: cfg.bus.url,
     natsCredentials: cfg.bus.credentials,
@@ -110,9 +117,15 @@ async function main(): Promise<void> {
     syncMaxAgeMs: cfg.syncMaxAgeMs,
     sweepEveryMs: cfg.sweepEveryMs,
   });
-  const stop = () => s.close().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const stream = s.bus.topology.streams.events.name;
+  health.setCheck('postgres', postgresReady((sql) => s.db.query(sql)));
+  health.setCheck('nats', natsReady(s.bus.nc));
+  health.setCheck('consumers', async () => (await consumerReady(s.bus.jsm, stream, 'ipam-service-zones')()) && consumerReady(s.bus.jsm, stream, 'ipam-service-ipams')());
+  logger.info({ metrics: `${cfg.metricsHost}:${health.port}` }, 'ipam service ready');
+  stopOnSignals(logger, async () => {
+    await s.close();
+    await health.close();
+  });
 }
 
 if (require.main === module) main().catch(exitOnStartFailure('ipam-service'));

@@ -97,7 +97,7 @@ async function seed(dbUrl: string, peers: string[]): Promise<void> {
 function child(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (l: string) => void): ChildProcess {
   // BENCH_PROFILE_DIR: a V8 CPU profile of each child (API, config service) lands there.
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const p = spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, SDN_METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const s of [p.stdout!, p.stderr!]) {
     let buf = '';
     s.on('data', (d: Buffer) => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CONTRACTS, ContractViolation, nodeStatusV1Of, unpackNodeBundleBytes, type ByteNodeBundleV1, type NodeBundleV1, type NodeStatusV1, type NodeStatusV2 } from '@sdn/contracts';
+import { consumerCaughtUp, natsReady, type ReadinessCheck } from '@sdn/service-kit';
 import {
   busTopology,
   connectBus,
@@ -90,6 +91,18 @@ export class Agent {
     this.timers.push(setInterval(() => void this.publishStatus(true), this.cfg.heartbeatMs));
     this.timers.push(setInterval(() => void this.publishFacts(false), this.cfg.factsIntervalMs));
     this.loops.push(this.bundleLoop(busLog));
+  }
+
+  /**
+   * Readiness (`/health/ready`): NATS answers and every bundle delivered to
+   * this node is settled, i.e. the current one was applied or refused.
+   */
+  readinessChecks(): Record<string, ReadinessCheck> {
+    const { stream, durable } = nodeBundleConsumer(this.topology, this.cfg.node);
+    return {
+      nats: () => (this.bus ? natsReady(this.bus.nc)() : false),
+      bundle: () => (this.bus ? consumerCaughtUp(this.bus.jsm, stream, durable)() : false),
+    };
   }
 
   /**

@@ -52,7 +52,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const client = new LeanHttpClient(port, { sockets: o.sockets ?? 64, headers: { Authorization: AUTH } });
   const node = (script: string, env: NodeJS.ProcessEnv, name: string): ChildProcess => {
     const prof = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-    return spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, ...o.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    return spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, SDN_METRICS_PORT: '0', ...o.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   };
   const children = Array.from({ length: o.ipamReplicas ?? 2 }, (_, i) =>
     node('apps/ipam-service/src/main.ts', { IPAM_PG_URL: o.ipamDbUrl, NATS_URL: natsUrl, SDN_BUS_NAMESPACE: o.namespace, IPAM_POOL_SIZE: '16' }, `ipam-${i + 1}`),

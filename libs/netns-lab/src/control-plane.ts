@@ -103,6 +103,8 @@ export class ControlPlane {
       SDN_API_PORT: String(this.port),
       // The lab talks to the API over loopback with plain fetch.
       SDN_API_TLS: 'off',
+      // Several labs (and npm start) may run on one machine: any free port for health and metrics.
+      SDN_METRICS_PORT: '0',
       SDN_DATABASE_URL: `${base}/${this.dbName}`,
       SDN_NATS_URL: o.natsUrl,
       NATS_URL: o.natsUrl,
