@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { register } from 'prom-client';
+import { renderMetrics, startProcessMetrics } from '@sdn/metrics';
 
 /** A readiness check: true (or resolves true) when that dependency answers. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -37,6 +37,7 @@ async function run(check: ReadinessCheck): Promise<boolean> {
  */
 export async function startHealthServer(o: { host: string; port: number; checks?: Record<string, ReadinessCheck> }): Promise<HealthServer> {
   const checks = new Map<string, ReadinessCheck>(Object.entries(o.checks ?? {}));
+  startProcessMetrics();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const json = (status: number, body: unknown) => {
@@ -54,10 +55,10 @@ export async function startHealthServer(o: { host: string; port: number; checks?
       return;
     }
     if (path === '/metrics') {
-      void register.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': register.contentType });
-          res.end(text);
+      void renderMetrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
         },
         (e) => json(500, { status: 'error', message: String(e) }),
       );
