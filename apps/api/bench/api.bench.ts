@@ -112,7 +112,8 @@ async function startApi(dbUrl: string, profile?: string, busNamespace?: string, 
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 100; i++) {
+  // 60 s: a loaded machine (shared CI) can take that long to start the API.
+  for (let i = 0; i < 300; i++) {
     if (await call('GET', '/health').then((r) => r.status === 200, () => false)) {
       for (let w = 0; w < 50; w++) await call('GET', '/cluster/sdn/zones'); // warm-up, not measured
       return child;
