@@ -1,0 +1,137 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyUser, Privilege } from '../auth/privilege.decorator';
+import { ApiError } from '../core/api-error';
+import { EventStoreService } from '../core/database';
+import { optInt, optString, type Params, ReqParams } from '../core/params';
+import { NODE_LIVENESS, NodeStatusProjection } from '../nodes/node-status.projection';
+import { applyTaskView, type ApplyTaskView, isOffline, type Liveness } from '../nodes/node-views';
+import { ApplyTasks } from './apply-tasks';
+
+/** The fields of a UPID `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`. */
+export function parseUpid(upid: string): { node: string; pid: number; pstart: number; starttime: number; type: string; id: string; user: string } | null {
+  const m = /^UPID:([a-zA-Z0-9][a-zA-Z0-9.-]*):([0-9A-F]{8}):([0-9A-F]{8,9}):([0-9A-F]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/.exec(upid);
+  if (!m) return null;
+  return { node: m[1], pid: parseInt(m[2], 16), pstart: parseInt(m[3], 16), starttime: parseInt(m[4], 16), type: m[5], id: m[6], user: m[7] };
+}
+
+/** Done when no node is still working on it; a node that stopped reporting counts as failed. */
+function outcome(v: ApplyTaskView): { running: boolean; failed: string[] } {
+  const failed: string[] = [];
+  let running = false;
+  for (const n of v.nodes) {
+    if (n.state === 'error') failed.push(`${n.node} (${n.message ?? 'apply failed'})`);
+    else if (n.state === 'pending' && n.offline) failed.push(`${n.node} (offline)`);
+    else if (n.state === 'pending') running = true;
+  }
+  return { running, failed };
+}
+
+/**
+ * The apply's task the Proxmox way (`reloadnetworkall`): status, log and
+ * lists, read from the ConfigApplied event and the nodes' reported status,
+ * so any replica answers for any task. Our `/cluster/sdn/apply/{task}` stays.
+ */
+@ApiTags('tasks')
+@Controller()
+export class TasksController {
+  constructor(
+    private readonly tasks: ApplyTasks,
+    private readonly nodes: NodeStatusProjection,
+    private readonly store: EventStoreService,
+    @Inject(NODE_LIVENESS) private readonly liveness: Liveness,
+  ) {}
+
+  private async view(p: Params): Promise<{ upid: string; u: NonNullable<ReturnType<typeof parseUpid>>; v: ApplyTaskView }> {
+    const upid = optString(p, 'upid', 512) ?? '';
+    const u = parseUpid(upid);
+    if (!u) throw ApiError.param('upid', 'unable to parse worker upid');
+    const found = await this.tasks.find(upid);
+    if (!found) throw ApiError.notFound(`no such task '${upid}'`);
+    return { upid, u, v: applyTaskView(upid, found.version, found.started, this.nodes.all(), Date.now(), this.liveness) };
+  }
+
+  private summary(upid: string, u: NonNullable<ReturnType<typeof parseUpid>>, v: ApplyTaskView) {
+    const { running, failed } = outcome(v);
+    const base = { upid, node: u.node, pid: u.pid, pstart: u.pstart, starttime: u.starttime, type: u.type, id: u.id, user: u.user };
+    if (running) return { ...base, status: 'running' as const };
+    const end = Math.max(u.starttime, ...v.nodes.map((n) => (n.time ? Math.floor(Date.parse(n.time) / 1000) : u.starttime)));
+    return { ...base, status: 'stopped' as const, exitstatus: failed.length ? `failed on ${failed.length} node(s): ${failed.join(', ')}` : 'OK', endtime: end };
+  }
+
+  @Get('nodes/:node/tasks/:upid/status')
+  @ApiOperation({ summary: "A task's status: running until every node applied or failed, then stopped with exitstatus OK or the failed nodes" })
+  @Privilege('SDN.Audit', '/sdn')
+  async status(@ReqParams() p: Params) {
+    const { upid, u, v } = await this.view(p);
+    return this.summary(upid, u, v);
+  }
+
+  @Get('nodes/:node/tasks/:upid/log')
+  @ApiOperation({ summary: "A task's log: one line per node (applied version N in X ms, errors, pending)" })
+  @Privilege('SDN.Audit', '/sdn')
+  async log(@ReqParams() p: Params) {
+    const { upid, u, v } = await this.view(p);
+    const lines = [`start reloadnetworkall: version ${v.version} to ${v.nodes.length} node(s)`];
+    for (const n of v.nodes) {
+      if (n.state === 'applied') lines.push(`${n.node}: applied version ${n.version} in ${n.ms} ms${n.message ? ` (${n.message})` : ''}`);
+      else if (n.state === 'error') lines.push(`${n.node}: error: ${n.message ?? 'apply failed'}`);
+      else lines.push(`${n.node}: ${n.offline ? 'offline' : 'pending'} (${n.ms} ms)`);
+    }
+    const s = this.summary(upid, u, v);
+    if ('exitstatus' in s) lines.push(s.exitstatus === 'OK' ? 'TASK OK' : `TASK ERROR: ${s.exitstatus}`);
+    const start = optInt(p, 'start', 0, 1_000_000) ?? 0;
+    const limit = optInt(p, 'limit', 0, 1_000_000) ?? 50;
+    return lines.slice(start, start + limit).map((t, i) => ({ n: start + i + 1, t }));
+  }
+
+  private async recent(limit: number) {
+    const rows: { task: string }[] = await this.store.ds.query(
+      `SELECT payload->>'task' AS task FROM events WHERE type = 'ConfigApplied' AND payload ? 'task' ORDER BY seq DESC LIMIT $1`,
+      [limit],
+    );
+    const out = [];
+    for (const r of rows) {
+      const u = parseUpid(r.task);
+      const found = u && (await this.tasks.find(r.task));
+      if (u && found) out.push(this.summary(r.task, u, applyTaskView(r.task, found.version, found.started, this.nodes.all(), Date.now(), this.liveness)));
+    }
+    return out;
+  }
+
+  @Get('nodes/:node/tasks')
+  @ApiOperation({ summary: 'Recent tasks started on this node (the apply tasks of the API replica named so)' })
+  @Privilege('SDN.Audit', '/sdn')
+  async nodeTasks(@ReqParams() p: Params) {
+    const node = optString(p, 'node') ?? '';
+    return (await this.recent(optInt(p, 'limit', 1, 1000) ?? 50)).filter((t) => t.node === node);
+  }
+
+  @Get('cluster/tasks')
+  @ApiOperation({ summary: 'Recent tasks of the cluster' })
+  @Privilege('SDN.Audit', '/sdn')
+  clusterTasks() {
+    return this.recent(50);
+  }
+
+  @Get('nodes')
+  @ApiOperation({ summary: 'Known nodes (from their agents), online or offline by heartbeat, and the API replica' })
+  @AnyUser()
+  listNodes() {
+    const now = Date.now();
+    const out = new Map<string, { node: string; status: string; type: string; id: string }>();
+    for (const r of this.nodes.all()) out.set(r.status.node, { node: r.status.node, status: isOffline(r, now, this.liveness) ? 'offline' : 'online', type: 'node', id: `node/${r.status.node}` });
+    return [...out.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
+  }
+
+  @Get('version')
+  @ApiOperation({ summary: 'API version: the Proxmox VE API level this implements (version, release) and our build (repoid)' })
+  @AnyUser()
+  version() {
+    return { version: PVE_API_VERSION, release: PVE_API_VERSION.split('.').slice(0, 2).join('.'), repoid: PRODUCT_VERSION, product: 'sdn-control-plane', productversion: PRODUCT_VERSION };
+  }
+}
+
+/** The Proxmox VE release whose SDN API this mirrors; clients compare it to decide what they may call. */
+export const PVE_API_VERSION = '8.4.0';
+const PRODUCT_VERSION: string = (require('../../../../package.json') as { version: string }).version;
