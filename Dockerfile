@@ -1,10 +1,50 @@
-# One image for every service; the compose file picks the entry point.
-FROM node:20-bookworm-slim
-WORKDIR /app
+# One image for every service, built once: `docker compose build` (see docker-compose.yml), or
+#   docker build -t sdn-control-plane .                         the API, config, IPAM and DNS services, sdnctl
+#   docker build --target node-agent -t sdn-node-agent .        + ifupdown2 and FRR, for the node agent
+# SDN_APP picks the program (api, config-service, ipam-service, dns-service, node-agent, sdnctl).
+# NODE_IMAGE defaults to the official Node.js 22 LTS image; point it at a mirror or a local copy if needed.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# Everything needed to compile: the full dependency tree (cached while package*.json are unchanged).
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY . .
-ENV NODE_ENV=production
-# Set per service in docker-compose.yml (apps/<service>/src/main.ts).
-ENV SDN_APP=api
-CMD ["sh", "-c", "exec node -r ./tools/register.js apps/${SDN_APP}/src/main.ts"]
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY .swcrc tsconfig.base.json ./
+COPY tools/build tools/build
+COPY libs libs
+COPY apps apps
+RUN node tools/build/build.js
+
+# Production dependencies only: no compiler, test runner or linter in the image.
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+# openssl: sdn-init creates the deployment's CA and the proxy's certificate with it.
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
+# A fixed unprivileged user (not the base image's `node`, which a mirror or rebuilt base may lack); shared
+# volumes written by one service (NATS identities, TLS material) are readable by all because all run as it.
+RUN groupadd --system --gid 10001 sdn && useradd --system --uid 10001 --gid sdn --home-dir /var/lib/sdn --shell /usr/sbin/nologin sdn \
+ && mkdir -p /var/lib/sdn/nats-auth /var/lib/sdn/tls /var/lib/sdn/node && chown -R sdn:sdn /var/lib/sdn
+WORKDIR /app
+COPY --from=prod-deps /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY deploy/docker/sdn-run.sh /usr/local/bin/sdn-run
+COPY deploy/docker/sdn-init.sh /usr/local/bin/sdn-init
+COPY deploy/docker/sdn-health.js /usr/local/bin/sdn-health
+ENV NODE_ENV=production SDN_DATA_DIR=/var/lib/sdn SDN_APP=api
+USER sdn
+ENTRYPOINT ["sdn-run"]
+
+# The node agent runs on hypervisor nodes next to ifupdown2 and FRR; this image is for safe-mode
+# deployments and tests (live mode belongs on the host: it needs the host's network namespace and /etc).
+FROM runtime AS node-agent
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends ifupdown2 iproute2 frr frr-pythontools \
+ && rm -rf /var/lib/apt/lists/*
+USER sdn
+ENV SDN_APP=node-agent

@@ -10,6 +10,7 @@ import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
 import { installObservability } from './core/observability';
+import { SdnStateService } from './core/sdn-state.service';
 
 export const API_PREFIX = 'api2/json';
 
@@ -53,6 +54,11 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && /^application\/json\b/i.test(type)) reply.header('content-type', 'application/json;charset=UTF-8');
     done(null, payload);
+  });
+  // Several replicas behind one proxy: each API request first folds the writes other replicas made.
+  const sdn = app.get(SdnStateService);
+  http.addHook('preHandler', async (req) => {
+    if (req.url.startsWith(`/${API_PREFIX}/`)) await sdn.sync();
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   await serveWebPanel(app, config.webDir);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const log = messageLogger(logger);
   const bus = await connectBus({ name: 'config-service', url: cfg.bus.url, credentials: cfg.bus.credentials, topology: busTopology(cfg.bus.namespace), log });
   health.setCheck('nats', natsReady(bus.nc));
-  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology), log);
+  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology, cfg.bus.streamReplicas), log);
   const service = new ConfigService({ bus, ackWaitMs: cfg.ackWaitMs });
   await service.start();
   const { events, facts } = bus.topology.streams;

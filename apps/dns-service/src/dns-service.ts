@@ -18,8 +18,8 @@ export interface DnsService {
  * registry and the durable IP-event consumer. Separate from main.ts so tests
  * and the benchmark run the real service on an isolated bus namespace.
  */
-export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsumerOptions, 'bus' | 'config'>> & { secretKey?: string } = {}): Promise<DnsService> {
-  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
+export async function startDnsService(bus: Bus, opts: Partial<Omit<IpEventConsumerOptions, 'bus' | 'config'>> & { secretKey?: string; streamReplicas?: number } = {}): Promise<DnsService> {
+  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology, opts.streamReplicas));
   const config = new RunningConfigTracker(bus);
   await config.start();
   const consumer = new IpEventConsumer({ bus, config, pluginFor: opts.pluginFor ?? new PluginRegistry({ secrets: secretBoxFor(opts.secretKey) }).pluginFor, ...opts });
@@ -47,6 +47,7 @@ export async function main(): Promise<void> {
     durable: cfg.durable,
     maxInFlight: cfg.maxInFlight,
     secretKey: cfg.secretKey,
+    streamReplicas: cfg.bus.streamReplicas,
   });
   health.setCheck('consumers', consumerReady(bus.jsm, bus.topology.streams.events.name, svc.consumer.durable));
   bus.log.info('dns-service consuming ip events', { durable: svc.consumer.durable, runningVersion: svc.config.current()?.version ?? null, metrics: `${cfg.metricsHost}:${health.port}` });

@@ -13,9 +13,12 @@ import { serveIpamRpc } from './service/rpc-server';
 import { consumeSubnetEvents, externalPlugin, type PluginFactory } from './service/subnet-events';
 import { SubnetSync } from './service/subnet-sync';
 import { secretBoxFor } from '@sdn/secrets';
+import { MIGRATION_LOCKS, runMigrationsLocked } from '@sdn/event-store';
 
 export interface IpamServiceOptions {
   pgUrl: string;
+  /** SDN_NATS_STREAM_REPLICAS (see sdnStreamSpecs). */
+  streamReplicas?: number;
   natsUrl?: string;
   natsCredentials?: NatsCredentials;
   busNamespace?: string;
@@ -72,10 +75,10 @@ export function coalescedKick(kick: () => void, ms: number): () => void {
 export async function startIpamService(o: IpamServiceOptions) {
   const db = ipamDataSource(o.pgUrl, o.poolSize);
   await db.initialize();
-  await db.runMigrations({ transaction: 'all' });
+  await runMigrationsLocked(db, o.pgUrl, MIGRATION_LOCKS.ipam, 'all');
   const ownBus = !o.bus;
   const bus = o.bus ?? (await connectBus({ name: 'ipam-service', url: o.natsUrl, credentials: o.natsCredentials, topology: busTopology(o.busNamespace ?? ''), log: o.log }));
-  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology));
+  await ensureStreams(bus.jsm, sdnStreamSpecs(bus.topology, o.streamReplicas));
   const store = new PveIpamStore(db);
   const relay = o.relay === false ? undefined : ipamRelay(db, bus);
   const pluginFor = o.pluginFor ?? externalPlugin(secretBoxFor(o.secretKey));
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     natsUrl: cfg.bus.url,
     natsCredentials: cfg.bus.credentials,
     busNamespace: cfg.bus.namespace,
+    streamReplicas: cfg.bus.streamReplicas,
     secretKey: cfg.secretKey,
     poolSize: cfg.poolSize,
     relayDelayMs: cfg.relayDelayMs,

@@ -23,17 +23,19 @@ export interface BusConfig {
   url: string;
   credentials: NatsCredentials;
   namespace: string;
+  /** `SDN_NATS_STREAM_REPLICAS`, for the services that create the streams. */
+  streamReplicas?: number;
 }
 
 export function busConfig(env: Env = processEnv()): BusConfig {
-  const v = readAll({ url: S.natsUrl, nkeyFile: S.natsNkeyFile, credsFile: S.natsCreds, user: S.natsUser, pass: S.natsPass, token: S.natsToken, inboxPrefix: S.natsInboxPrefix, namespace: S.busNamespace }, env);
+  const v = readAll({ url: S.natsUrl, nkeyFile: S.natsNkeyFile, credsFile: S.natsCreds, user: S.natsUser, pass: S.natsPass, token: S.natsToken, inboxPrefix: S.natsInboxPrefix, namespace: S.busNamespace, streamReplicas: S.natsStreamReplicas }, env);
   const credentials: NatsCredentials = {};
   if (v.nkeyFile) credentials.nkeyFile = v.nkeyFile;
   if (v.credsFile) credentials.credsFile = v.credsFile;
   if (v.user) Object.assign(credentials, { user: v.user, pass: v.pass ?? '' });
   if (v.token) credentials.token = v.token;
   if (v.inboxPrefix) credentials.inboxPrefix = v.inboxPrefix;
-  return { url: v.url, credentials, namespace: v.namespace };
+  return { url: v.url, credentials, namespace: v.namespace, ...(v.streamReplicas === undefined ? {} : { streamReplicas: v.streamReplicas }) };
 }
 
 /** Logging, health and metrics: the same for every service. */

@@ -50,6 +50,12 @@ export const SETTINGS = {
     default: DEFAULT_NATS_URL,
     schema: url(['nats', 'tls', 'ws', 'wss'], { list: true }),
   }),
+  natsStreamReplicas: setting({
+    name: 'SDN_NATS_STREAM_REPLICAS',
+    apps: ['config-service', 'ipam-service', 'dns-service'],
+    doc: 'Servers of a NATS cluster that keep each SDN stream (3 in docker-compose.yml); unset: a new stream gets 1 and an existing one keeps its count',
+    schema: integer(1, 5).optional(),
+  }),
   natsNkeyFile: setting({ name: 'SDN_NATS_NKEY_FILE', aliases: ['NATS_NKEY_FILE'], apps: NATS_USERS, doc: "File with the process's NATS nkey seed (`sdnctl nats credentials`)", schema: optionalText }),
   natsCreds: setting({ name: 'SDN_NATS_CREDS', aliases: ['NATS_CREDS'], apps: NATS_USERS, doc: 'NATS JWT `.creds` file', schema: optionalText }),
   natsUser: setting({ name: 'SDN_NATS_USER', aliases: ['NATS_USER'], apps: NATS_USERS, doc: 'NATS user (with SDN_NATS_PASS)', schema: optionalText }),

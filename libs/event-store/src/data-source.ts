@@ -48,18 +48,31 @@ export async function openEventStoreDataSource(url: string, poolSize = 10): Prom
   await ensureDatabase(url);
   const ds = createEventStoreDataSource(url, poolSize);
   await ds.initialize();
-  // Several replicas may start together: serialise migrations on a session
-  // advisory lock, held on its own connection so a pool of one still works.
-  const lock = new Client({ connectionString: url });
-  await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock(7421, 0)');
-    await ds.runMigrations({ transaction: 'each' });
+    await runMigrationsLocked(ds, url, MIGRATION_LOCKS.eventStore, 'each');
   } catch (e) {
     await ds.destroy().catch(() => undefined);
     throw e;
+  }
+  return ds;
+}
+
+/** Advisory lock keys (class 7421) of the schemas that migrate themselves at start. */
+export const MIGRATION_LOCKS = { eventStore: 0, ipam: 1 } as const;
+
+/**
+ * Runs `ds`'s pending migrations while holding a PostgreSQL session advisory lock (7421, key): several
+ * replicas may start together, and the first to get the lock migrates while the others wait, then find
+ * nothing left to do. The lock is held on its own connection, so a pool of one still works, and is
+ * released when that connection ends, even if this process dies halfway.
+ */
+export async function runMigrationsLocked(ds: DataSource, url: string, key: number, transaction: 'all' | 'each'): Promise<void> {
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(7421, $1)', [key]);
+    await ds.runMigrations({ transaction });
   } finally {
     await lock.end().catch(() => undefined);
   }
-  return ds;
 }

@@ -155,6 +155,30 @@ export class SdnStateService implements OnModuleInit, BeforeApplicationShutdown 
     this.index = index;
   }
 
+  private syncRunning: Promise<void> | null = null;
+  private syncQueued: Promise<void> | null = null;
+
+  /**
+   * Folds what other replicas committed before this call, so that a request sees every write whose
+   * answer its client already has, whichever replica served it (create a vnet on one replica, its
+   * subnet on the next). Callers of the same moment share one read of the log: a call that arrives
+   * while a read is running waits for the next one, which starts after it.
+   */
+  sync(): Promise<void> {
+    if (this.syncQueued) return this.syncQueued;
+    if (!this.syncRunning) {
+      this.syncRunning = this.catchUp().finally(() => (this.syncRunning = null));
+      return this.syncRunning;
+    }
+    this.syncQueued = this.syncRunning
+      .catch(() => undefined)
+      .then(() => {
+        this.syncQueued = null;
+        return this.sync();
+      });
+    return this.syncQueued;
+  }
+
   /** Runs a command serialised with every other write; resolves after its events are committed. */
   execute<T>(decide: Decide<T>, actor: string, correlationId?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -13,6 +13,11 @@ describe('sdnStreamSpecs', () => {
     }
     expect(specs.SDN_FACTS.subjects).toEqual(['sdn.node.*.facts']);
   });
+
+  it('replicates every stream as often as asked (not asked: not part of the spec)', () => {
+    expect(sdnStreamSpecs(busTopology()).map((s) => 'num_replicas' in s)).toEqual([false, false, false, false]);
+    expect(sdnStreamSpecs(busTopology(), 3).map((s) => s.num_replicas)).toEqual([3, 3, 3, 3]);
+  });
 });
 
 describe('ensureStreams (real NATS)', () => {

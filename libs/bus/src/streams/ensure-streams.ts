@@ -3,10 +3,9 @@ import type { BusLogger } from '../log/bus-logger';
 import type { BusTopology, StreamName } from '../topology/bus-topology';
 
 /** The settings of a stream that this code decides (everything else is the server default). */
-export type StreamSpec = Pick<
-  StreamConfig,
-  'name' | 'subjects' | 'retention' | 'storage' | 'discard' | 'max_msgs_per_subject' | 'duplicate_window' | 'allow_direct'
->;
+export type StreamSpec = Pick<StreamConfig, 'name' | 'subjects' | 'retention' | 'storage' | 'discard' | 'max_msgs_per_subject' | 'duplicate_window' | 'allow_direct'> &
+  Partial<Pick<StreamConfig, 'num_replicas'>>;
+
 
 const MINUTE_NS = nanos(60_000);
 
@@ -15,11 +14,15 @@ const MINUTE_NS = nanos(60_000);
  * - events: the durable log of domain events; limits retention (every service
  *   reads it independently), 5 min de-dup window because the outbox relay may
  *   republish an event id after a crash.
+ * - `replicas` (SDN_NATS_STREAM_REPLICAS): servers of a cluster keeping each stream; undefined leaves
+ *   it out of the spec (a new stream gets the server's 1, an existing one keeps its count), so a
+ *   process without the setting (a node agent, whose identity may not change streams) never fights
+ *   the services over it.
  * - bundles / facts / status: one message per node subject is all that matters,
  *   so `max_msgs_per_subject: 1` — a node that comes up late gets only the
  *   latest. De-dup window 2 min for publishers that retry.
  */
-export function sdnStreamSpecs(topology: BusTopology): StreamSpec[] {
+export function sdnStreamSpecs(topology: BusTopology, replicas?: number): StreamSpec[] {
   const base = (s: StreamName): StreamSpec => ({
     name: s.name,
     subjects: [s.subjects],
@@ -29,6 +32,7 @@ export function sdnStreamSpecs(topology: BusTopology): StreamSpec[] {
     max_msgs_per_subject: 1,
     duplicate_window: 2 * MINUTE_NS,
     allow_direct: true,
+    ...(replicas === undefined ? {} : { num_replicas: replicas }),
   });
   const { events, bundles, facts, status } = topology.streams;
   return [{ ...base(events), max_msgs_per_subject: -1, duplicate_window: 5 * MINUTE_NS }, base(bundles), base(facts), base(status)];
@@ -40,7 +44,7 @@ const isNotFound = (e: unknown) => (e as { api_error?: { err_code?: number } }).
 function drift(want: StreamSpec, have: StreamConfig): string[] {
   const out: string[] = [];
   if (JSON.stringify([...want.subjects].sort()) !== JSON.stringify([...(have.subjects ?? [])].sort())) out.push('subjects');
-  for (const k of ['discard', 'max_msgs_per_subject', 'duplicate_window', 'allow_direct'] as const) {
+  for (const k of ['discard', 'max_msgs_per_subject', 'duplicate_window', 'allow_direct', 'num_replicas'] as const) {
     if (want[k] !== undefined && want[k] !== have[k]) out.push(k);
   }
   return out;
@@ -74,8 +78,8 @@ export async function ensureStreams(jsm: JetStreamManager, specs: StreamSpec[], 
     }
     const changed = drift(spec, have);
     if (changed.length) {
-      const { subjects, discard, max_msgs_per_subject, duplicate_window, allow_direct } = spec;
-      await jsm.streams.update(spec.name, { subjects, discard, max_msgs_per_subject, duplicate_window, allow_direct });
+      const { subjects, discard, max_msgs_per_subject, duplicate_window, allow_direct, num_replicas } = spec;
+      await jsm.streams.update(spec.name, { subjects, discard, max_msgs_per_subject, duplicate_window, allow_direct, ...(num_replicas === undefined ? {} : { num_replicas }) });
       log?.info('updated stream', { stream: spec.name, changed });
     }
   }
