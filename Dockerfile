@@ -1,5 +1,5 @@
 # One image for every service, built once: `docker compose build` (see docker-compose.yml), or
-#   docker build -t sdn-control-plane .                         the API, config, IPAM and DNS services, sdnctl
+#   docker build --target runtime -t sdn-control-plane .        the API, config, IPAM and DNS services, sdnctl
 #   docker build --target node-agent -t sdn-node-agent .        + ifupdown2 and FRR, for the node agent
 # SDN_APP picks the program (api, config-service, ipam-service, dns-service, node-agent, sdnctl).
 # NODE_IMAGE defaults to the official Node.js 22 LTS image; point it at a mirror or a local copy if needed.
@@ -22,29 +22,35 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
-FROM ${NODE_IMAGE} AS runtime
-# openssl: sdn-init creates the deployment's CA and the proxy's certificate with it.
-RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
-# A fixed unprivileged user (not the base image's `node`, which a mirror or rebuilt base may lack); shared
-# volumes written by one service (NATS identities, TLS material) are readable by all because all run as it.
-RUN groupadd --system --gid 10001 sdn && useradd --system --uid 10001 --gid sdn --home-dir /var/lib/sdn --shell /usr/sbin/nologin sdn \
+# What both final images start from: openssl (sdn-init creates the deployment's CA and the proxy's
+# certificate with it) and a fixed unprivileged user (not the base image's `node`, which a mirror or a
+# rebuilt base may lack); shared volumes written by one service are readable by all, since all run as it.
+FROM ${NODE_IMAGE} AS base
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 sdn && useradd --system --uid 10001 --gid sdn --home-dir /var/lib/sdn --shell /usr/sbin/nologin sdn \
  && mkdir -p /var/lib/sdn/nats-auth /var/lib/sdn/tls /var/lib/sdn/node && chown -R sdn:sdn /var/lib/sdn
 WORKDIR /app
-COPY --from=prod-deps /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
-COPY package.json ./
 COPY deploy/docker/sdn-run.sh /usr/local/bin/sdn-run
 COPY deploy/docker/sdn-init.sh /usr/local/bin/sdn-init
 COPY deploy/docker/sdn-health.js /usr/local/bin/sdn-health
 ENV NODE_ENV=production SDN_DATA_DIR=/var/lib/sdn SDN_APP=api
-USER sdn
 ENTRYPOINT ["sdn-run"]
+
+# The product image: every service and sdnctl.
+FROM base AS runtime
+COPY --from=prod-deps /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+USER sdn
 
 # The node agent runs on hypervisor nodes next to ifupdown2 and FRR; this image is for safe-mode
 # deployments and tests (live mode belongs on the host: it needs the host's network namespace and /etc).
-FROM runtime AS node-agent
-USER root
+# The Debian packages come before the application layers, so a code change does not reinstall them.
+FROM base AS node-agent
 RUN apt-get update && apt-get install -y --no-install-recommends ifupdown2 iproute2 frr frr-pythontools \
  && rm -rf /var/lib/apt/lists/*
-USER sdn
+COPY --from=prod-deps /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
 ENV SDN_APP=node-agent
+USER sdn

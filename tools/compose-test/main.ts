@@ -278,8 +278,8 @@ async function main(): Promise<void> {
     await compose(['down', '-v', '--remove-orphans']);
   });
 
-  await step('build the product image once (sdn-init) and the agent image on top of it', async () => {
-    // One after the other: the agent image starts from the runtime stage the first build left in the cache.
+  await step('build the product image once (sdn-init) and the agent image from the same stages', async () => {
+    // One after the other: the agent image reuses the stages (dependencies, compiled code) the first build cached.
     await compose(['build', 'sdn-init'], 1_200_000);
     await compose(['build', 'node-agent'], 1_200_000);
     for (const image of ['sdn-control-plane:latest', 'sdn-node-agent:latest']) {
@@ -346,8 +346,13 @@ async function main(): Promise<void> {
         say(`  POST /api2/json/${c.path} ${Object.entries(c.params).map(([k, v]) => `${k}=${k === 'key' ? '***' : v}`).join(' ')}`);
       }
       firstVersion = await applyAndWait(client, 'first apply');
-      const zones = (await client.ok('GET', `nodes/${NODE}/sdn/zones`)) as { zone: string; status: string }[];
-      for (const z of ['vxlanzn', 'evpnzone', 'alloczn']) {
+      // Each API replica follows the node's status stream itself: the one answering may be a moment behind.
+      const want = ['vxlanzn', 'evpnzone', 'alloczn'];
+      const zones = await until(`${NODE}'s zone status on the replica that answers`, 30_000, async () => {
+        const z = (await client.ok('GET', `nodes/${NODE}/sdn/zones`)) as { zone: string; status: string }[];
+        return want.every((w) => z.some((x) => x.zone === w && x.status !== 'pending')) ? z : undefined;
+      });
+      for (const z of want) {
         const st = zones.find((x) => x.zone === z)?.status;
         check(st === 'available', `${NODE} reports zone ${z} ${st}`);
       }
