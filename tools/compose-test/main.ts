@@ -411,11 +411,16 @@ async function main(): Promise<void> {
       await compose(['up', '-d', '--no-build', '--no-recreate', '--wait', '--scale', 'api=4'], 300_000);
       check((await containersOf('api')).length === 4, '4 API containers');
       await until('HAProxy sees 4 API replicas up', 60_000, async () => ((await haproxyServersUp(ports.stats)) === 4 ? true : undefined));
-      check(true, 'HAProxy has 4 API replicas up');
+      say('  HAProxy has 4 API replicas up');
       let stop = false;
       const statuses: number[] = [];
+      const failures: string[] = [];
       const load = Array.from({ length: CLIENTS }, async () => {
-        while (!stop) statuses.push((await client.request('GET', 'cluster/sdn/vnets').catch(() => ({ status: 0 }))).status);
+        while (!stop) {
+          const r = await client.request('GET', 'cluster/sdn/vnets').catch((e: Error) => ({ status: 0, text: e.message }));
+          statuses.push(r.status);
+          if (r.status !== 200) failures.push(`HTTP ${r.status} ${r.text.slice(0, 160)}`);
+        }
       });
       await compose(['up', '-d', '--no-build', '--no-recreate', '--wait', '--scale', 'api=3'], 300_000);
       await until('HAProxy sees 3 API replicas up', 60_000, async () => ((await haproxyServersUp(ports.stats)) === 3 ? true : undefined));
@@ -423,6 +428,7 @@ async function main(): Promise<void> {
       stop = true;
       await Promise.all(load);
       check((await containersOf('api')).length === 3, '3 API containers');
+      for (const f of failures.slice(0, 10)) say(`  ${f}`);
       const bad = statuses.filter((s) => s !== 200).length;
       check(bad === 0 && statuses.length > 0, `${statuses.length} requests while scaling down, ${bad} not 200`);
     });
