@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The services' half of `npm run build` (the web panel is vite's, build:web): compiles every app and library
+// The services' half of `npm run build` (the web panel is vite's, build:web): every app and library to JavaScript under dist/ (same layout as the sources,
 // so dist/apps/api/src/main.js), for the production image. swc rather than a bundler: NestJS needs the
 // decorator metadata that swc emits like tsc does, and it is the compiler `npm start` and jest already use.
 // The @sdn/* aliases of tsconfig.base.json become relative requires, so dist/ runs with plain `node`.
