@@ -1,10 +1,11 @@
 import type { ConsumerMessages, JsMsg } from 'nats';
 import { assertContract, CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import { ackSurely, decodeJson, ensureDurableConsumer, type Bus, type BusLogger } from '@sdn/bus';
-import { addressRecordType, applyIpEvent, canonicalIp, configGap, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
+import { addressRecordType, applyIpEvent, applyStaleIpEvent, canonicalIp, configGap, sameName, planDnsWork, PowerDnsHttpError, type DnsPlan, type DnsWork, type IpEventKind, type PluginFor } from '@sdn/dns';
 import { dnsRegistrationFailures, dnsRegistrationLag, watchJetStreamConsumer } from '@sdn/metrics';
 import type { RunningConfigSource, RunningConfigView } from '../config/running-config';
 import { KeyLocks, type LockMode } from '../ordering/key-locks';
+import { SharedFence, type HeldKeys } from '../ordering/shared-fence';
 import { retryDelayMs } from './retry-delay';
 
 const BLOCK_TTL_MS = 5 * 60_000;
@@ -50,6 +51,16 @@ export interface ConsumerStats {
   skipped: number;
   retried: number;
   terminated: number;
+  /** Events older than one already applied on their address (re-derived, see applyStaleIpEvent). */
+  stale: number;
+}
+
+/** What the newest applied event on an address left: its forward name (none once released). */
+interface AddressState {
+  kind: IpEventKind;
+  serverId?: string;
+  zone?: string;
+  fqdn?: string;
 }
 
 /**
@@ -69,8 +80,10 @@ export interface ConsumerStats {
 const DNS_TYPE = { dns_type: 'powerdns' } as const;
 
 export class IpEventConsumer {
-  readonly stats: ConsumerStats = { applied: 0, skipped: 0, retried: 0, terminated: 0 };
+  readonly stats: ConsumerStats = { applied: 0, skipped: 0, retried: 0, terminated: 0, stale: 0 };
   private readonly locks = new KeyLocks();
+  /** Order per address and name across replicas (KeyLocks is per process); see SharedFence. */
+  private fence: SharedFence | undefined;
   /** Lock key → stream sequence of the earliest event on it that failed and awaits redelivery, and when. */
   private readonly blocked = new Map<string, { seq: number; at: number }>();
   private messages: ConsumerMessages | undefined;
@@ -97,6 +110,7 @@ export class IpEventConsumer {
       ackWaitMs: this.opts.ackWaitMs ?? 60_000,
     };
     await ensureDurableConsumer(bus.jsm, spec, this.log);
+    this.fence = await SharedFence.open(bus);
     const consumer = await bus.js.consumers.get(spec.stream, spec.durable);
     const max = this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.messages = await consumer.consume({ max_messages: max });
@@ -171,10 +185,28 @@ export class IpEventConsumer {
         this.stats.retried++;
         return;
       }
+      let held: HeldKeys | undefined;
+      if ('work' in plan && this.fence) {
+        // Wait for another replica applying an event on the same address or name, within the ack wait.
+        held = await this.fence.acquire(keys, m.seq, Date.now() + (this.opts.ackWaitMs ?? 60_000) / 2);
+        if (!held) {
+          m.nak(this.delay(m));
+          this.stats.retried++;
+          return;
+        }
+      }
+      let stale = false;
       try {
         if ('retry' in plan) throw new Error(plan.retry);
-        if ('work' in plan) await applyIpEvent(kind, plan.work, this.opts.pluginFor);
+        if ('work' in plan) {
+          const newest = held?.entries.get(ipKey);
+          stale = newest !== undefined && newest.applied >= m.seq;
+          // Equal: this very event was applied and its ack was lost; nothing left to do.
+          if (stale && newest && newest.applied > m.seq) await applyStaleIpEvent(kind, plan.work, newestName(newest.last as AddressState | undefined, plan.work), this.opts.pluginFor);
+          else if (!stale) await applyIpEvent(kind, plan.work, this.opts.pluginFor);
+        }
       } catch (e) {
+        await held?.release();
         const waits = 'retry' in plan && plan.waitsForConfig === true;
         const waitedMs = Date.now() - m.info.timestampNanos / 1e6;
         if (waits && waitedMs > (this.opts.gatewayWaitMs ?? DEFAULT_GATEWAY_WAIT_MS)) {
@@ -216,8 +248,17 @@ export class IpEventConsumer {
         return;
       }
       for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
+      if (held && 'work' in plan && !(await held.release({ last: addressState(kind, plan.work) }))) {
+        // Our claim expired while we applied and another replica may have written since: redeliver, so
+        // the event is judged again against the fence instead of being acked on a guess.
+        this.log.warn('dns order claim expired while applying; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip });
+        this.stats.retried++;
+        m.nak(this.delay(m));
+        return;
+      }
       await ackSurely(m);
       if ('skip' in plan) this.stats.skipped++;
+      else if (stale) this.stats.stale++;
       else {
         this.stats.applied++;
         // From the IP event (written with the address) to its records in PowerDNS.
@@ -279,6 +320,18 @@ export class IpEventConsumer {
     }
     return plan;
   }
+}
+
+function addressState(kind: IpEventKind, work: DnsWork): AddressState {
+  const f = work.forward;
+  return { kind, serverId: f?.serverId, zone: f?.zone, fqdn: kind === 'IpReleased' ? undefined : f?.fqdn };
+}
+
+/** The forward name the newest event left the address on, when it is in the stale event's zone. */
+function newestName(newest: AddressState | undefined, work: DnsWork): string | undefined {
+  const f = work.forward;
+  if (!newest || !f || newest.serverId !== f.serverId || !newest.zone || !sameName(newest.zone, f.zone)) return undefined;
+  return newest.fqdn;
 }
 
 /**

@@ -6,7 +6,7 @@ import { ensureStreams, sdnStreamSpecs, type StreamSpec } from '../streams/ensur
 import { busTopology } from '../topology/bus-topology';
 
 export interface IsolatedBus extends Bus {
-  /** Deletes the namespace's streams (and their consumers) and closes the connection. */
+  /** Deletes the namespace's streams (their consumers, its KV buckets) and closes the connection. */
   destroy(): Promise<void>;
 }
 
@@ -27,6 +27,11 @@ export async function isolatedBus(opts: { name: string; log?: BusLogger; adjust?
     ...bus,
     async destroy() {
       for (const s of specs) await bus.jsm.streams.delete(s.name).catch(() => undefined);
+      // KV buckets a service made under the namespace (streams `KV_<NS>_…`, e.g. the DNS order fence).
+      const kvPrefix = `KV_${namespace.toUpperCase()}_`;
+      const names: string[] = [];
+      for await (const n of bus.jsm.streams.names()) if (n.startsWith(kvPrefix)) names.push(n);
+      for (const n of names) await bus.jsm.streams.delete(n).catch(() => undefined);
       await bus.close();
     },
   };

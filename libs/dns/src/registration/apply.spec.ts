@@ -1,5 +1,5 @@
 import type { DnsPlugin } from '../plugin';
-import { applyIpEvent } from './apply';
+import { applyIpEvent, applyStaleIpEvent } from './apply';
 import type { DnsWork } from './dns-work';
 
 function recordingPlugin(calls: string[]): DnsPlugin {
@@ -70,5 +70,27 @@ describe('applyIpEvent', () => {
     const calls: string[] = [];
     await applyIpEvent('IpAllocated', { ip: '10.0.0.1', forward: { serverId: 'f', server, zone: 'z' }, reverse: { serverId: 'r', server, zone: '10.in-addr.arpa.' } }, () => recordingPlugin(calls));
     expect(calls).toEqual([]);
+  });
+});
+
+describe('applyStaleIpEvent (a newer event on the address was applied first)', () => {
+  it('writes no PTR and adds nothing; takes the address out of its own name unless the newest event names it', async () => {
+    const calls: string[] = [];
+    const plugin = () => recordingPlugin(calls);
+    // Release of the old host overtaken by the allocation to a new one: the old name must not keep the address.
+    await applyStaleIpEvent('IpReleased', work, 'other.example.test.', plugin);
+    // An allocation overtaken by the release (newest: no name): its name must not get the address.
+    await applyStaleIpEvent('IpAllocated', work, undefined, plugin);
+    // Same name as the newest event: the newest one's record stays.
+    await applyStaleIpEvent('IpAllocated', work, 'VM1.lab.example.test.', plugin);
+    await applyStaleIpEvent('IpReleased', work, 'vm1.lab.example.test.', plugin);
+    expect(calls).toEqual(['delA example.test vm1.lab 10.0.3.100', 'delA example.test vm1.lab 10.0.3.100']);
+  });
+
+  it('scanning kinds (update, release without hostname) clear every other name but the newest one', async () => {
+    const calls: string[] = [];
+    await applyStaleIpEvent('IpUpdated', work, 'new.example.test.', () => recordingPlugin(calls));
+    await applyStaleIpEvent('IpReleased', { ...work, hostname: undefined, forward: { ...work.forward!, fqdn: undefined } }, undefined, () => recordingPlugin(calls));
+    expect(calls).toEqual(['delOther example.test 10.0.3.100 new.example.test.', 'delOther example.test 10.0.3.100 -']);
   });
 });

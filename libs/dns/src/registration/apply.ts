@@ -1,4 +1,5 @@
 import type { DnsPlugin, DnsServerConfig } from '../plugin';
+import { sameName } from '../powerdns/naming';
 import type { DnsWork } from './dns-work';
 
 /** Which IPAM event is being applied (IpEventV1 events of aggregate `ip`). */
@@ -56,4 +57,23 @@ async function settleAll(ops: Array<Promise<void> | undefined>): Promise<void> {
   const results = await Promise.allSettled(ops.filter((p): p is Promise<void> => p !== undefined));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/**
+ * What is still true of an event on an address after a newer event on that
+ * address was already applied (it lost a race between replicas, or is a
+ * redelivery). The newest event defines the address' PTR (add and delete are
+ * full replacements) and the one forward name holding it (`newestFqdn`;
+ * undefined when it released the address or has no name in this zone), so
+ * the stale event writes no PTR and adds nothing; it only takes the address
+ * out of the names it touched (its own name, or every name for the scanning
+ * kinds) other than the newest one. Idempotent, like applyIpEvent.
+ */
+export async function applyStaleIpEvent(kind: IpEventKind, work: DnsWork, newestFqdn: string | undefined, pluginFor: PluginFor): Promise<void> {
+  const f = work.forward;
+  if (!f) return;
+  const fwd = pluginFor(f.serverId, f.server);
+  const scans = kind === 'IpUpdated' || (kind === 'IpReleased' && !f.fqdn);
+  if (scans) await fwd.delAddressFromOtherNames(f.zone, work.ip, newestFqdn);
+  else if (f.fqdn && work.hostname && !(newestFqdn && sameName(f.fqdn, newestFqdn))) await fwd.delARecord(f.zone, work.hostname, work.ip);
 }
