@@ -1,11 +1,11 @@
 import { isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@sdn/bus';
 import { CONTRACTS, type ConfigAppliedV1, type IpEventV1 } from '@sdn/contracts';
-import { reverseZone, type DnsPlugin, type PluginFor } from '@sdn/dns';
+import { reverseZone, type PluginFor } from '@sdn/dns';
 import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { nodeHttpFetch } from './plugins/node-http-fetch';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { startDnsService, type DnsService } from './dns-service';
-import { envelope, PdnsFixture, pdnsSkipReason, waitFor } from './testing/pdns-fixture';
+import { bindAll, envelope, PdnsFixture, pdnsSkipReason, waitFor } from './testing/pdns-fixture';
 
 /**
  * The DNS service against a real PowerDNS (tools/pdns/start.sh) and the real
@@ -15,16 +15,6 @@ import { envelope, PdnsFixture, pdnsSkipReason, waitFor } from './testing/pdns-f
 const skip = pdnsSkipReason();
 if (skip) console.warn(`SKIP dns-service PowerDNS tests: ${skip}`);
 const describePdns = skip ? describe.skip : describe;
-
-/** The plugin's methods bound to it, so they can be spread into a wrapper. */
-function bindAll(p: DnsPlugin): DnsPlugin {
-  const out = {} as Record<string, unknown>;
-  for (const k of Object.getOwnPropertyNames(Object.getPrototypeOf(p))) {
-    const v = (p as unknown as Record<string, unknown>)[k];
-    if (k !== 'constructor' && typeof v === 'function') out[k] = v.bind(p);
-  }
-  return out as unknown as DnsPlugin;
-}
 
 const V6_SUBNET = '2001:db8:100::/64';
 const REV6 = reverseZone(V6_SUBNET, '2001:db8:100::1');

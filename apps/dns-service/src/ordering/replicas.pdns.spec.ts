@@ -1,11 +1,11 @@
 import { busConfig } from '@sdn/config';
 import { connectBus, isolatedBus, publishContract, silentLogger, type Bus, type IsolatedBus } from '@sdn/bus';
 import { CONTRACTS, type ConfigAppliedV1, type IpEventV1 } from '@sdn/contracts';
-import type { DnsPlugin, PluginFor } from '@sdn/dns';
+import type { PluginFor } from '@sdn/dns';
 import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { startDnsService, type DnsService } from '../dns-service';
 import { PluginRegistry } from '../plugins/plugin-registry';
-import { envelope, PdnsFixture, pdnsSkipReason, waitFor } from '../testing/pdns-fixture';
+import { bindAll, envelope, PdnsFixture, pdnsSkipReason, waitFor } from '../testing/pdns-fixture';
 
 /**
  * Two replicas of the DNS service on one durable consumer, each with its own
@@ -33,12 +33,7 @@ describePdns('two dns-service replicas keep per-address order in PowerDNS', () =
   const hooks: { delPtr?: (ip: string, real: () => Promise<void>) => Promise<void> } = {};
   const hooked: PluginFor = (id, server) => {
     const real = registry.pluginFor(id, server);
-    const bound = Object.fromEntries(
-      Object.getOwnPropertyNames(Object.getPrototypeOf(real))
-        .filter((k) => k !== 'constructor')
-        .map((k) => [k, (real as any)[k].bind(real)]),
-    ) as unknown as DnsPlugin;
-    return { ...bound, delPtrRecord: (zone, ip) => (hooks.delPtr ? hooks.delPtr(ip, () => real.delPtrRecord(zone, ip)) : real.delPtrRecord(zone, ip)) };
+    return { ...bindAll(real), delPtrRecord: (zone, ip) => (hooks.delPtr ? hooks.delPtr(ip, () => real.delPtrRecord(zone, ip)) : real.delPtrRecord(zone, ip)) };
   };
 
   const publishIp = (type: 'IpAllocated' | 'IpReleased', ip: string, hostname: string) => {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@sdn/contracts';
+import type { DnsPlugin } from '@sdn/dns';
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(__dirname, '../../../../tools/pdns');
@@ -134,4 +135,14 @@ export function envelope<P>(type: string, aggregateType: string, aggregateId: st
     correlationId: randomUUID(),
     time: new Date().toISOString(),
   };
+}
+
+/** The plugin's methods bound to it, so they can be spread into a wrapper. */
+export function bindAll(p: DnsPlugin): DnsPlugin {
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.getOwnPropertyNames(Object.getPrototypeOf(p))) {
+    const v = (p as unknown as Record<string, unknown>)[k];
+    if (k !== 'constructor' && typeof v === 'function') out[k] = v.bind(p);
+  }
+  return out as unknown as DnsPlugin;
 }
