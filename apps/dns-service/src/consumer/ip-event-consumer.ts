@@ -188,7 +188,11 @@ export class IpEventConsumer {
       let held: HeldKeys | undefined;
       if ('work' in plan && this.fence) {
         // Wait for another replica applying an event on the same address or name, within the ack wait.
-        held = await this.fence.acquire(keys, m.seq, Date.now() + (this.opts.ackWaitMs ?? 60_000) / 2);
+        // NATS unreachable (restart): retry with the usual backoff rather than wait for the ack timeout.
+        held = await this.fence.acquire(keys, m.seq, Date.now() + (this.opts.ackWaitMs ?? 60_000) / 2).catch((e) => {
+          this.log.warn('dns order fence unavailable; event will be redelivered', { seq: m.seq, error: String((e as Error)?.message ?? e) });
+          return undefined;
+        });
         if (!held) {
           m.nak(this.delay(m));
           this.stats.retried++;
@@ -206,7 +210,8 @@ export class IpEventConsumer {
           else if (!stale) await applyIpEvent(kind, plan.work, this.opts.pluginFor);
         }
       } catch (e) {
-        await held?.release();
+        // If the fence cannot be reached now, the claim lapses with its lease.
+        await held?.release().catch(() => false);
         const waits = 'retry' in plan && plan.waitsForConfig === true;
         const waitedMs = Date.now() - m.info.timestampNanos / 1e6;
         if (waits && waitedMs > (this.opts.gatewayWaitMs ?? DEFAULT_GATEWAY_WAIT_MS)) {
@@ -248,10 +253,10 @@ export class IpEventConsumer {
         return;
       }
       for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
-      if (held && 'work' in plan && !(await held.release({ last: addressState(kind, plan.work) }))) {
+      if (held && 'work' in plan && !(await held.release({ last: addressState(kind, plan.work) }).catch(() => false))) {
         // Our claim expired while we applied and another replica may have written since: redeliver, so
         // the event is judged again against the fence instead of being acked on a guess.
-        this.log.warn('dns order claim expired while applying; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip });
+        this.log.warn('dns order claim expired or unreachable after applying; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip });
         this.stats.retried++;
         m.nak(this.delay(m));
         return;
