@@ -119,7 +119,13 @@ describe('sdnctl against a real stack', () => {
   }, 120_000);
 
   it('on a terminal: apply --wait redraws the node lines in place, status and diff are coloured', async () => {
-    const r = await s.cliTerminal(['apply', '--wait', '--timeout', '90']);
+    // The config service is held for a while, so the nodes stay pending over several polls and the
+    // block must be redrawn (on an idle machine the apply can finish before the first poll).
+    s.pause('config-service');
+    const running = s.cliTerminal(['apply', '--wait', '--timeout', '90']);
+    await new Promise((r) => setTimeout(r, 2000));
+    s.resume('config-service');
+    const r = await running;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/version \d+: 2\/2 nodes applied/);
     expect(r.stdout).toContain('\x1b[32mapplied\x1b[0m');

@@ -42,6 +42,9 @@ export interface TestStack {
   /** One API call with the stack's token; resolves `data`, throws on HTTP ≥ 400. */
   api(method: string, p: string, body?: object): Promise<unknown>;
   stopAgent(node: string): Promise<void>;
+  /** SIGSTOP / SIGCONT to one of the stack's processes (`config-service`, `agent-<node>` …): holds its work without a crash. */
+  pause(name: string): void;
+  resume(name: string): void;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -198,6 +201,8 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
     },
     api,
     stopAgent: (node) => stopProc(`agent-${node}`),
+    pause: (name) => void procs.get(name)?.kill('SIGSTOP'),
+    resume: (name) => void procs.get(name)?.kill('SIGCONT'),
     logs: () => output.join(''),
     stop,
   };
