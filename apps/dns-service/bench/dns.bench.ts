@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     durable: 'dns-bench',
     log: process.env.BENCH_LOG ? bus.log : silentLogger,
     maxInFlight: Number(process.env.BENCH_IN_FLIGHT) || undefined,
+    // The API seals the server's key with this key; the untraced default registry must open it too.
+    secretKey: process.env.SDN_SECRET_KEY,
     ...(TRACE ? { pluginFor: (id: string, server: Parameters<PluginRegistry['pluginFor']>[1]) => traced(registry.pluginFor(id, server)) } : {}),
     onApplied: (_kind, p) => p.hostname && applied.get(p.hostname)?.(),
   });
