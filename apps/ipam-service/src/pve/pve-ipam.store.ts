@@ -78,8 +78,9 @@ export class PveIpamStore {
     return [this.ipam, zone, subnet];
   }
 
-  async addSubnet(zone: string, cidr: string): Promise<void> {
-    await this.db.transaction(async (m) => {
+  /** Idempotent; `tx`: inside the caller's transaction (the subnet and its gateway become visible together). */
+  async addSubnet(zone: string, cidr: string, tx?: Q): Promise<void> {
+    const run = async (m: Q) => {
       await m.query(`INSERT INTO ipam_zone (ipam, zone) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [this.ipam, zone]);
       const ins = await m.query(`INSERT INTO ipam_subnet (ipam, zone, subnet) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING RETURNING subnet`, this.key(zone, cidr));
       if (ins.length === 0) return; // idempotent
@@ -90,7 +91,9 @@ export class PveIpamStore {
         bigIntToIp(b.first, b.family),
         bigIntToIp(b.last, b.family),
       ]);
-    });
+    };
+    if (tx) await run(tx);
+    else await this.db.transaction(run);
   }
 
   /** Allowed only when empty or when the gateway is the sole entry (§6.3). */

@@ -177,9 +177,11 @@ export class IpamRpc {
     // records on delete, and a release would have the DNS service remove them (a "keep the records"
     // marker would be lost on consumers that predate it). Audit readers have SubnetDeleted.
     if (type === 'SubnetDeleted') return this.store.delSubnet(zone, cidr);
-    await this.store.addSubnet(zone, cidr);
-    if (pointToPoint(cidr)) return;
+    if (pointToPoint(cidr)) return this.store.addSubnet(zone, cidr);
+    // One transaction: committed apart, the subnet was open to allocations before its gateway was
+    // reserved, and the first address handed out could be the gateway itself.
     const changes = await this.store.transaction(async (m) => {
+      await this.store.addSubnet(zone, cidr, m);
       await this.store.lockSubnet(m, zone, cidr);
       const { add, drop } = gatewayMoves(gateway, await this.store.gatewaysOf(zone, cidr, m));
       if (add) {
