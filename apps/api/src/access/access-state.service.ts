@@ -60,6 +60,12 @@ export class AccessStateService implements OnModuleInit, OnApplicationShutdown {
     return this.loaded;
   }
 
+  /** Folds what other replicas wrote since the last poll (a login must not miss a user created a moment ago elsewhere). */
+  async catchUp(): Promise<void> {
+    await this.ready();
+    await this.projection.catchUp(this.store.ds);
+  }
+
   get state(): AccessState {
     return this.projection.state;
   }

@@ -98,7 +98,13 @@ export class AuthGuard implements CanActivate {
 
     await this.access.ready();
     const actor = cred ? await this.tokens.verify(cred) : ticket !== undefined ? (this.tickets.verify(ticket)?.userid ?? null) : null;
-    const problem = !cred && ticket === undefined ? 'no-credentials' : !actor ? 'bad-credentials' : this.access.problem(actor);
+    let problem = !cred && ticket === undefined ? 'no-credentials' : !actor ? 'bad-credentials' : this.access.problem(actor);
+    if (problem && actor) {
+      // Valid credentials of a user or token this replica has not folded yet (created on another
+      // replica since the last poll): read the access events once before refusing.
+      await this.access.catchUp();
+      problem = this.access.problem(actor);
+    }
     if (problem) {
       this.limiter.fail(keys);
       await this.deny(req, source, { status: 401, reason: problem, principal: cred?.id });
