@@ -58,8 +58,6 @@ export class Agent {
   private applying: Promise<unknown> = Promise.resolve();
   private statusQueue: Promise<void> = Promise.resolve();
   private heartbeatQueued = false;
-  /** The ifupdown2 check running for the heartbeats, if any (one at a time). */
-  private checking: Promise<void> | null = null;
 
   constructor(
     readonly cfg: AgentConfig,
@@ -129,7 +127,6 @@ export class Agent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.applying.catch(() => undefined);
-    await this.checking;
     await Promise.allSettled([...this.stoppers].map((s) => s()));
     await this.bus?.close().catch(() => undefined);
     await Promise.allSettled(this.loops);
@@ -168,18 +165,14 @@ export class Agent {
    * one (the stream keeps only the last message).
    */
   publishStatus(heartbeat = false): Promise<void> {
-    // The heartbeat proves the agent alive: it carries the last check and never waits for the next one.
-    // `ifquery -a -c` can take longer than the API's liveness window (SDN_NODE_MISSED_HEARTBEATS
-    // heartbeats) on a busy node, and awaiting it here showed live nodes offline during applies
-    // and held their post-apply status behind it. The refreshed check goes out with the next heartbeat.
-    if (heartbeat) this.refreshCheckInBackground();
-    // A slow publication must not let heartbeats pile up behind each other.
+    // A slow ifquery must not let heartbeats pile up behind each other.
     if (heartbeat && this.heartbeatQueued) return this.statusQueue;
     if (heartbeat) this.heartbeatQueued = true;
     const next = this.statusQueue.then(async () => {
       if (heartbeat) this.heartbeatQueued = false;
       if (!this.bus || this.stopped) return;
       try {
+        if (heartbeat) await this.applier.refreshCheck();
         const status = await this.currentStatus();
         const subject = this.topology.statusSubject(this.cfg.node);
         if (this.cfg.statusContract === 'v1') await publishContract(this.bus.js, subject, CONTRACTS.nodeStatus, nodeStatusV1Of(status));
@@ -190,13 +183,6 @@ export class Agent {
     });
     this.statusQueue = next;
     return next;
-  }
-
-  private refreshCheckInBackground(): void {
-    if (this.checking || this.stopped || !this.applier.live) return;
-    this.checking = this.applier.refreshCheck().finally(() => {
-      this.checking = null;
-    });
   }
 
   /** The status as published (v2; `SDN_AGENT_STATUS_CONTRACT=v1` publishes its v1 form). */
