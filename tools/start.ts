@@ -162,6 +162,8 @@ async function main(): Promise<void> {
         : { ...env, ...natsIdentityEnv(name) };
     // One machine, one port each: health and metrics of the workers and the agent on SDN_METRICS_PORT, +1, +2, …
     if (name !== 'api') appEnv.SDN_METRICS_PORT = String(metricsBase + APPS.indexOf(name) - 1);
+    // One API and no proxy in front: nothing to drain from, so Ctrl-C stops it at once (unless asked otherwise).
+    else appEnv.SDN_API_DRAIN_MS ??= '0';
     running.push(startApp(name, appEnv));
     log(`started ${name}${name === 'node-agent' ? ` for node ${node} in safe mode (files under .data/nodes/${node}/)` : ''}`);
   }

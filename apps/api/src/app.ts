@@ -60,9 +60,9 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   http.addHook('preHandler', async (req) => {
     if (req.url.startsWith(`/${API_PREFIX}/`)) await sdn.sync();
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   await serveWebPanel(app, config.webDir);
-  app.enableShutdownHooks();
+  // Signals: main.ts drains first (health/drain.ts), then closes the server before the modules.
 
   const doc = new DocumentBuilder()
     .setTitle('SDN control plane API')

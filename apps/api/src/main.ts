@@ -2,11 +2,15 @@ import { Logger } from '@nestjs/common';
 import type { TlsMaterial } from '@sdn/tls';
 import { exitOnStartFailure } from '@sdn/config';
 import { API_TLS, createApp, loadConfig } from './app';
+import { createLogger, stopOnSignals } from '@sdn/service-kit';
+import { drainAndClose } from './health/drain';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
+  // SIGTERM/SIGINT: drain, then close (a second signal exits at once), as every service stops.
+  stopOnSignals(createLogger({ service: 'api', level: config.logLevel }), () => drainAndClose(app, config.drainMs));
   const tls = app.get<symbol, TlsMaterial | null>(API_TLS);
   const log = new Logger('api');
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

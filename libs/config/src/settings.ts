@@ -120,6 +120,13 @@ export const SETTINGS = {
   apiRelay: setting({ name: 'SDN_API_RELAY', apps: ['api'], doc: 'Run the outbox relay in the API (off only in tests of the relay itself)', default: '1', schema: flag }),
   apiMetrics: setting({ name: 'SDN_API_METRICS', apps: ['api'], doc: 'Serve `/metrics` (Prometheus) on the API port, unauthenticated: aggregate series only, no user, token, address or request ids in labels; `off` serves none and times no requests', default: 'on', schema: flag }),
   apiNats: setting({ name: 'SDN_API_NATS', apps: ['api'], doc: 'Connect the API to NATS at all (dry runs and the relay need it)', default: '1', schema: flag }),
+  apiDrainMs: setting({
+    name: 'SDN_API_DRAIN_MS',
+    apps: ['api'],
+    doc: 'On SIGTERM the API answers 503 at `/health/ready` and keeps serving this long before it closes (longer than the proxy\'s check interval × fall, so the proxy stops sending first)',
+    default: '5000',
+    schema: integer(0),
+  }),
   apiIpamInFlight: setting({ name: 'SDN_API_IPAM_IN_FLIGHT', apps: ['api'], doc: 'Allocation messages the API keeps in flight to the IPAM service', default: '2', schema: integer(1, 1000) }),
   bootstrapToken: setting({
     name: 'SDN_BOOTSTRAP_TOKEN',
