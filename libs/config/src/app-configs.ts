@@ -166,7 +166,10 @@ export function sdnctlConfig(env: Env = processEnv()) {
 
 /** What `sdnctl` needs to reach the API (no database or NATS settings are read for it). */
 export function sdnctlClientConfig(env: Env = processEnv()) {
-  return readAll({ url: S.cliUrl, token: S.cliToken, caFile: S.cliCaFile, fingerprint: S.cliFingerprint, profile: S.cliProfile, configFile: S.cliConfigFile, debug: S.debug }, env);
+  return readAll(
+    { url: S.cliUrl, token: S.cliToken, caFile: S.cliCaFile, fingerprint: S.cliFingerprint, profile: S.cliProfile, configFile: S.cliConfigFile, noColor: S.cliNoColor, forceColor: S.cliForceColor, debug: S.debug },
+    env,
+  );
 }
 
 /** `npm start`: its own NATS on 4223 unless one is named (a shared 4222 may belong to another program). */

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from '@sdn/secrets';
 import { flag, integer, list, oneOf, optionalText, port, setting, text, url, words, type AppName, type Env, type Setting } from './setting';
@@ -9,6 +9,17 @@ const WORKERS: AppName[] = ['config-service', 'ipam-service', 'dns-service', 'no
 const NATS_USERS: AppName[] = [...SERVICES, 'audit-consumer', 'sdnctl', 'start'];
 
 /** A PVE node name is a host name's first label. */
+/** Set to anything (the NO_COLOR convention): true. */
+const presence: z.ZodType<boolean, string | undefined> = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined);
+/** FORCE_COLOR: any value but 0/false forces (1, 2 and 3 name colour depths). */
+const forced: z.ZodType<boolean, string | undefined> = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && !['0', 'false'].includes(v.toLowerCase()));
+
 const hostNodeName = () => hostname().split('.')[0] || 'sdn';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sdn';
@@ -197,7 +208,19 @@ export const SETTINGS = {
   cliCaFile: setting({ name: 'SDN_CA_FILE', apps: ['sdnctl'], doc: 'CA certificate (PEM) `sdnctl` trusts for the API (`--ca`)', defaultDoc: "the profile's, else the system's", schema: optionalText }),
   cliFingerprint: setting({ name: 'SDN_FINGERPRINT', apps: ['sdnctl'], doc: "SHA-256 fingerprint of the API's certificate that `sdnctl` pins (`--fingerprint`)", schema: optionalText }),
   cliProfile: setting({ name: 'SDN_PROFILE', apps: ['sdnctl'], doc: '`sdnctl` profile to use (`--profile`)', defaultDoc: "the file's current one", schema: optionalText }),
-  cliConfigFile: setting({ name: 'SDN_CLI_CONFIG', aliases: ['SDNCTL_CONFIG'], apps: ['sdnctl'], doc: "`sdnctl`'s profile file", defaultDoc: '`$XDG_CONFIG_HOME/sdnctl/config.json` (`~/.config/…`)', schema: optionalText }),
+  cliConfigFile: setting({
+    name: 'SDN_CLI_CONFIG',
+    aliases: ['SDNCTL_CONFIG'],
+    apps: ['sdnctl'],
+    doc: "`sdnctl`'s profile file",
+    // The XDG base directory convention every CLI shares, so its variables keep their own names.
+    default: (env) => join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'sdnctl', 'config.json'),
+    defaultDoc: '`$XDG_CONFIG_HOME/sdnctl/config.json` (`~/.config/…`)',
+    schema: text,
+  }),
+  // The no-color.org and FORCE_COLOR conventions, under their common names as aliases.
+  cliNoColor: setting({ name: 'SDN_NO_COLOR', aliases: ['NO_COLOR'], apps: ['sdnctl'], doc: '`sdnctl`: any value turns colours off, also on a terminal (`--no-color`)', schema: presence }),
+  cliForceColor: setting({ name: 'SDN_FORCE_COLOR', aliases: ['FORCE_COLOR'], apps: ['sdnctl'], doc: '`sdnctl`: colours also when not writing to a terminal (`0`/`false`: not forced)', schema: forced }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;

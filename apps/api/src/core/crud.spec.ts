@@ -96,6 +96,21 @@ describe('SDN objects: CRUD, pending and running views', () => {
     const zone = (await api.get('zones/ze').expect(200)).body.data;
     // Z11: an anycast MAC is generated and stored.
     expect(zone.mac).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
+    // An explicit MAC is kept; an update without one keeps the stored one.
+    await api.post('zones', { zone: 'zm', type: 'evpn', controller: 'evpnctl', 'vrf-vxlan': 10001, mac: 'A2:1D:CB:1A:C0:8B' }).expect(200);
+    await api.put('zones/zm', { 'vrf-vxlan': 10002 }).expect(200);
+    expect((await api.get('zones/zm').expect(200)).body.data.mac).toBe('A2:1D:CB:1A:C0:8B');
+    // generate-mac=0 (an import of a zone that has none): stored without, also when deleting it from an existing zone.
+    await api.post('zones', { zone: 'zn', type: 'evpn', controller: 'evpnctl', 'vrf-vxlan': 10003, 'generate-mac': 0 }).expect(200);
+    expect((await api.get('zones/zn').expect(200)).body.data.mac).toBeUndefined();
+    await api.put('zones/zm', { delete: 'mac', 'generate-mac': 0 }).expect(200);
+    expect((await api.get('zones/zm').expect(200)).body.data.mac).toBeUndefined();
+    // Without the flag an update fills it in again (Z11 on update); the flag is no zone property and no parameter of other objects.
+    await api.put('zones/zn', { 'vrf-vxlan': 10004 }).expect(200);
+    expect((await api.get('zones/zn').expect(200)).body.data.mac).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
+    expect((await api.post('zones', { zone: 'zb', type: 'evpn', controller: 'evpnctl', 'vrf-vxlan': 10005, 'generate-mac': 'maybe' }).expect(400)).body.errors['generate-mac']).toMatch(/boolean/);
+    expect((await api.post('vnets', { vnet: 'vm1', zone: 'zn', tag: 77, 'generate-mac': 0 }).expect(400)).body.errors['generate-mac']).toBeDefined();
+    for (const z of ['zm', 'zn']) await api.del(`zones/${z}`).expect(200);
     expect((await api.get('controllers').expect(200)).body.data).toEqual([
       { controller: 'evpnctl', type: 'evpn', asn: 65000, peers: '192.0.2.1,192.0.2.2', digest: expect.any(String) },
     ]);

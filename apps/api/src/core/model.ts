@@ -21,6 +21,17 @@ export interface Edit {
 // event records the resulting object, so replay never calls this again.
 const generateMac = () => macFromBytes(randomBytes(6));
 
+/**
+ * `generateMac: false` (request parameter `generate-mac=0`, our extension):
+ * an EVPN zone without `mac` is stored without one. The reference's API
+ * always fills it in, but its nodes render a zone that has none (written by
+ * hand or by an older version) without `hwaddress`; an import of such a
+ * cluster must keep it that way to render the same files.
+ */
+export interface EditFlags {
+  generateMac?: boolean;
+}
+
 function accept(r: ModelEditResult): Edit {
   if (!r.ok) {
     if (r.code === 'not-found') throw new ApiError(404, Object.values(r.errors)[0] ?? 'not found', r.errors);
@@ -34,13 +45,13 @@ function accept(r: ModelEditResult): Edit {
  * `params`: the request's object parameters including the ID parameter (subnets: `vnet` and `subnet` CIDR).
  * `index`: look-up tables describing `config` exactly (see SdnStateService), for validating only what the edit affects.
  */
-export function create(config: Config, section: SectionName, params: SdnObject, index?: ConfigIndex): Edit {
-  return accept(createObject(config as unknown as SdnConfig, section, params, { generateMac, index }));
+export function create(config: Config, section: SectionName, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
+  return accept(createObject(config as unknown as SdnConfig, section, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
 }
 
 /** `params`: properties to set plus `delete` (list) and, for subnets, the path `vnet`. */
-export function update(config: Config, section: SectionName, id: string, params: SdnObject, index?: ConfigIndex): Edit {
-  return accept(updateObject(config as unknown as SdnConfig, section, id, params, { generateMac, index }));
+export function update(config: Config, section: SectionName, id: string, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
+  return accept(updateObject(config as unknown as SdnConfig, section, id, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
 }
 
 export function remove(config: Config, section: SectionName, id: string, pathVnet?: string, index?: ConfigIndex): Edit {

@@ -34,6 +34,11 @@ export function notFoundMessage(section: SectionName, id: string): string {
   return `sdn '${id}' does not exist`;
 }
 
+/** Zones only: `generate-mac=0` keeps an EVPN zone without `mac` (see model.EditFlags). */
+function editFlags(section: SectionName, p: Params): model.EditFlags {
+  return section === 'zones' ? { generateMac: boolParam(p, 'generate-mac', true) } : {};
+}
+
 /** The built-in IPAM exists implicitly (§1.12). */
 const IMPLICIT_OBJECTS: Partial<Record<SectionName, Record<string, SdnObject>>> = { ipams: { pve: { type: 'pve' } } };
 
@@ -102,17 +107,19 @@ export class SdnObjectsService {
   preview(section: SectionName, op: 'create' | 'update', props: SdnObject, p: Params, id?: string): model.Edit {
     const state = this.sdn.current;
     const index = this.sdn.currentIndex;
-    if (op === 'create') return model.create(pendingConfig(state), section, props, index);
+    const flags = editFlags(section, p);
+    if (op === 'create') return model.create(pendingConfig(state), section, props, index, flags);
     if (!state.pending[section][id!]) throw ApiError.notFound(notFoundMessage(section, id!));
-    return model.update(pendingConfig(state), section, id!, { ...props, delete: deleteList(p) }, index);
+    return model.update(pendingConfig(state), section, id!, { ...props, delete: deleteList(p) }, index, flags);
   }
 
   /** `props`: the object parameters of the request, ID parameter included (see objectProps). */
   create(section: SectionName, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
     const lockToken = optString(p, 'lock-token');
+    const flags = editFlags(section, p);
     return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);
-      const r = model.create(pendingConfig(state), section, props, index);
+      const r = model.create(pendingConfig(state), section, props, index, flags);
       // Sealed before the event exists: the log, the projections and NATS only ever hold the ciphertext.
       const payload: ObjectCreatedV1 = { id: r.id, object: this.secrets.seal(section, r.object!) };
       return { events: [{ type: objectEventType(section, 'Created'), aggregateType: SECTION_META[section].aggregate, aggregateId: r.id, payload }], result: null };
@@ -123,6 +130,7 @@ export class SdnObjectsService {
     const lockToken = optString(p, 'lock-token');
     const digest = optString(p, 'digest', 64);
     const del = deleteList(p);
+    const flags = editFlags(section, p);
     return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);
       const current = state.pending[section][id];
@@ -130,7 +138,7 @@ export class SdnObjectsService {
       if (digest && digest !== sectionDigest(state.pending[section])) {
         throw ApiError.param('digest', 'detected modified configuration - file changed by other user? Try again.');
       }
-      const r = model.update(pendingConfig(state), section, id, { ...props, delete: del }, index);
+      const r = model.update(pendingConfig(state), section, id, { ...props, delete: del }, index, flags);
       const payload: ObjectUpdatedV1 = { id, object: this.secrets.seal(section, r.object!), set: Object.keys(props), deleted: del };
       return { events: [{ type: objectEventType(section, 'Updated'), aggregateType: SECTION_META[section].aggregate, aggregateId: id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);

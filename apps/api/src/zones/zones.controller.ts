@@ -9,6 +9,9 @@ import { SdnStateService } from '../core/sdn-state.service';
 import { DnsZoneVerifier } from '../dns-verify/dns-verify.service';
 import { CorrelationId, objectProps, type Params, ReqParams } from '../core/params';
 
+/** Request flags of zone writes that are not zone properties (read by SdnObjectsService). */
+const ZONE_FLAGS = ['generate-mac'];
+
 @ApiTags('zones')
 @ApiSecurity('PVEAPIToken')
 @Controller('cluster/sdn/zones')
@@ -45,19 +48,19 @@ export class ZonesController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a zone (zone, type + properties of its type; lock-token)' })
+  @ApiOperation({ summary: 'Create a zone (zone, type + properties of its type; lock-token; generate-mac=0 keeps an evpn zone without mac)' })
   @Privilege('SDN.Allocate', '/sdn/zones')
   async create(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
-    const props = objectProps(p, []);
+    const props = objectProps(p, ZONE_FLAGS);
     await this.verifyDns('create', props, p);
     return this.objects.create('zones', props, p, { actor, correlationId });
   }
 
   @Put(':zone')
-  @ApiOperation({ summary: 'Update a zone (properties, delete, digest, lock-token)' })
+  @ApiOperation({ summary: 'Update a zone (properties, delete, digest, lock-token, generate-mac)' })
   @Privilege('SDN.Allocate', '/sdn/zones/{zone}')
   async update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
-    const props = objectProps(p, ['zone']);
+    const props = objectProps(p, ['zone', ...ZONE_FLAGS]);
     await this.verifyDns('update', props, p, String(p.zone));
     return this.objects.update('zones', String(p.zone), props, p, { actor, correlationId });
   }

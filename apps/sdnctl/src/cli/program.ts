@@ -3,8 +3,11 @@ import { UsageError } from '../args';
 import { colourWanted, type ConnectionFlags } from '../client/settings';
 import { painter } from '../output/colour';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/format';
+import type { ApiClient } from '../client/api-client';
 import { type ApiOptions, apiParams, ParamError, withClient } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import type { AclFields, TokenFields, UserFields } from '../remote/access';
+import type { PasswordSource } from '../remote/login';
 
 /**
  * The command tree. Actions import their implementation lazily, so `--help`
@@ -51,6 +54,8 @@ export function buildProgram(version: string, result: Result): Command {
     async (...a: A) => {
       result.code = await fn(...a);
     };
+  /** An action that talks to the API: commander passes (…arguments, options, command); `fn` gets the client first. */
+  const viaApi = <A extends unknown[]>(fn: (c: ApiClient, ...a: A) => Promise<number>) => run(async (...a: A) => withClient(globals(a[a.length - 1] as Command), (c) => fn(c, ...a)));
 
   program
     .description('Operate the SDN control plane: its REST API from the shell (pvesh-like), apply with progress, status, import/export of a Proxmox cluster’s /etc/pve/sdn.')
@@ -113,18 +118,10 @@ export function buildProgram(version: string, result: Result): Command {
     const c = program.command(name).description(`list ${what}`).addOption(outputOption());
     if (name !== 'ipams' && name !== 'dns') views(c);
     if (name === 'zones' || name === 'controllers' || name === 'ipams' || name === 'dns') c.option('--type <type>', 'only this type');
-    c.action(
-      run(async (opts: ApiOptions & { pending?: boolean; running?: boolean; type?: string }, cmd: Command) => {
-        const { runList } = await import('../remote/lists');
-        return withClient(globals(cmd), (cl) => runList(cl, name, opts));
-      }),
-    );
+    c.action(viaApi(async (cl, opts: ApiOptions & { pending?: boolean; running?: boolean; type?: string }) => (await import('../remote/lists')).runList(cl, name, opts)));
   }
   views(program.command('subnets [vnet]').description('list subnets (of one VNet, or of all)').addOption(outputOption())).action(
-    run(async (vnet: string | undefined, opts: ApiOptions & { pending?: boolean; running?: boolean }, cmd: Command) => {
-      const { runSubnets } = await import('../remote/lists');
-      return withClient(globals(cmd), (cl) => runSubnets(cl, vnet, opts));
-    }),
+    viaApi(async (cl, vnet: string | undefined, opts: ApiOptions & { pending?: boolean; running?: boolean }) => (await import('../remote/lists')).runSubnets(cl, vnet, opts)),
   );
 
   program
@@ -132,24 +129,14 @@ export function buildProgram(version: string, result: Result): Command {
     .description('nodes → zones → VNets with their states (coloured on a terminal)')
     .option('--node <node>', 'only this node')
     .addOption(outputOption())
-    .action(
-      run(async (opts: ApiOptions & { node?: string }, cmd: Command) => {
-        const { runStatus } = await import('../remote/status');
-        return withClient(globals(cmd), (c) => runStatus(c, opts, paint(cmd)));
-      }),
-    );
+    .action(viaApi(async (c, opts: ApiOptions & { node?: string }, cmd: Command) => (await import('../remote/status')).runStatus(c, opts, paint(cmd))));
 
   program
     .command('diff')
     .description("what apply would change: the dry run's unified diffs per node (coloured on a terminal)")
     .option('--node <node>', 'only this node (default: every node that has reported)')
     .addOption(outputOption())
-    .action(
-      run(async (opts: ApiOptions & { node?: string }, cmd: Command) => {
-        const { runDiff } = await import('../remote/diff');
-        return withClient(globals(cmd), (c) => runDiff(c, opts, paint(cmd)));
-      }),
-    );
+    .action(viaApi(async (c, opts: ApiOptions & { node?: string }, cmd: Command) => (await import('../remote/diff')).runDiff(c, opts, paint(cmd))));
 
   program
     .command('apply')
@@ -160,10 +147,9 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--no-release-lock', 'keep the lock after applying (with --lock-token)')
     .addOption(outputOption())
     .action(
-      run(async (opts: ApiOptions & { wait?: boolean; timeout: number; lockToken?: string; releaseLock: boolean }, cmd: Command) => {
-        const { runApply } = await import('../remote/apply');
-        return withClient(globals(cmd), (c) => runApply(c, { ...opts, releaseLock: opts.lockToken ? opts.releaseLock : undefined }, paint(cmd), tty()));
-      }),
+      viaApi(async (c, opts: ApiOptions & { wait?: boolean; timeout: number; lockToken?: string; releaseLock: boolean }, cmd: Command) =>
+        (await import('../remote/apply')).runApply(c, { ...opts, releaseLock: opts.lockToken ? opts.releaseLock : undefined }, paint(cmd), tty()),
+      ),
     );
 
   const ips = program.command('ips').description('IP addresses of a VNet in its IPAM');
@@ -181,17 +167,9 @@ export function buildProgram(version: string, result: Result): Command {
       .option('--vmid <id>', 'guest id')
       .option('--subnet <cidr>', 'allocate from this subnet')
       .option('--count <n>', 'allocate n addresses'),
-  ).action(
-    run(async (vnet: string, opts: ApiOptions & Record<string, string>, cmd: Command) => {
-      const { runIpsAllocate } = await import('../remote/ips');
-      return withClient(globals(cmd), (c) => runIpsAllocate(c, vnet, opts));
-    }),
-  );
+  ).action(viaApi(async (c, vnet: string, opts: ApiOptions & Record<string, string>) => (await import('../remote/ips')).runIpsAllocate(c, vnet, opts)));
   ipOpts(ips.command('release <vnet>').description('release an address').requiredOption('--ip <ip>', 'the address')).action(
-    run(async (vnet: string, opts: ApiOptions & Record<string, string>, cmd: Command) => {
-      const { runIpsRelease } = await import('../remote/ips');
-      return withClient(globals(cmd), (c) => runIpsRelease(c, vnet, opts));
-    }),
+    viaApi(async (c, vnet: string, opts: ApiOptions & Record<string, string>) => (await import('../remote/ips')).runIpsRelease(c, vnet, opts)),
   );
 
   program
@@ -203,11 +181,11 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--correlation <id>', 'only the events of this correlation id (one request or sdnctl run)')
     .addOption(outputOption())
     .action(
-      run(async (opts: ApiOptions & { since: number; limit: number; follow?: boolean; correlation?: string }, cmd: Command) => {
+      viaApi(async (c, opts: ApiOptions & { since: number; limit: number; follow?: boolean; correlation?: string }) => {
         const { runEvents } = await import('../remote/events');
         const ac = new AbortController();
         process.once('SIGINT', () => ac.abort());
-        return withClient(globals(cmd), (c) => runEvents(c, { ...opts, signal: ac.signal }));
+        return runEvents(c, { ...opts, signal: ac.signal });
       }),
     );
 
@@ -217,21 +195,11 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--dry-run', 'only print what would be created, changed or refused')
     .option('--apply', 'apply afterwards and wait, like apply --wait')
     .option('--timeout <seconds>', 'how long --apply waits', intArg('--timeout', 1), 120)
-    .action(
-      run(async (dir: string, opts: { dryRun?: boolean; apply?: boolean; timeout: number }, cmd: Command) => {
-        const { runImport } = await import('../remote/import');
-        return withClient(globals(cmd), (c) => runImport(c, dir, opts, paint(cmd), tty()));
-      }),
-    );
+    .action(viaApi(async (c, dir: string, opts: { dryRun?: boolean; apply?: boolean; timeout: number }, cmd: Command) => (await import('../remote/import')).runImport(c, dir, opts, paint(cmd), tty())));
   program
     .command('export <dir>')
     .description('write the running configuration as /etc/pve/sdn files (section config and .running-config)')
-    .action(
-      run(async (dir: string, _opts: unknown, cmd: Command) => {
-        const { runExport } = await import('../remote/export');
-        return withClient(globals(cmd), (c) => runExport(c, dir));
-      }),
-    );
+    .action(viaApi(async (c, dir: string) => (await import('../remote/export')).runExport(c, dir)));
 
   // --- sessions and profiles -----------------------------------------------------------------
   program
@@ -335,53 +303,79 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--namespace <ns>', 'bus namespace (SDN_BUS_NAMESPACE)')
     .action(run(async (o: Record<string, unknown>) => (await import('../commands/nats')).run(argv(['config'], o))));
 
-  // --- direct database access (bootstrap and repair) ----------------------------------------
-  const token = program.command('token').description(`API tokens ${DB_NOTE}`);
-  token
-    .command('create <tokenid>')
-    .description('create a token USER@REALM!TOKENID (and its user if new); prints the secret once')
-    .option('--comment <text>', 'comment')
-    .option('--privsep <0|1>', 'privilege separation')
-    .option('--expire <unixtime>', 'expiry')
-    .action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/token')).run(argv(['create', id], o))));
-  token
-    .command('list')
-    .description('list tokens')
-    .action(run(async () => (await import('../commands/token')).run(['list'])));
-  token
-    .command('delete <tokenid>')
-    .description('revoke a token')
-    .action(run(async (id: string) => (await import('../commands/token')).run(['delete', id])));
-
-  const user = program.command('user').description(`users ${DB_NOTE}`);
+  // --- users, tokens, ACL (through /access) -----------------------------------------------------
+  const access = () => import('../remote/access');
+  const user = program.command('user').description('users (/access/users, /access/password)');
   const userOpts = (c: Command) =>
-    c.option('--comment <text>', 'comment').option('--email <email>', 'e-mail').option('--expire <unixtime>', 'expiry').option('--enable <0|1>', 'enabled');
-  userOpts(user.command('add <userid>').description('create a user')).action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/user')).run(argv(['add', id], o))));
-  userOpts(user.command('set <userid>').description('change a user')).action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/user')).run(argv(['set', id], o))));
+    c
+      .option('--comment <text>', 'comment')
+      .option('--email <email>', 'e-mail')
+      .option('--firstname <name>', 'first name')
+      .option('--lastname <name>', 'last name')
+      .option('--expire <unixtime>', 'expiry (0: never)')
+      .option('--enable <0|1>', 'enabled');
+  userOpts(user.command('add <userid>').description('create a user USER@REALM')).action(viaApi(async (c, id: string, o: UserFields) => (await access()).userAdd(c, id, o)));
+  userOpts(user.command('set <userid>').description('change a user')).action(viaApi(async (c, id: string, o: UserFields) => (await access()).userSet(c, id, o)));
   user
     .command('list')
     .description('list users')
-    .action(run(async () => (await import('../commands/user')).run(['list'])));
+    .addOption(outputOption())
+    .action(viaApi(async (c, o: ApiOptions) => (await access()).userList(c, o)));
   user
     .command('delete <userid>')
     .description('delete a user with its tokens and ACL entries')
-    .action(run(async (id: string) => (await import('../commands/user')).run(['delete', id])));
+    .action(viaApi(async (c, id: string) => (await access()).userDelete(c, id)));
+  user
+    .command('passwd <userid>')
+    .description('set the password of a @pve user (or root@pam): from a file, standard input or a prompt, never the command line')
+    .option('--password-file <file>', 'read the password from a file')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(viaApi(async (c, id: string, o: PasswordSource) => (await access()).userPasswd(c, id, o)));
 
-  const acl = program.command('acl').description(`ACL entries ${DB_NOTE}`);
-  const aclOpts = (c: Command) => c.requiredOption('--roles <list>', 'roles').option('--users <list>', 'users').option('--tokens <list>', 'tokens');
+  const token = program.command('token').description('API tokens (/access/users/USER/token); token bootstrap works without the API');
+  token
+    .command('create <tokenid>')
+    .description('create a token USER@REALM!TOKENID of an existing user; prints the secret once')
+    .option('--comment <text>', 'comment')
+    .option('--privsep <0|1>', "privilege separation (default 1: the token has only what the ACL grants it, not its user's rights)")
+    .option('--expire <unixtime>', 'expiry (0: never)')
+    .addOption(outputOption())
+    .action(viaApi(async (c, id: string, o: TokenFields & ApiOptions) => (await access()).tokenCreate(c, id, o)));
+  token
+    .command('list [userid]')
+    .description("list tokens (of one user, or of every user you may see)")
+    .addOption(outputOption())
+    .action(viaApi(async (c, userid: string | undefined, o: ApiOptions) => (await access()).tokenList(c, userid, o)));
+  token
+    .command('delete <tokenid>')
+    .description('revoke a token')
+    .action(viaApi(async (c, id: string) => (await access()).tokenDelete(c, id)));
+  token
+    .command('bootstrap <tokenid>')
+    .description(`create a first token USER@REALM!TOKENID (and its user if new) when no API token exists yet; prints the secret once ${DB_NOTE}`)
+    .option('--comment <text>', 'comment')
+    .option('--privsep <0|1>', 'privilege separation (default 0: the token acts as its user)')
+    .option('--expire <unixtime>', 'expiry')
+    .action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/token')).run(argv(['create', id], o))));
+
+  const acl = program.command('acl').description('ACL entries (/access/acl) and roles');
+  const aclOpts = (c: Command) => c.requiredOption('--roles <list>', 'roles, comma-separated').option('--users <list>', 'users').option('--tokens <list>', 'tokens');
   aclOpts(acl.command('set <path>').description('grant roles on an ACL path'))
     .option('--propagate <0|1>', 'propagate to sub-paths (default 1)')
-    .action(run(async (p: string, o: Record<string, unknown>) => (await import('../commands/acl')).run(argv(['set', p], o))));
-  aclOpts(acl.command('delete <path>').description('remove those entries')).action(run(async (p: string, o: Record<string, unknown>) => (await import('../commands/acl')).run(argv(['delete', p], o))));
+    .action(viaApi(async (c, p: string, o: AclFields) => (await access()).aclChange(c, 'set', p, o)));
+  aclOpts(acl.command('delete <path>').description('remove those entries')).action(viaApi(async (c, p: string, o: AclFields) => (await access()).aclChange(c, 'delete', p, o)));
   acl
     .command('list')
     .description('list ACL entries')
-    .action(run(async () => (await import('../commands/acl')).run(['list'])));
+    .addOption(outputOption())
+    .action(viaApi(async (c, o: ApiOptions) => (await access()).aclList(c, o)));
   acl
     .command('roles')
     .description('list roles and their privileges')
-    .action(run(async () => (await import('../commands/acl')).run(['roles'])));
+    .addOption(outputOption())
+    .action(viaApi(async (c, o: ApiOptions) => (await access()).roleList(c, o)));
 
+  // --- direct database access (bootstrap and repair) ----------------------------------------
   const projections = program.command('projections').description(`projection tables ${DB_NOTE}`);
   projections
     .command('rebuild')

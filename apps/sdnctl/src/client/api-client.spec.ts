@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT } from '../cli/exit-codes';
 import { ApiClient, ApiError, ConnectionError, normaliseFingerprint } from './api-client';
-import { readConfigFile, resolveConnection, writeConfigFile } from './settings';
+import { colourWanted, configPath, readConfigFile, resolveConnection, writeConfigFile } from './settings';
 
 /** A TLS server with a self-signed certificate for 127.0.0.1 that answers what it received. */
 describe('ApiClient over HTTPS', () => {
@@ -154,5 +154,20 @@ describe('connection settings', () => {
     const c = resolveConnection({}, { SDN_CLI_CONFIG: file, SDN_TOKEN: 'r@pam!x=y' });
     expect(c.ticket).toBeUndefined();
     expect(c.token).toBe('r@pam!x=y');
+  });
+
+  it('the profile file follows SDN_CLI_CONFIG, else the XDG convention; colours follow NO_COLOR / FORCE_COLOR', () => {
+    expect(configPath({ SDN_CLI_CONFIG: file })).toBe(file);
+    expect(configPath({ XDG_CONFIG_HOME: '/xdg', HOME: '/home/u' })).toBe('/xdg/sdnctl/config.json');
+    expect(configPath({ HOME: '/home/u' })).toBe('/home/u/.config/sdnctl/config.json');
+    const tty = { isTTY: true } as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as NodeJS.WriteStream;
+    expect([colourWanted(tty, {}), colourWanted(pipe, {})]).toEqual([true, false]);
+    expect(colourWanted(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(colourWanted(tty, { SDN_NO_COLOR: 'yes' })).toBe(false);
+    expect(colourWanted(tty, { NO_COLOR: '' })).toBe(true);
+    expect(colourWanted(pipe, { FORCE_COLOR: '3' })).toBe(true);
+    expect(colourWanted(pipe, { FORCE_COLOR: '0' })).toBe(false);
+    expect(colourWanted(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
   });
 });

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Env, sdnctlClientConfig } from '@sdn/config';
 import { UsageError } from '../args';
@@ -10,9 +9,8 @@ import { UsageError } from '../args';
  * (SDN_URL, SDN_TOKEN, SDN_CA_FILE, SDN_FINGERPRINT), the selected profile
  * (--profile, SDN_PROFILE, else the file's `current`) of
  * `~/.config/sdnctl/config.json` ($XDG_CONFIG_HOME respected; SDN_CLI_CONFIG
- * names another file). The SDN_* settings come from @sdn/config; only the
- * terminal conventions every tool shares (HOME, XDG_CONFIG_HOME, NO_COLOR,
- * FORCE_COLOR) are read here.
+ * names another file). Every setting, the colour conventions (NO_COLOR,
+ * FORCE_COLOR) included, is read by @sdn/config; `env` is for tests.
  */
 export interface Profile {
   /** The API's base URL, e.g. `https://pve1:8006` (a trailing `/api2/json` is accepted). */
@@ -45,11 +43,8 @@ export interface Connection extends Profile {
   profileName: string;
 }
 
-export function configPath(env: Env = process.env): string {
-  const file = sdnctlClientConfig(env).configFile;
-  if (file) return file;
-  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
-  return path.join(base, 'sdnctl', 'config.json');
+export function configPath(env?: Env): string {
+  return sdnctlClientConfig(env).configFile;
 }
 
 export function readConfigFile(file = configPath()): ConfigFile {
@@ -77,12 +72,12 @@ export function writeConfigFile(cfg: ConfigFile, file = configPath()): void {
   fs.renameSync(tmp, file);
 }
 
-export function profileName(flags: ConnectionFlags, cfg: ConfigFile, env: Env = process.env): string {
+export function profileName(flags: ConnectionFlags, cfg: ConfigFile, env?: Env): string {
   return flags.profile || sdnctlClientConfig(env).profile || cfg.current || 'default';
 }
 
 /** The API to talk to, from flags, environment and profile; a usage error when no URL is known. */
-export function resolveConnection(flags: ConnectionFlags, env: Env = process.env): Connection {
+export function resolveConnection(flags: ConnectionFlags, env?: Env): Connection {
   const e = sdnctlClientConfig(env);
   const cfg = readConfigFile(configPath(env));
   const name = profileName(flags, cfg, env);
@@ -103,7 +98,7 @@ export function resolveConnection(flags: ConnectionFlags, env: Env = process.env
 }
 
 /** Debug output of internal errors (stack traces) when SDN_DEBUG is set. */
-export function debugEnabled(env: Env = process.env): boolean {
+export function debugEnabled(env?: Env): boolean {
   try {
     return sdnctlClientConfig(env).debug;
   } catch {
@@ -111,9 +106,10 @@ export function debugEnabled(env: Env = process.env): boolean {
   }
 }
 
-/** Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
-export function colourWanted(stream: NodeJS.WriteStream, env: Env = process.env): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+/** Colour: on a terminal unless SDN_NO_COLOR / NO_COLOR is set; SDN_FORCE_COLOR / FORCE_COLOR forces it. */
+export function colourWanted(stream: NodeJS.WriteStream, env?: Env): boolean {
+  const c = sdnctlClientConfig(env);
+  if (c.noColor) return false;
+  if (c.forceColor) return true;
   return Boolean(stream.isTTY);
 }

@@ -12,7 +12,7 @@ import { runApply } from './apply';
 
 export type PlanAction =
   | { action: 'create'; kind: ObjectKind; id: string; object: SdnObject; where: string }
-  | { action: 'change'; kind: ObjectKind; id: string; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
+  | { action: 'change'; kind: ObjectKind; id: string; object: SdnObject; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
   | { action: 'unchanged'; kind: ObjectKind | 'fabrics'; id: string; where: string }
   | { action: 'refuse'; kind: ObjectKind | 'fabrics'; id: string; reason: string; where: string };
 
@@ -29,13 +29,6 @@ export function readDirectoryFiles(dir: string): Record<string, string> {
   if (!Object.keys(files).length) throw new UsageError(`${dir} has none of ${SDN_FILES.map(([, n]) => n).join(', ')}, ${RUNNING_CONFIG_FILE}`);
   return files;
 }
-
-/**
- * Keys the API fills in when an object has none (an EVPN zone's anycast MAC is
- * generated at create and update, as in the reference): their absence in the
- * files is not a change to make, the API would generate a new value anyway.
- */
-const GENERATED_WHEN_ABSENT: Partial<Record<ObjectKind, readonly string[]>> = { zones: ['mac'] };
 
 const show = (v: unknown) => (v && typeof v === 'object' ? (Array.isArray(v) ? v.join(' ') : Object.keys(v).sort().join(',')) : String(v));
 
@@ -85,15 +78,14 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
         changes.push(cur[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(cur[k])} → ${show(v)}`);
       }
       if (plan.at(-1)?.id === id && plan.at(-1)?.action === 'refuse') continue;
-      const generated = GENERATED_WHEN_ABSENT[kind] ?? [];
-      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k) && !generated.includes(k));
+      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k));
       for (const k of remove) changes.push(`delete ${k}`);
       if (!changes.length) {
         plan.push({ action: 'unchanged', kind, id, where });
         continue;
       }
       for (const k of secrets) if (o.object[k] !== undefined) set[k] = o.object[k];
-      plan.push({ action: 'change', kind, id, set, remove, vnet: String(cur.vnet ?? ''), where, changes });
+      plan.push({ action: 'change', kind, id, object: o.object, set, remove, vnet: String(cur.vnet ?? ''), where, changes });
     }
   }
   return plan;
@@ -146,7 +138,7 @@ export async function runImport(client: ApiClient, dirPath: string, o: ImportOpt
   for (const a of plan) {
     try {
       if (a.action === 'create') await createObject(client, a.kind, a.id, a.object);
-      else if (a.action === 'change') await updateObject(client, a.kind, a.id, a.set, a.remove, a.vnet);
+      else if (a.action === 'change') await updateObject(client, a.kind, a.id, a.object, a.set, a.remove, a.vnet);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       refusedByApi++;

@@ -9,8 +9,13 @@ interface TicketAnswer {
   username: string;
 }
 
+export interface PasswordSource {
+  passwordFile?: string;
+  passwordStdin?: boolean;
+}
+
 /** Reads the password: a file, standard input (--password-stdin), or a prompt without echo on a terminal. */
-async function readPassword(o: { passwordFile?: string; passwordStdin?: boolean }): Promise<string> {
+export async function readPassword(o: PasswordSource): Promise<string> {
   if (o.passwordFile) {
     try {
       return fs.readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '');
@@ -59,7 +64,7 @@ async function readPassword(o: { passwordFile?: string; passwordStdin?: boolean 
  * password is never stored. Later commands send the ticket as the
  * PVEAuthCookie; it is valid two hours (log in again, or renew).
  */
-export async function runLogin(flags: ConnectionFlags, username: string, o: { realm?: string; passwordFile?: string; passwordStdin?: boolean }): Promise<number> {
+export async function runLogin(flags: ConnectionFlags, username: string, o: PasswordSource & { realm?: string }): Promise<number> {
   const conn = { ...resolveConnection(flags), token: undefined, ticket: undefined };
   const password = await readPassword(o);
   if (!password) throw new UsageError('empty password');

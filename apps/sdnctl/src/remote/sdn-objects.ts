@@ -61,17 +61,29 @@ export function subnetCidr(id: string): string {
   return `${ip}/${mask}`;
 }
 
+/**
+ * The API generates an anycast MAC for an EVPN zone without one (Z11), as
+ * the reference's API does; but a zone that has none in the files renders
+ * without `hwaddress` on the reference's nodes, so an import keeps it so
+ * (`generate-mac=0`, our API's extension).
+ */
+function keepAsGiven(kind: ObjectKind, o: SdnObject): Record<string, unknown> {
+  return kind === 'zones' && o.type === 'evpn' && o.mac === undefined ? { 'generate-mac': 0 } : {};
+}
+
+/** Creates `o` as it is: nothing is filled in that the object does not have. */
 export async function createObject(client: ApiClient, kind: ObjectKind, id: string, o: SdnObject): Promise<void> {
   if (kind === 'subnets') {
     await client.call('POST', `${base('vnets')}/${encodeURIComponent(String(o.vnet))}/subnets`, { ...apiProps(o, ['vnet']), subnet: subnetCidr(id), type: 'subnet' } as never);
     return;
   }
-  await client.call('POST', base(kind), { ...apiProps(o, []), [SCHEMAS[kind].idParam]: id } as never);
+  await client.call('POST', base(kind), { ...apiProps(o, []), [SCHEMAS[kind].idParam]: id, ...keepAsGiven(kind, o) } as never);
 }
 
-export async function updateObject(client: ApiClient, kind: ObjectKind, id: string, set: SdnObject, remove: readonly string[], vnet?: string): Promise<void> {
+/** Changes an object into `target`: `set` are its keys that differ, `remove` the keys it lacks. */
+export async function updateObject(client: ApiClient, kind: ObjectKind, id: string, target: SdnObject, set: SdnObject, remove: readonly string[], vnet?: string): Promise<void> {
   const path = kind === 'subnets' ? `${base('vnets')}/${encodeURIComponent(String(vnet))}/subnets/${encodeURIComponent(id)}` : `${base(kind)}/${encodeURIComponent(id)}`;
-  const params: Record<string, unknown> = apiProps(set, ['type', 'vnet']);
+  const params: Record<string, unknown> = { ...apiProps(set, ['type', 'vnet']), ...keepAsGiven(kind, target) };
   if (remove.length) params.delete = remove.join(',');
   await client.call('PUT', path, params as never);
 }

@@ -31,6 +31,8 @@ export interface TestStack {
   health(): Promise<{ version: number }>;
   bus: IsolatedBus;
   dir: string;
+  /** sdnctl's profile file (SDN_CLI_CONFIG) for this stack's runs. */
+  configFile: string;
   /** sdnctl in this process against the stack (own config file, so no profile of the machine leaks in). */
   cli(...args: string[]): Promise<CliRun>;
   /** sdnctl as its own process (the real entry point). */
@@ -163,6 +165,7 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
     health: async () => (await http().raw('GET', '/health')) as { version: number },
     bus,
     dir,
+    configFile,
     cli: (...args) => {
       process.env.SDN_CLI_CONFIG = configFile;
       return runCliInProcess(['--url', url, '--token', token, '--ca', caFile, ...args]);
