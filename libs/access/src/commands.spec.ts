@@ -1,4 +1,4 @@
-import { changeAcl, createToken, createUser, deleteToken, deleteUser, updateToken, updateUser, AccessCommandError } from './commands';
+import { changeAcl, createGroup, createToken, createUser, deleteGroup, deleteToken, deleteUser, groupMembers, updateGroup, updateToken, updateUser, AccessCommandError } from './commands';
 import { reduceAccess } from './events';
 import { type AccessState, emptyAccessState, hasPrivilege } from './permissions';
 
@@ -58,6 +58,27 @@ describe('access commands and their events', () => {
     expect(err(() => deleteToken(s, 'root@pam', 'none'))).toEqual([undefined, true]);
     expect(err(() => deleteUser(s, 'root@pam'))).toEqual(['userid', false]);
     expect(err(() => changeAcl(s, { path: '/sdn/..', roles: ['PVEAuditor'], users: ['root@pam'], tokens: [], propagate: true, delete: false }))).toEqual(['path', false]);
+  });
+
+  it('groups: membership lives with the user; deleting a group takes its members and entries along', () => {
+    let s = emptyAccessState();
+    s = fold(s, createGroup(s, 'ops', { comment: 'o' }));
+    s = fold(s, createGroup(s, 'dev', {}));
+    s = fold(s, createUser(s, 'dee@pve', { groups: ['ops', 'ops'] }));
+    s = fold(s, updateUser(s, 'dee@pve', { groups: ['dev'], append: true }));
+    expect(s.users['dee@pve'].groups).toEqual(['dev', 'ops']);
+    expect(groupMembers(s, 'ops')).toEqual(['dee@pve']);
+    s = fold(s, changeAcl(s, { path: '/sdn', roles: ['PVEAuditor'], users: [], tokens: [], groups: ['ops'], propagate: true, delete: false }));
+    expect(hasPrivilege(s, { kind: 'user', userid: 'dee@pve' }, '/sdn/zones/z', 'SDN.Audit')).toBe(true);
+    const evs = deleteGroup(s, 'ops');
+    expect(evs.map((e) => e.type)).toEqual(['UserUpdated', 'AclChanged', 'GroupDeleted']);
+    s = fold(s, evs);
+    expect(s.users['dee@pve'].groups).toEqual(['dev']);
+    expect(s.acl).toEqual([]);
+    expect(Object.keys(s.groups)).toEqual(['dev']);
+    expect(() => createUser(s, 'eve@pve', { groups: ['ops'] })).toThrow(/no such group/);
+    expect(() => createGroup(s, 'dev', {})).toThrow(/already exists/);
+    expect(() => updateGroup(s, 'ops', {})).toThrow(/does not exist/);
   });
 
   it('a token cannot outlive its user', () => {

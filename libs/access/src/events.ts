@@ -1,4 +1,4 @@
-import type { AccessState, AclEntry, ApiToken, User } from './permissions';
+import type { AccessState, AclEntry, ApiToken, Group, User } from './permissions';
 
 /**
  * Access-control events. Like the SDN object events they carry the resulting
@@ -6,7 +6,7 @@ import type { AccessState, AclEntry, ApiToken, User } from './permissions';
  * appear here: the salted hash lives in the credential table only, so neither
  * the log nor the bus ever carries anything that could be used to log in.
  */
-export const ACCESS_AGGREGATES = { user: 'user', token: 'token', acl: 'acl' } as const;
+export const ACCESS_AGGREGATES = { user: 'user', token: 'token', acl: 'acl', group: 'group' } as const;
 export const ACCESS_AGGREGATE_TYPES: readonly string[] = Object.values(ACCESS_AGGREGATES);
 
 /** Aggregate of refused requests (one aggregate per attempt, so writers never contend on versions). */
@@ -22,6 +22,15 @@ export interface UserDeletedV1 {
 export interface UserPasswordChangedV1 {
   userid: string;
 }
+export interface GroupWrittenV1 {
+  group: Group;
+}
+
+/** A group was deleted; its members' `groups` and its ACL entries are changed by their own events before it. */
+export interface GroupDeletedV1 {
+  groupid: string;
+}
+
 export interface TokenWrittenV1 {
   token: ApiToken;
 }
@@ -51,7 +60,18 @@ export interface AccessDeniedV1 {
   source: string;
 }
 
-export type AccessEventType = 'UserCreated' | 'UserUpdated' | 'UserDeleted' | 'UserPasswordChanged' | 'TokenCreated' | 'TokenUpdated' | 'TokenDeleted' | 'AclChanged';
+export type AccessEventType =
+  | 'UserCreated'
+  | 'UserUpdated'
+  | 'UserDeleted'
+  | 'UserPasswordChanged'
+  | 'TokenCreated'
+  | 'TokenUpdated'
+  | 'TokenDeleted'
+  | 'AclChanged'
+  | 'GroupCreated'
+  | 'GroupUpdated'
+  | 'GroupDeleted';
 
 export interface AccessEvent {
   type: string;
@@ -86,6 +106,13 @@ export function reduceAccess(state: AccessState, ev: AccessEvent): AccessState {
     }
     case 'TokenDeleted':
       return { ...state, tokens: withoutEntry(state.tokens, (ev.payload as TokenDeletedV1).fullTokenId) };
+    case 'GroupCreated':
+    case 'GroupUpdated': {
+      const { group } = ev.payload as GroupWrittenV1;
+      return { ...state, groups: withEntry(state.groups, group.groupid, group) };
+    }
+    case 'GroupDeleted':
+      return { ...state, groups: withoutEntry(state.groups, (ev.payload as GroupDeletedV1).groupid) };
     case 'AclChanged': {
       const p = ev.payload as AclChangedV1;
       const kept = state.acl.filter((e) => !p.removed.some((r) => sameEntry(e, r)) && !p.set.some((s) => sameEntry(e, s)));

@@ -51,6 +51,24 @@ describe('ACL permissions', () => {
     expect(hasPrivilegeAtOrBelow(state(), alice, '/sdn/zones', 'SDN.Audit')).toBe(true);
     expect(hasPrivilegeAtOrBelow(state(), alice, '/sdn/controllers', 'SDN.Audit')).toBe(false);
   });
+  it('grants a group entry to its members; the user\'s own entries on a level win, deeper group entries replace inherited ones', () => {
+    const s = state();
+    s.groups.ops = { groupid: 'ops' };
+    s.users['bob@pve'].groups = ['ops'];
+    s.acl.push({ path: '/sdn/zones/zoneC', type: 'group', ugid: 'ops', roleid: 'PVESDNAdmin', propagate: true });
+    expect(hasPrivilege(s, bob, '/sdn/zones/zoneC/v1', 'SDN.Allocate')).toBe(true);
+    expect(hasPrivilege(s, alice, '/sdn/zones/zoneC', 'SDN.Audit')).toBe(false);
+    expect(hasPrivilegeAtOrBelow(s, bob, '/sdn/zones', 'SDN.Allocate')).toBe(true);
+    // bob's own (non-propagating) entry on zoneB still decides there; a group entry on the same level does not count.
+    s.acl.push({ path: '/sdn/zones/zoneB', type: 'group', ugid: 'ops', roleid: 'PVESDNAdmin', propagate: true });
+    expect([...privileges(s, bob, '/sdn/zones/zoneB')].sort()).toEqual(['SDN.Audit', 'SDN.Use']);
+    // Below it, bob's entry does not propagate: the group's does.
+    expect(hasPrivilege(s, bob, '/sdn/zones/zoneB/v1', 'SDN.Allocate')).toBe(true);
+    // A group that no longer exists grants nothing, even if a stale membership names it.
+    delete s.groups.ops;
+    expect(hasPrivilege(s, bob, '/sdn/zones/zoneC', 'SDN.Audit')).toBe(false);
+  });
+
   it('rejects unknown, disabled and expired principals', () => {
     const s = state();
     expect(principalProblem(s, { kind: 'user', userid: 'nobody@pve' }, 0)).toBe('unknown');

@@ -3,8 +3,8 @@ import { BUILTIN_ROLES, type Privilege, type Role } from './privileges';
 
 export interface AclEntry {
   path: string;
-  /** `user` entries name a user id (`alice@pve`); `token` entries a full token id (`alice@pve!ci`). */
-  type: 'user' | 'token';
+  /** `user` entries name a user id (`alice@pve`); `token` entries a full token id (`alice@pve!ci`); `group` entries a group id (its members' grant). */
+  type: 'user' | 'token' | 'group';
   ugid: string;
   roleid: string;
   /** Applies to the sub-tree below `path` too (the reference's default). */
@@ -20,6 +20,13 @@ export interface User {
   email?: string;
   firstname?: string;
   lastname?: string;
+  /** Groups the user is a member of (the reference keeps membership with the user: `groups` on /access/users). */
+  groups?: string[];
+}
+
+export interface Group {
+  groupid: string;
+  comment?: string;
 }
 
 export interface ApiToken {
@@ -37,6 +44,7 @@ export interface AccessState {
   tokens: Record<string, ApiToken>;
   acl: AclEntry[];
   roles: Record<string, Role>;
+  groups: Record<string, Group>;
 }
 
 /** Who is calling, after authentication. */
@@ -45,23 +53,55 @@ export type Principal = { kind: 'user'; userid: string } | { kind: 'token'; full
 /** The superuser of the reference: every privilege everywhere, never restricted by ACLs. */
 export const ROOT_USER = 'root@pam';
 
+/**
+ * A record's own entry: ids come from requests, and `constructor` or
+ * `__proto__` must not find Object.prototype's members.
+ */
+export function entryOf<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
 function rolePrivs(state: AccessState, roleid: string): Privilege[] {
-  return (state.roles[roleid] ?? BUILTIN_ROLES[roleid])?.privs ?? [];
+  return (entryOf(state.roles, roleid) ?? entryOf(BUILTIN_ROLES, roleid))?.privs ?? [];
+}
+
+type Entries = (prefix: string) => AclEntry[];
+
+/** Roles of the entries that apply on `path` (an entry that does not propagate only counts on its own path). */
+function applying(entries: AclEntry[], prefix: string, path: string): AclEntry[] {
+  return entries.filter((e) => e.propagate || prefix === path);
 }
 
 /**
- * Privileges of one ACL subject on `path`, as the reference computes them:
- * walking from `/` to the path, the deepest level that has entries for the
- * subject decides (its roles replace everything inherited); an entry that
- * does not propagate only counts on its own path.
+ * Privileges on `path` as the reference computes them: walking from `/` to
+ * the path, the deepest level that has entries for the subject decides (its
+ * roles replace everything inherited). For a user, its own entries on a
+ * level win over its groups' entries on that level; its groups' entries
+ * together replace what was inherited.
  */
-function subjectPrivs(state: AccessState, type: AclEntry['type'], ugid: string, path: string): Set<Privilege> {
+function walk(state: AccessState, path: string, levels: Entries[]): Set<Privilege> {
   let current = new Set<Privilege>();
   for (const prefix of pathPrefixes(path)) {
-    const here = state.acl.filter((e) => e.type === type && e.ugid === ugid && e.path === prefix && (e.propagate || prefix === path));
-    if (here.length) current = new Set(here.flatMap((e) => rolePrivs(state, e.roleid)));
+    for (const entries of levels) {
+      const here = applying(entries(prefix), prefix, path);
+      if (here.length) {
+        current = new Set(here.flatMap((e) => rolePrivs(state, e.roleid)));
+        break;
+      }
+    }
   }
   return current;
+}
+
+const entriesOf = (state: AccessState, type: AclEntry['type'], ugids: ReadonlySet<string>): Entries => (prefix) => state.acl.filter((e) => e.type === type && e.path === prefix && ugids.has(e.ugid));
+
+/** Groups the user belongs to that still exist. */
+export function userGroups(state: AccessState, userid: string): string[] {
+  return (entryOf(state.users, userid)?.groups ?? []).filter((g) => entryOf(state.groups, g));
+}
+
+function userPrivs(state: AccessState, userid: string, path: string): Set<Privilege> {
+  return walk(state, path, [entriesOf(state, 'user', new Set([userid])), entriesOf(state, 'group', new Set(userGroups(state, userid)))]);
 }
 
 export type AuthFailure = 'unknown' | 'disabled' | 'expired';
@@ -84,12 +124,12 @@ export function principalProblem(state: AccessState, p: Principal, now: number):
 
 /** Effective privileges of a principal on a path. */
 export function privileges(state: AccessState, p: Principal, path: string): Set<Privilege> {
-  const userPrivs = p.userid === ROOT_USER ? new Set<Privilege>(BUILTIN_ROLES.Administrator.privs) : subjectPrivs(state, 'user', p.userid, path);
-  if (p.kind === 'user') return userPrivs;
+  const ofUser = p.userid === ROOT_USER ? new Set<Privilege>(BUILTIN_ROLES.Administrator.privs) : userPrivs(state, p.userid, path);
+  if (p.kind === 'user') return ofUser;
   const token = state.tokens[p.fullTokenId];
-  if (!token || !token.privsep) return userPrivs;
-  const own = subjectPrivs(state, 'token', p.fullTokenId, path);
-  return new Set([...own].filter((x) => userPrivs.has(x)));
+  if (!token || !token.privsep) return ofUser;
+  const own = walk(state, path, [entriesOf(state, 'token', new Set([p.fullTokenId]))]);
+  return new Set([...own].filter((x) => ofUser.has(x)));
 }
 
 export function hasPrivilege(state: AccessState, p: Principal, path: string, priv: Privilege): boolean {
@@ -99,11 +139,17 @@ export function hasPrivilege(state: AccessState, p: Principal, path: string, pri
 /** True when the principal holds `priv` on `path` or anywhere below it (for showing a parent in a list). */
 export function hasPrivilegeAtOrBelow(state: AccessState, p: Principal, path: string, priv: Privilege): boolean {
   if (hasPrivilege(state, p, path, priv)) return true;
-  const subject = p.kind === 'token' ? p.fullTokenId : p.userid;
-  const below = state.acl.filter((e) => (e.ugid === subject || e.ugid === p.userid) && e.path.startsWith(path + '/'));
+  const below = state.acl.filter((e) => concerns(state, p, e) && e.path.startsWith(path + '/'));
   return below.some((e) => hasPrivilege(state, p, e.path, priv));
 }
 
+/** True when an ACL entry names the principal, its user, or a group of its user. */
+export function concerns(state: AccessState, p: Principal, e: AclEntry): boolean {
+  if (e.type === 'group') return userGroups(state, p.userid).includes(e.ugid);
+  if (e.type === 'token') return p.kind === 'token' && e.ugid === p.fullTokenId;
+  return e.ugid === p.userid;
+}
+
 export function emptyAccessState(): AccessState {
-  return { users: {}, tokens: {}, acl: [], roles: { ...BUILTIN_ROLES } };
+  return { users: {}, tokens: {}, acl: [], roles: { ...BUILTIN_ROLES }, groups: {} };
 }

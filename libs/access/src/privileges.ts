@@ -1,7 +1,7 @@
 /** The reference's SDN privileges (spec §0.6). */
 export const SDN_PRIVILEGES = ['SDN.Audit', 'SDN.Allocate', 'SDN.Use'] as const;
-export type Privilege = (typeof SDN_PRIVILEGES)[number] | 'Sys.Audit' | 'Permissions.Modify' | 'User.Modify';
-export const ALL_PRIVILEGES: readonly Privilege[] = [...SDN_PRIVILEGES, 'Sys.Audit', 'Permissions.Modify', 'User.Modify'];
+export type Privilege = (typeof SDN_PRIVILEGES)[number] | 'Sys.Audit' | 'Permissions.Modify' | 'User.Modify' | 'Group.Allocate';
+export const ALL_PRIVILEGES: readonly Privilege[] = [...SDN_PRIVILEGES, 'Sys.Audit', 'Permissions.Modify', 'User.Modify', 'Group.Allocate'];
 
 export interface Role {
   roleid: string;

@@ -6,6 +6,7 @@ import { Access1764400000000 } from './migrations/1764400000000-access';
 import { DryRun1765000000000 } from './migrations/1765000000000-dry-run';
 import { CorrelationIndex1765100000000 } from './migrations/1765100000000-correlation-index';
 import { Login1765200000000 } from './migrations/1765200000000-login';
+import { AccessGroups1765300000000 } from './migrations/1765300000000-access-groups';
 
 
 /** Creates the database named in `url` when it does not exist (first start on a fresh server). */
@@ -35,7 +36,7 @@ export function createEventStoreDataSource(url: string, poolSize = 10): DataSour
     type: 'postgres',
     url,
     entities: EVENT_STORE_ENTITIES,
-    migrations: [Initial1764300000000, Access1764400000000, DryRun1765000000000, CorrelationIndex1765100000000, Login1765200000000],
+    migrations: [Initial1764300000000, Access1764400000000, DryRun1765000000000, CorrelationIndex1765100000000, Login1765200000000, AccessGroups1765300000000],
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     logging: false,

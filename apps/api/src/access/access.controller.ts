@@ -5,18 +5,26 @@ import {
   type AccessState,
   AccessCommandError,
   type ApiToken,
+  concerns,
+  entryOf,
   changeAcl,
   checkPassword,
+  createGroup,
   createToken,
   createUser,
+  deleteGroup,
   deleteToken,
   deleteUser,
+  groupMembers,
+  type GroupInput,
   fullTokenId,
   privileges,
   ROOT_USER,
   type TokenInput,
+  updateGroup,
   updateToken,
   updateUser,
+  userGroups,
   type User,
   type UserInput,
   userExists,
@@ -64,7 +72,14 @@ function expireAndTexts<K extends string>(p: Params, texts: readonly K[]): { exp
 function userInput(p: Params): UserInput {
   const out: UserInput = expireAndTexts(p, ['comment', 'email', 'firstname', 'lastname'] as const);
   if (p.enable !== undefined) out.enable = boolParam(p, 'enable', true);
+  if (p.groups !== undefined) out.groups = listParam(p, 'groups');
+  if (p.append !== undefined) out.append = boolParam(p, 'append', false);
   return out;
+}
+
+function groupInput(p: Params): GroupInput {
+  const comment = optString(p, 'comment', 2048);
+  return comment === undefined ? {} : { comment };
 }
 
 function tokenInput(p: Params): TokenInput {
@@ -77,9 +92,12 @@ function tokenInfo(t: ApiToken): Record<string, unknown> {
   return { ...(t.comment ? { comment: t.comment } : {}), expire: t.expire, privsep: bit(t.privsep) };
 }
 
+/** A user as the reference shows it: `groups` a comma-separated string in lists, an array for one user. */
 function userView(state: AccessState, u: User, withTokens: 'list' | 'map' | false): Record<string, unknown> {
   const out: Record<string, unknown> = { userid: u.userid, enable: bit(u.enable), expire: u.expire };
   for (const k of ['comment', 'email', 'firstname', 'lastname'] as const) if (u[k]) out[k] = u[k];
+  const groups = userGroups(state, u.userid);
+  if (groups.length) out.groups = withTokens === 'map' ? groups : groups.join(',');
   if (withTokens) {
     const tokens = Object.values(state.tokens)
       .filter((t) => t.userid === u.userid)
@@ -103,9 +121,9 @@ export function asApiError(e: unknown): never {
 }
 
 /**
- * The reference's `/access` endpoints for users, API tokens, ACLs and roles
- * (token authentication only: users have no passwords here). Every change is
- * an event; token secrets are returned once, on creation, and stored hashed.
+ * The reference's `/access` endpoints for users, groups, API tokens, ACLs
+ * and roles (logins: TicketController). Every change is an event; token
+ * secrets are returned once, on creation, and stored hashed.
  */
 @ApiTags('access')
 @ApiSecurity('PVEAPIToken')
@@ -129,7 +147,7 @@ export class AccessController {
   @Get()
   @AnyUser()
   index() {
-    return [{ subdir: 'users' }, { subdir: 'acl' }, { subdir: 'roles' }];
+    return [{ subdir: 'users' }, { subdir: 'groups' }, { subdir: 'acl' }, { subdir: 'roles' }, { subdir: 'permissions' }, { subdir: 'ticket' }, { subdir: 'password' }];
   }
 
   @Get('users')
@@ -146,10 +164,10 @@ export class AccessController {
   }
 
   @Post('users')
-  @ApiOperation({ summary: 'Create a user (userid, enable, expire, comment, email, firstname, lastname; password for @pve users)' })
+  @ApiOperation({ summary: 'Create a user (userid, enable, expire, comment, email, firstname, lastname, groups; password for @pve users)' })
   @Privilege('User.Modify', '/access')
   async createUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
-    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname', 'password']);
+    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname', 'groups', 'password']);
     const userid = optString(p, 'userid', 128);
     if (!userid) throw ApiError.param('userid', 'property is missing and it is not optional');
     const input = userInput(p);
@@ -185,10 +203,10 @@ export class AccessController {
   }
 
   @Put('users/:userid')
-  @ApiOperation({ summary: 'Update a user (enable, expire, comment, email, firstname, lastname)' })
+  @ApiOperation({ summary: 'Update a user (enable, expire, comment, email, firstname, lastname; groups replaces the membership, with append=1 adds to it)' })
   @Privilege('User.Modify', '/access', { rootOnly: 'userid' })
   async updateUser(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
-    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname']);
+    onlyKnown(p, ['userid', 'enable', 'expire', 'comment', 'email', 'firstname', 'lastname', 'groups', 'append']);
     const userid = String(p.userid);
     const input = userInput(p);
     await this.run(actor, correlationId, (s) => ({ events: updateUser(s, userid, input), result: null }));
@@ -269,6 +287,56 @@ export class AccessController {
     return null;
   }
 
+  @Get('groups')
+  @ApiOperation({ summary: 'List groups (those where the caller has Sys.Audit or Group.Allocate), with their members as `users`' })
+  @FilteredList(['Sys.Audit', 'Group.Allocate'], '/access/groups/{groupid}')
+  listGroups() {
+    const state = this.access.state;
+    return Object.values(state.groups)
+      .sort((a, b) => (a.groupid < b.groupid ? -1 : 1))
+      .map((g) => ({ groupid: g.groupid, ...(g.comment ? { comment: g.comment } : {}), users: groupMembers(state, g.groupid).join(',') }));
+  }
+
+  @Post('groups')
+  @ApiOperation({ summary: 'Create a group (groupid, comment); members join with `groups` on /access/users' })
+  @Privilege('Group.Allocate', '/access/groups')
+  async createGroup(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['groupid', 'comment']);
+    const groupid = optString(p, 'groupid', 128);
+    if (!groupid) throw ApiError.param('groupid', 'property is missing and it is not optional');
+    const input = groupInput(p);
+    await this.run(actor, correlationId, (s) => ({ events: createGroup(s, groupid, input), result: null }));
+    return null;
+  }
+
+  @Get('groups/:groupid')
+  @Privilege(['Sys.Audit', 'Group.Allocate'], '/access/groups/{groupid}')
+  getGroup(@ReqParams() p: Params) {
+    const state = this.access.state;
+    const groupid = String(p.groupid);
+    const g = entryOf(state.groups, groupid);
+    if (!g) throw ApiError.notFound(`group '${groupid}' does not exist`);
+    return { ...(g.comment ? { comment: g.comment } : {}), members: groupMembers(state, groupid) };
+  }
+
+  @Put('groups/:groupid')
+  @ApiOperation({ summary: 'Update a group (comment)' })
+  @Privilege('Group.Allocate', '/access/groups/{groupid}')
+  async updateGroup(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    onlyKnown(p, ['groupid', 'comment']);
+    const input = groupInput(p);
+    await this.run(actor, correlationId, (s) => ({ events: updateGroup(s, String(p.groupid), input), result: null }));
+    return null;
+  }
+
+  @Delete('groups/:groupid')
+  @ApiOperation({ summary: "Delete a group: its members leave it, its ACL entries go with it" })
+  @Privilege('Group.Allocate', '/access/groups/{groupid}')
+  async deleteGroup(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
+    await this.run(actor, correlationId, (s) => ({ events: deleteGroup(s, String(p.groupid)), result: null }));
+    return null;
+  }
+
   @Get('acl')
   @ApiOperation({ summary: 'ACL entries (those on paths where the caller has Sys.Audit or Permissions.Modify)' })
   @FilteredList(['Sys.Audit', 'Permissions.Modify'], '{path*}')
@@ -279,19 +347,26 @@ export class AccessController {
   }
 
   @Put('acl')
-  @ApiOperation({ summary: 'Add or (delete=1) remove ACL entries: path, roles, users and/or tokens, propagate (default 1)' })
+  @ApiOperation({ summary: 'Add or (delete=1) remove ACL entries: path, roles, users, groups and/or tokens, propagate (default 1)' })
   @Privilege('Permissions.Modify', '{path*}')
   async updateAcl(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     onlyKnown(p, ['path', 'roles', 'users', 'tokens', 'groups', 'propagate', 'delete']);
-    if (listParam(p, 'groups').length) throw ApiError.param('groups', 'groups are not supported');
     const path = optString(p, 'path', 1024);
     if (!path) throw ApiError.param('path', 'property is missing and it is not optional');
-    const input = { path, roles: listParam(p, 'roles'), users: listParam(p, 'users'), tokens: listParam(p, 'tokens'), propagate: boolParam(p, 'propagate', true), delete: boolParam(p, 'delete', false) };
+    const input = {
+      path,
+      roles: listParam(p, 'roles'),
+      users: listParam(p, 'users'),
+      tokens: listParam(p, 'tokens'),
+      groups: listParam(p, 'groups'),
+      propagate: boolParam(p, 'propagate', true),
+      delete: boolParam(p, 'delete', false),
+    };
     await this.run(actor, correlationId, (s) => {
       // Nobody hands out (or takes away) more than they hold on the path themselves.
       const own = privileges(s, this.access.principal(actor), path);
       for (const r of input.roles) {
-        const missing = (s.roles[r]?.privs ?? []).filter((x) => !own.has(x));
+        const missing = (entryOf(s.roles, r)?.privs ?? []).filter((x) => !own.has(x));
         if (missing.length) throw ApiError.param('roles', `role '${r}' grants privileges you do not hold on ${path}: ${missing.join(', ')}`);
       }
       return { events: changeAcl(s, input), result: null };
@@ -310,8 +385,7 @@ export class AccessController {
     if (path !== undefined && !path.startsWith('/')) throw ApiError.param('path', 'value must be an ACL path starting with /');
     const state = this.access.state;
     const principal = this.access.principal(actor);
-    const subjects = new Set([principal.userid, ...(principal.kind === 'token' ? [principal.fullTokenId] : [])]);
-    const paths = path !== undefined ? [path] : [...new Set(['/', '/access', '/nodes', '/sdn', '/sdn/zones', ...state.acl.filter((e) => subjects.has(e.ugid)).map((e) => e.path)])].sort();
+    const paths = path !== undefined ? [path] : [...new Set(['/', '/access', '/nodes', '/sdn', '/sdn/zones', ...state.acl.filter((e) => concerns(state, principal, e)).map((e) => e.path)])].sort();
     const out: Record<string, Record<string, 1>> = {};
     for (const at of paths) {
       const privs = [...privileges(state, principal, at)].sort();
@@ -331,7 +405,7 @@ export class AccessController {
   @Get('roles/:roleid')
   @AnyUser()
   getRole(@ReqParams() p: Params) {
-    const r = this.access.state.roles[String(p.roleid)];
+    const r = entryOf(this.access.state.roles, String(p.roleid));
     if (!r) throw ApiError.notFound(`role '${String(p.roleid)}' does not exist`);
     return Object.fromEntries(r.privs.map((x) => [x, 1]));
   }

@@ -108,6 +108,52 @@ describe('/access: users, tokens, ACLs, roles', () => {
     await as(api, ok).get('zones').expect(401);
   });
 
+  it('groups in the reference shapes; a group ACL entry grants its members, a user entry on the same level wins', async () => {
+    await api.post(`${A}/groups`, { groupid: 'ops', comment: 'operations' }).expect(200, { data: null });
+    expect((await api.post(`${A}/groups`, { groupid: 'ops' }).expect(400)).body.errors.groupid).toMatch(/already exists/);
+    for (const bad of ['', 'a b', '../x', 'x,y', 'g'.repeat(65)]) expect((await api.post(`${A}/groups`, { groupid: bad }).expect(400)).body.errors.groupid).toBeDefined();
+    expect((await api.post(`${A}/groups`, { groupid: 'g1', users: 'x@pve' }).expect(400)).body.errors.users).toBeDefined();
+    await api.post(`${A}/groups`, { groupid: 'dev' }).expect(200);
+    await api.post('zones', { zone: 'zk', type: 'simple' }).expect(200);
+    const kate = await createPrincipal(api, 'kate@pve', 'x', {});
+    await as(api, kate).put('zones/zk', { mtu: 1400 }).expect(403);
+    await api.put(`${A}/users/kate@pve`, { groups: 'ops' }).expect(200);
+    await api.put(`${A}/users/kate@pve`, { groups: 'dev', append: 1 }).expect(200);
+    expect((await api.put(`${A}/users/kate@pve`, { groups: 'nope' }).expect(400)).body.errors.groups).toMatch(/no such group/);
+    expect((await api.put(`${A}/users/kate@pve`, { append: 1 }).expect(400)).body.errors.append).toBeDefined();
+    expect((await api.get(`${A}/users/kate@pve`).expect(200)).body.data.groups).toEqual(['dev', 'ops']);
+    expect((await api.get(`${A}/users`).expect(200)).body.data).toEqual(expect.arrayContaining([expect.objectContaining({ userid: 'kate@pve', groups: 'dev,ops' })]));
+    expect((await api.get(`${A}/groups/ops`).expect(200)).body.data).toEqual({ comment: 'operations', members: ['kate@pve'] });
+    await api.put(`${A}/groups/ops`, { comment: 'ops team' }).expect(200);
+    expect((await api.get(`${A}/groups`).expect(200)).body.data).toEqual([{ groupid: 'dev', users: 'kate@pve' }, { groupid: 'ops', comment: 'ops team', users: 'kate@pve' }]);
+    await api.get(`${A}/groups/none`).expect(404);
+    await api.put(`${A}/groups/none`, { comment: 'x' }).expect(404);
+
+    await api.put(`${A}/acl`, { path: '/sdn/zones/zk', roles: 'PVESDNAdmin', groups: 'ops' }).expect(200);
+    expect((await api.get(`${A}/acl`).expect(200)).body.data).toEqual(expect.arrayContaining([{ path: '/sdn/zones/zk', type: 'group', ugid: 'ops', roleid: 'PVESDNAdmin', propagate: 1 }]));
+    expect((await api.put(`${A}/acl`, { path: '/sdn', roles: 'PVEAuditor', groups: 'ghosts' }).expect(400)).body.errors.groups).toBeDefined();
+    await as(api, kate).put('zones/zk', { mtu: 1400 }).expect(200);
+    expect((await as(api, kate).get(`${A}/permissions`).expect(200)).body.data['/sdn/zones/zk']).toEqual({ 'SDN.Allocate': 1, 'SDN.Audit': 1, 'SDN.Use': 1 });
+    // Her own entry on the same level replaces the group's (the reference: user roles overwrite group roles).
+    await api.put(`${A}/acl`, { path: '/sdn/zones/zk', roles: 'PVEAuditor', users: 'kate@pve' }).expect(200);
+    await as(api, kate).put('zones/zk', { mtu: 1300 }).expect(403);
+    await api.put(`${A}/acl`, { path: '/sdn/zones/zk', roles: 'PVEAuditor', users: 'kate@pve', delete: 1 }).expect(200);
+    await as(api, kate).put('zones/zk', { mtu: 1300 }).expect(200);
+    // Leaving the group takes the grant away; deleting the group takes its entries and memberships.
+    await api.put(`${A}/users/kate@pve`, { groups: 'dev' }).expect(200);
+    await as(api, kate).put('zones/zk', { mtu: 1400 }).expect(403);
+    await api.put(`${A}/users/kate@pve`, { groups: 'ops,dev' }).expect(200);
+    await api.del(`${A}/groups/ops`).expect(200);
+    await as(api, kate).put('zones/zk', { mtu: 1400 }).expect(403);
+    expect((await api.get(`${A}/acl`).expect(200)).body.data.filter((e: { type: string }) => e.type === 'group')).toEqual([]);
+    expect((await api.get(`${A}/users/kate@pve`).expect(200)).body.data.groups).toEqual(['dev']);
+    await api.del(`${A}/groups/ops`).expect(404);
+    // A group admin (Group.Allocate on /access/groups) manages groups but not users.
+    const gwen = await createPrincipal(api, 'gwen@pve', 'x', { userGrants: [{ path: '/access/groups', role: 'Administrator' }] });
+    await as(api, gwen).post(`${A}/groups`, { groupid: 'gwens' }).expect(200);
+    await as(api, gwen).put(`${A}/users/kate@pve`, { groups: 'gwens' }).expect(403);
+  });
+
   it('the access projection equals a rebuild from the event log', async () => {
     const ds = api.state().store.ds;
     const live = await dumpAccessProjection(ds);

@@ -25,6 +25,12 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   // Users change their own password (A is alice's token without privilege separation); others need User.Modify.
   'PUT /api2/json/access/password': ['A'],
   'PUT /api2/json/access/acl': [],
+  'GET /api2/json/access/groups': F,
+  'POST /api2/json/access/groups': [],
+  // Reading one group needs Sys.Audit or Group.Allocate on it: the auditor (PVEAuditor on /) may.
+  'GET /api2/json/access/groups/:groupid': ['AUD'],
+  'PUT /api2/json/access/groups/:groupid': [],
+  'DELETE /api2/json/access/groups/:groupid': [],
   'GET /api2/json/access/roles': ALL,
   'GET /api2/json/access/roles/:roleid': ALL,
   'GET /api2/json/access/users': F,
@@ -113,6 +119,7 @@ const PARAMS: Record<string, string> = {
   task: 'UPID:testnode:0:0:0:reloadnetworkall::root@pam!test:',
   upid: 'UPID:testnode:00000000:00000000:00000000:reloadnetworkall::root@pam!test:',
   userid: 'alice@pve',
+  groupid: 'grpA',
   tokenid: 'scratch',
   roleid: 'PVEAuditor',
   type: 'ZoneCreated',
@@ -123,10 +130,12 @@ const PARAMS: Record<string, string> = {
 function body(e: Endpoint): Record<string, unknown> | undefined {
   const key = `${e.method} ${e.path}`;
   const bodies: Record<string, Record<string, unknown>> = {
-    'PUT /api2/json/access/acl': { path: '/sdn/zones/zoneA', roles: 'PVEAuditor', users: 'bob@pve' },
+    'PUT /api2/json/access/acl': { path: '/sdn/zones/zoneA', roles: 'PVEAuditor', users: 'bob@pve', groups: 'grpA' },
+    'POST /api2/json/access/groups': { groupid: 'mgroup' },
+    'PUT /api2/json/access/groups/:groupid': { comment: 'changed' },
     'PUT /api2/json/access/password': { userid: 'alice@pve', password: 'alices-new-pass' },
     'POST /api2/json/access/users': { userid: 'mallory@pve' },
-    'PUT /api2/json/access/users/:userid': { comment: 'changed' },
+    'PUT /api2/json/access/users/:userid': { comment: 'changed', groups: 'grpA', append: 1 },
     'POST /api2/json/access/users/:userid/token/:tokenid': { privsep: 0 },
     'PUT /api2/json/access/users/:userid/token/:tokenid': { comment: 'c' },
     'POST /api2/json/cluster/sdn/controllers': { controller: 'ctl1', type: 'bgp', asn: 65000, peers: '10.0.0.1', node: 'n1' },
@@ -157,6 +166,7 @@ describe('access matrix over every endpoint', () => {
 
   async function ensureFixtures(): Promise<void> {
     const have = async (p: string) => (await api.get(p)).status === 200;
+    if (!(await have('/api2/json/access/groups/grpA'))) await api.post('/api2/json/access/groups', { groupid: 'grpA' }).expect(200);
     for (const z of ['zoneA', 'zoneB']) if (!(await have(`zones/${z}`))) await api.post('zones', { zone: z, type: 'simple', ipam: 'pve' }).expect(200);
     for (const [v, z] of [['va', 'zoneA'], ['vb', 'zoneB']]) if (!(await have(`vnets/${v}`))) await api.post('vnets', { vnet: v, zone: z }).expect(200);
     for (const [v, net, z] of [['va', '10.1.0.0/24', 'zoneA'], ['vb', '10.2.0.0/24', 'zoneB']]) {

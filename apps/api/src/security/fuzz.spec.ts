@@ -15,6 +15,8 @@ import {
   hostileBool,
   hostileCidr,
   hostileEnum,
+  hostileGroupId,
+  hostileGroups,
   hostileId,
   hostileInt,
   hostileIp,
@@ -51,7 +53,10 @@ const ID = hostileId;
  */
 const SHAPES: Record<string, Shape> = {
   'POST /api2/json/access/users': { valid: { comment: 'c', email: 'a@b.c' }, anchors: { userid: ID, enable: hostileBool, expire: hostileInt }, bodyRequired: true },
-  'PUT /api2/json/access/users/:userid': { valid: { userid: 'fuzz@pve', comment: 'c' }, anchors: { userid: hostilePathId, enable: hostileBool, expire: hostileInt } },
+  'PUT /api2/json/access/users/:userid': { valid: { userid: 'fuzz@pve', comment: 'c', groups: 'fg' }, anchors: { userid: hostilePathId, enable: hostileBool, expire: hostileInt, groups: hostileGroups } },
+  'POST /api2/json/access/groups': { valid: { comment: 'c' }, anchors: { groupid: hostileGroupId }, bodyRequired: true },
+  'PUT /api2/json/access/groups/:groupid': { valid: { groupid: 'fg', comment: 'c' }, anchors: { groupid: hostilePathId } },
+  'DELETE /api2/json/access/groups/:groupid': { valid: {}, anchors: { groupid: hostilePathId } },
   'DELETE /api2/json/access/users/:userid': { valid: {}, anchors: { userid: hostilePathId } },
   'POST /api2/json/access/users/:userid/token/:tokenid': { valid: { userid: 'fuzz@pve', tokenid: 'ft2' }, anchors: { userid: hostilePathId, tokenid: hostilePathId, privsep: hostileBool, expire: hostileInt } },
   'PUT /api2/json/access/users/:userid/token/:tokenid': { valid: { userid: 'fuzz@pve', tokenid: 'ft' }, anchors: { userid: hostilePathId, tokenid: hostilePathId, privsep: hostileBool, expire: hostileInt } },
@@ -59,7 +64,7 @@ const SHAPES: Record<string, Shape> = {
   // Public, and every login here must fail: no fixture user has a password.
   'POST /api2/json/access/ticket': { valid: { username: 'fuzz@pve', password: 'not-the-password' }, anchors: { username: ID, password: hostileLoginPassword, realm: hostileId }, bodyRequired: true },
   'PUT /api2/json/access/password': { valid: { userid: 'fuzz@pve' }, anchors: { userid: hostilePathId, password: hostilePassword }, bodyRequired: true },
-  'PUT /api2/json/access/acl': { valid: { path: '/sdn/zones/zf', roles: 'PVEAuditor', users: 'fuzz@pve' }, anchors: { path: hostileAclPath, roles: hostileRoles, propagate: hostileBool, delete: hostileBool }, bodyRequired: true },
+  'PUT /api2/json/access/acl': { valid: { path: '/sdn/zones/zf', roles: 'PVEAuditor', users: 'fuzz@pve', groups: 'fg' }, anchors: { path: hostileAclPath, roles: hostileRoles, groups: hostileGroups, propagate: hostileBool, delete: hostileBool }, bodyRequired: true },
   'PUT /api2/json/cluster/sdn': { valid: {}, anchors: { 'release-lock': hostileBool } },
   'POST /api2/json/cluster/sdn/lock': { valid: {}, anchors: { 'allow-pending': hostileBool } },
   'DELETE /api2/json/cluster/sdn/lock': { valid: {}, anchors: { force: hostileBool } },
@@ -211,6 +216,7 @@ describe('hostile input fuzz over every write endpoint and the login (real API o
     await api.post('vnets', { vnet: 'vf', zone: 'zf' }).expect(200);
     await api.post('vnets/vf/subnets', { subnet: '10.9.0.0/24', type: 'subnet', gateway: '10.9.0.1' }).expect(200);
     await createPrincipal(api, 'fuzz@pve', 'ft', {});
+    await api.post('/api2/json/access/groups', { groupid: 'fg' }).expect(200);
     for (let i = 0; i < 200; i++) {
       const rows = (await api.get('ipams/pve/status').expect(200)).body.data as { zone: string }[];
       if (rows.some((x) => x.zone === 'zf')) break;

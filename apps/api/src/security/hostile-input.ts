@@ -5,6 +5,7 @@
  * would accept (`yes` for a boolean, a one-element list of a valid id…) are
  * deliberately absent.
  */
+import { GROUPID_RE } from '@sdn/access';
 import { seededRandom } from '@sdn/model';
 
 export type Rng = () => number;
@@ -113,6 +114,16 @@ export function hostileAclPath(r: Rng): unknown {
 
 export function hostileRoles(r: Rng): unknown {
   return pick(r, ['NoSuchRole', 'PVEAuditor,NoSuchRole', {}, [{}], '../Administrator', 'Administrator\u0000']);
+}
+
+/** A group id that is no valid group id (the shared hostile strings include some that are: `0x10`, `1e3`). */
+export function hostileGroupId(r: Rng): unknown {
+  return r() < 0.8 ? pick(r, HOSTILE_STRINGS.filter((s) => !GROUPID_RE.test(s))) : pick(r, HOSTILE_NON_STRINGS);
+}
+
+/** A group list naming something that is no existing group. */
+export function hostileGroups(r: Rng): unknown {
+  return pick(r, ['nosuchgroup', 'fg,nosuchgroup', '../fg', 'fg\u0000', '__proto__', 'constructor', {}, [{}], ['fg', 'constructor']]);
 }
 
 /** Keys the endpoints do not know, some of them trying prototype pollution. */

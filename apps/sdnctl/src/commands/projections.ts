@@ -34,8 +34,8 @@ export async function run(args: string[]): Promise<number> {
       await qr.query(`DELETE FROM projection_checkpoints WHERE name = 'sdn'`);
       await writeProjectionDelta(qr, emptyState(), await foldLog(qr));
       const { emptyAccessState } = await import('@sdn/access');
-      const { foldAccess, readAccessEvents, writeAccessDelta } = await import('@sdn/event-store');
-      for (const t of ['access_users', 'access_tokens', 'access_acl']) await qr.query(`DELETE FROM ${t}`);
+      const { foldAccess, readAccessEvents, writeAccessDelta, ACCESS_PROJECTION_TABLES } = await import('@sdn/event-store');
+      for (const t of ACCESS_PROJECTION_TABLES) await qr.query(`DELETE FROM ${t}`);
       const accessEvents = await readAccessEvents(qr, 0);
       await writeAccessDelta(qr, emptyAccessState(), foldAccess(emptyAccessState(), accessEvents), accessEvents.at(-1)?.seq ?? 0);
       same = isDeepStrictEqual([await dumpProjection(qr), await dumpAccessProjection(qr)], live);

@@ -50,6 +50,9 @@ const types: EventTypeContract[] = [
   { type: 'TokenCreated', typeVersion: 1, aggregateType: 'token', description: 'An API token was created (never its secret).', payload: object({ token: record }) },
   { type: 'TokenUpdated', typeVersion: 1, aggregateType: 'token', description: 'An API token was changed.', payload: object({ token: record }) },
   { type: 'TokenDeleted', typeVersion: 1, aggregateType: 'token', description: 'An API token was deleted.', payload: object({ fullTokenId: nonEmptyStr }) },
+  { type: 'GroupCreated', typeVersion: 1, aggregateType: 'group', description: 'A group was created (members join through their user records).', payload: object({ group: record }) },
+  { type: 'GroupUpdated', typeVersion: 1, aggregateType: 'group', description: 'A group was changed (the record after the change).', payload: object({ group: record }) },
+  { type: 'GroupDeleted', typeVersion: 1, aggregateType: 'group', description: "A group was deleted (its members' records and its ACL entries change first, as their own events).", payload: object({ groupid: nonEmptyStr }) },
   { type: 'AclChanged', typeVersion: 1, aggregateType: 'acl', description: 'PUT /access/acl on one path: the entries added and removed.', payload: object({ path: str, set: arrayOf(aclEntry), removed: arrayOf(aclEntry) }) },
   {
     type: 'AccessDenied',

@@ -10,6 +10,7 @@ import {
   type AclEntry,
   type ApiToken,
   emptyAccessState,
+  type Group,
   reduceAccess,
   type User,
 } from '@sdn/access';
@@ -18,6 +19,9 @@ import { deleteToken, upsertToken } from '../tokens';
 import { deletePasswordHash, setPasswordHash } from '../passwords';
 
 export const ACCESS_PROJECTION = 'access';
+
+/** The projection tables folded from the access events (emptied together on a rebuild). */
+export const ACCESS_PROJECTION_TABLES = ['access_users', 'access_tokens', 'access_groups', 'access_acl'] as const;
 
 type Q = { query(sql: string, params?: unknown[]): Promise<any> };
 
@@ -52,6 +56,7 @@ export async function writeAccessDelta(q: Q, before: AccessState, after: AccessS
   for (const [table, key, a, b] of [
     ['access_users', 'userid', before.users, after.users],
     ['access_tokens', 'id', before.tokens, after.tokens],
+    ['access_groups', 'groupid', before.groups, after.groups],
   ] as const) {
     if (a === b) continue;
     for (const id of Object.keys(b)) {
@@ -83,6 +88,7 @@ export async function loadAccessProjection(q: Q): Promise<{ state: AccessState; 
   const state = emptyAccessState();
   for (const r of (await q.query('SELECT data FROM access_users')) as { data: User }[]) state.users[r.data.userid] = r.data;
   for (const r of (await q.query('SELECT data FROM access_tokens')) as { data: ApiToken }[]) state.tokens[r.data.fullTokenId] = r.data;
+  for (const r of (await q.query('SELECT data FROM access_groups')) as { data: Group }[]) state.groups[r.data.groupid] = r.data;
   state.acl = ((await q.query('SELECT path, type, ugid, roleid, propagate FROM access_acl ORDER BY path, type, ugid, roleid')) as AclEntry[]).map((e) => ({ ...e }));
   const cp = (await q.query('SELECT seq FROM projection_checkpoints WHERE name = $1', [ACCESS_PROJECTION])) as { seq: string }[];
   return { state, seq: cp[0] ? Number(cp[0].seq) : 0 };
@@ -172,7 +178,7 @@ export async function appendAccessDenied(store: EventStore, payload: AccessDenie
 export async function rebuildAccessProjection(ds: DataSource): Promise<AccessState> {
   return ds.transaction(async (m) => {
     await m.query(WRITE_LOCK_SQL);
-    for (const t of ['access_users', 'access_tokens', 'access_acl']) await m.query(`DELETE FROM ${t}`);
+    for (const t of ACCESS_PROJECTION_TABLES) await m.query(`DELETE FROM ${t}`);
     await m.query('DELETE FROM projection_checkpoints WHERE name = $1', [ACCESS_PROJECTION]);
     const events = await readAccessEvents(m, 0);
     const state = foldAccess(emptyAccessState(), events);
@@ -185,6 +191,7 @@ export async function dumpAccessProjection(q: Q): Promise<unknown> {
   return {
     users: await q.query('SELECT userid, data FROM access_users ORDER BY userid'),
     tokens: await q.query('SELECT id, data FROM access_tokens ORDER BY id'),
+    groups: await q.query('SELECT groupid, data FROM access_groups ORDER BY groupid'),
     acl: await q.query('SELECT path, type, ugid, roleid, propagate FROM access_acl ORDER BY path, type, ugid, roleid'),
   };
 }
