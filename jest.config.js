@@ -9,7 +9,7 @@ module.exports = {
     // ESM-only dependencies (Node 20 requires them natively; jest's CommonJS runtime cannot).
     '^.+\\.js$': ['@swc/jest', { ...require('./tools/swc-options'), jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }],
   },
-  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|@apidevtools/json-schema-ref-parser)/).*/node_modules/'],
   moduleNameMapper: pathsToModuleNameMapper(),
   testTimeout: 60000,
   setupFiles: ['<rootDir>/tools/jest-env.js'],

@@ -1,7 +1,6 @@
 import { type INestApplication, type LogLevel, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { serveWebPanel } from './web-panel';
 import { AppModule } from './app.module';
 import { MAX_BODY_BYTES, parseFormBody, parseJsonBody } from './core/body-parsers';
@@ -11,6 +10,7 @@ import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
 import { installObservability } from './core/observability';
 import { SdnStateService } from './core/sdn-state.service';
+import { recordRoutes, serveOpenApi } from './openapi/openapi';
 
 export const API_PREFIX = 'api2/json';
 
@@ -36,6 +36,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   });
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { bodyParser: false, logger });
   const http = app.getHttpAdapter().getInstance();
+  const mounted = recordRoutes(http);
   // Only these two: any other media type is refused (415) instead of read as something else.
   http.removeAllContentTypeParsers();
   installObservability(http as unknown as Parameters<typeof installObservability>[0], { metrics: config.metrics });
@@ -64,13 +65,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   await serveWebPanel(app, config.webDir);
   // Signals: main.ts drains first (health/drain.ts), then closes the server before the modules.
 
-  const doc = new DocumentBuilder()
-    .setTitle('SDN control plane API')
-    .setDescription('Proxmox VE SDN compatible API. Authenticate with `Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`.')
-    .setVersion('1')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization' }, 'PVEAPIToken')
-    .build();
-  SwaggerModule.setup('api2/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api2/openapi.json' });
+  serveOpenApi(app, mounted);
   return app;
 }
 

@@ -134,4 +134,4 @@ export class TasksController {
 
 /** The Proxmox VE release whose SDN API this mirrors; clients compare it to decide what they may call. */
 export const PVE_API_VERSION = '8.4.0';
-const PRODUCT_VERSION: string = (require('../../../../package.json') as { version: string }).version;
+export const PRODUCT_VERSION: string = (require('../../../../package.json') as { version: string }).version;

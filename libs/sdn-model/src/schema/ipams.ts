@@ -13,12 +13,14 @@ export const IPAM_SCHEMA: KindSchema = {
   kind: 'ipams',
   idParam: 'ipam',
   label: 'ipam',
+  idDescription: 'IPAM ID: a letter, then letters or digits, 2 to 64 characters (`pve` is the built-in IPAM).',
+  idFormat: 'ipam-id',
   checkId: checkIpamId,
   properties: {
-    url: { kind: 'string', format: 'http-url' },
-    token: { kind: 'string' },
-    section: { kind: 'integer', min: 1 },
-    fingerprint: { kind: 'string', format: 'fingerprint-sha256', upperCase: true },
+    url: { kind: 'string', format: 'http-url', description: 'API URL: phpIPAM http(s)://host/api/<app>, NetBox http(s)://host/api.' },
+    token: { kind: 'string', writeOnly: true, description: 'API token (answers never contain it).' },
+    section: { kind: 'integer', min: 1, description: 'phpIPAM section ID.' },
+    fingerprint: { kind: 'string', format: 'fingerprint-sha256', upperCase: true, description: 'SHA-256 fingerprint the server\'s certificate must have.' },
   },
   types: {
     pve: { required: [], optional: [] },

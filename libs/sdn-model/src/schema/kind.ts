@@ -1,4 +1,4 @@
-import type { FormatCheck } from './formats';
+import type { FormatCheck, FormatName } from './formats';
 import type { PropertyDef } from './properties';
 
 /** The six object collections of the SDN configuration. */
@@ -15,6 +15,10 @@ export interface KindSchema {
   kind: ObjectKind;
   /** Name of the ID parameter in the API (`zone`, `vnet`, `subnet`, …). */
   idParam: string;
+  /** What the ID is, for the API document and the CLI's help. */
+  idDescription: string;
+  /** Format name of the ID as the reference's schema calls it. */
+  idFormat: FormatName;
   /** Word used in messages: `sdn <label> object ID '<id>' already defined`. */
   label: string;
   checkId: FormatCheck;

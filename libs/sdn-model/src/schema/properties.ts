@@ -9,13 +9,28 @@ import { splitList } from '../values';
  * `{node: 1}`, dhcp ranges → array of property strings, everything else →
  * the string as given (the reference stores values verbatim).
  */
-export type PropertyDef =
+export type PropertyRule =
   | { kind: 'string'; format?: FormatName; pattern?: RegExp; patternMessage?: string; maxLength?: number; upperCase?: boolean }
   | { kind: 'integer'; min?: number; max?: number; multipleOf?: number; multipleMessage?: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'node-set' }
   | { kind: 'dhcp-ranges' };
+
+/**
+ * What a client reads about a property (the API document, the CLI's help,
+ * the panel's dialogs): said once here, beside the rule that checks it.
+ * `default` is the behaviour when the property is absent; the API never
+ * stores it.
+ */
+export interface PropertyDoc {
+  description: string;
+  default?: string | number | boolean;
+  /** A secret (a token, a key): accepted, stored sealed, never answered. */
+  writeOnly?: boolean;
+}
+
+export type PropertyDef = PropertyRule & PropertyDoc;
 
 export interface NormalisedValue {
   /** Canonical value; `undefined` means "not stored" (unset, empty or false). */
@@ -50,7 +65,7 @@ export function parseBoolean(raw: unknown): 0 | 1 | undefined {
   return undefined;
 }
 
-function normaliseInteger(def: Extract<PropertyDef, { kind: 'integer' }>, raw: unknown): NormalisedValue {
+function normaliseInteger(def: Extract<PropertyRule, { kind: 'integer' }>, raw: unknown): NormalisedValue {
   let n: number | undefined;
   if (typeof raw === 'number' && Number.isSafeInteger(raw)) n = raw;
   else if (typeof raw === 'string' && INT_RE.test(raw.trim())) n = Number(raw.trim());
@@ -63,7 +78,7 @@ function normaliseInteger(def: Extract<PropertyDef, { kind: 'integer' }>, raw: u
   return { value: n };
 }
 
-function normaliseString(def: Extract<PropertyDef, { kind: 'string' }>, raw: unknown): NormalisedValue {
+function normaliseString(def: Extract<PropertyRule, { kind: 'string' }>, raw: unknown): NormalisedValue {
   const s = scalarString(raw);
   if (s === undefined) return { error: `type check ('string') failed - got '${describe(raw)}'` };
   // Empty strings are not written by the section-config writer (§0.3).
@@ -128,7 +143,7 @@ function normaliseDhcpRanges(raw: unknown): NormalisedValue {
 }
 
 /** Checks one raw value against its definition and returns its canonical form. */
-export function normaliseValue(def: PropertyDef, raw: unknown): NormalisedValue {
+export function normaliseValue(def: PropertyRule, raw: unknown): NormalisedValue {
   if (raw === undefined || raw === null) return {};
   switch (def.kind) {
     case 'integer':
