@@ -37,6 +37,7 @@ const USER_TEXTS = {
   email: str('E-mail address.', { maxLength: 2048 }),
   firstname: str('First name.', { maxLength: 2048 }),
   lastname: str('Last name.', { maxLength: 2048 }),
+  groups: str('Groups the user is in, comma separated (replaces the list unless `append`).'),
 };
 const TOKEN_FIELDS = {
   privsep: bool("Privilege separation: the token holds only its own ACL entries, not its user's.", true),
@@ -44,6 +45,7 @@ const TOKEN_FIELDS = {
   comment: str('Comment.', { maxLength: 2048 }),
 };
 const TOKEN_INFO = obj(TOKEN_FIELDS);
+const GROUP_ACCESS = { privs: ['Group.Allocate'], path: '/access/groups/{groupid}' } as const;
 const USER = obj({ userid: str('User ID USER@REALM.'), ...USER_TEXTS, tokens: list(obj({ tokenid: str('Token ID.'), ...TOKEN_FIELDS })) });
 const TASK = obj(
   {
@@ -140,8 +142,13 @@ export const ROUTES: OperationSpec[] = [
   { method: 'PUT', path: '/access/password', tag: 'access', summary: "Set a user's password (users change their own; User.Modify on /access for others)", access: { privs: ['User.Modify'], path: '/access' }, params: { userid: req(str('User ID.', { maxLength: 128 })), password: req(str('New password.', { maxLength: 4096, format: 'password' })), 'confirmation-password': str('Accepted and ignored.', { format: 'password' }) }, data: NULL },
   { method: 'GET', path: '/access/users', tag: 'access', summary: 'List users', access: { ...USER_AUDIT, filtered: true }, params: { full: bool('Include their tokens.', false), enabled: bool('Only enabled (1) or disabled (0) users.') }, data: list(USER) },
   { method: 'POST', path: '/access/users', tag: 'access', summary: 'Create a user', access: USER_ADMIN, params: { userid: req(str('User ID USER@REALM.', { maxLength: 128 })), ...USER_TEXTS, password: str('Password (realm pve users only).', { maxLength: 4096, format: 'password' }) }, data: NULL },
-  { method: 'GET', path: '/access/users/{userid}', tag: 'access', summary: 'Read a user with their tokens', access: USER_AUDIT, data: obj({ ...USER_TEXTS, tokens: { type: 'object', additionalProperties: TOKEN_INFO } }) },
-  { method: 'PUT', path: '/access/users/{userid}', tag: 'access', summary: 'Update a user', access: USER_ADMIN, params: USER_TEXTS, data: NULL },
+  { method: 'GET', path: '/access/users/{userid}', tag: 'access', summary: 'Read a user with their tokens', access: USER_AUDIT, data: obj({ ...USER_TEXTS, groups: list(str('Group ID.')), tokens: { type: 'object', additionalProperties: TOKEN_INFO } }) },
+  { method: 'GET', path: '/access/groups', tag: 'access', summary: 'List groups with their members', access: { privs: ['Sys.Audit', 'Group.Allocate'], path: '/access/groups/{groupid}', filtered: true }, data: list(obj({ groupid: str('Group ID.'), comment: str('Comment.'), users: str('Members, comma separated.') }, { required: ['groupid'] })) },
+  { method: 'POST', path: '/access/groups', tag: 'access', summary: 'Create a group (members join with `groups` on /access/users)', access: { privs: ['Group.Allocate'], path: '/access/groups' }, params: { groupid: req(str('Group ID.', { maxLength: 128 })), comment: str('Comment.', { maxLength: 2048 }) }, data: NULL },
+  { method: 'GET', path: '/access/groups/{groupid}', tag: 'access', summary: 'Read a group with its members', access: { privs: ['Sys.Audit', 'Group.Allocate'], path: '/access/groups/{groupid}' }, data: obj({ comment: str('Comment.'), members: list(str('User ID.')) }, { required: ['members'] }) },
+  { method: 'PUT', path: '/access/groups/{groupid}', tag: 'access', summary: 'Update a group', access: GROUP_ACCESS, params: { comment: str('Comment.', { maxLength: 2048 }) }, data: NULL },
+  { method: 'DELETE', path: '/access/groups/{groupid}', tag: 'access', summary: 'Delete a group: its members leave it, its ACL entries go with it', access: GROUP_ACCESS, data: NULL },
+  { method: 'PUT', path: '/access/users/{userid}', tag: 'access', summary: 'Update a user', access: USER_ADMIN, params: { ...USER_TEXTS, append: bool('Add `groups` to the user\'s groups instead of replacing them.', false) }, data: NULL },
   { method: 'DELETE', path: '/access/users/{userid}', tag: 'access', summary: 'Delete a user with their tokens and ACL entries', access: USER_ADMIN, data: NULL },
   { method: 'GET', path: '/access/users/{userid}/token', tag: 'access', summary: "List a user's API tokens", access: USER_AUDIT, data: list(obj({ tokenid: str('Token ID.'), ...TOKEN_FIELDS })) },
   { method: 'GET', path: '/access/users/{userid}/token/{tokenid}', tag: 'access', summary: 'Read an API token', access: USER_AUDIT, data: TOKEN_INFO },
@@ -179,6 +186,7 @@ export const PATH_PARAMS: Record<string, JsonSchema> = {
   userid: { type: 'string', description: 'User ID USER@REALM.' },
   tokenid: { type: 'string', description: 'Token ID (the part after !).' },
   roleid: { type: 'string', description: 'Role ID.' },
+  groupid: { type: 'string', description: 'Group ID.' },
   type: { type: 'string', description: 'Event type, e.g. ZoneCreated.' },
   version: { type: 'string', pattern: '^v\\d{1,4}$', description: 'Schema version, e.g. v1.' },
 };

@@ -22,6 +22,11 @@ export const CONTROL_PARAMS: Record<'lock-token' | 'digest' | 'delete' | 'runnin
   pending: { type: 'boolean', default: false, description: 'Running values with the pending changes beside them (state, pending).' },
 };
 
+/** Request flags of one kind that are not properties (the API's ZONE_FLAGS). */
+const KIND_FLAGS: Partial<Record<ObjectKind, Record<string, Omit<JsonSchema, 'required'>>>> = {
+  zones: { 'generate-mac': { type: 'boolean', default: true, description: 'Our extension: 0 keeps an evpn zone without `mac` instead of generating one (imports of zones that have none).' } },
+};
+
 const ANSWER_ONLY: Record<string, JsonSchema> = {
   digest: { type: 'string', description: 'Digest of the section, for `digest` on a later update.' },
   state: { type: 'string', enum: ['new', 'changed', 'deleted'], description: 'pending=1 only: how the pending object differs from the running one.' },
@@ -64,6 +69,7 @@ function createSchema(schema: KindSchema, type: string): JsonSchema {
     type: { type: 'string', enum: [type], description: schema.implicitType ? `Plugin type (optional: always ${type}).` : 'Plugin type.' },
   };
   for (const key of [...options.required, ...options.optional]) if (!skip.includes(key)) properties[key] = propertySchema(schema.properties[key]);
+  Object.assign(properties, KIND_FLAGS[schema.kind]);
   properties['lock-token'] = CONTROL_PARAMS['lock-token'];
   const required = [schema.idParam, ...(schema.implicitType ? [] : ['type']), ...options.required.filter((k) => !skip.includes(k))];
   return { type: 'object', properties, required, additionalProperties: false };
@@ -78,6 +84,7 @@ function updateSchema(schema: KindSchema): JsonSchema {
     if (!types.length || skip.includes(key)) continue;
     properties[key] = { ...propertySchema(def), 'x-sdn-types': types };
   }
+  Object.assign(properties, KIND_FLAGS[schema.kind]);
   for (const k of ['delete', 'digest', 'lock-token'] as const) properties[k] = CONTROL_PARAMS[k];
   return { type: 'object', properties, additionalProperties: false, description: 'Only properties of the object\'s type are accepted (x-sdn-types lists the types of each).' };
 }
