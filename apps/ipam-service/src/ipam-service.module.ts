@@ -1,10 +1,10 @@
-import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import type { Bus, RunningConsumer } from '@sdn/bus';
+import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Bus } from '@sdn/bus';
 import { MIGRATION_LOCKS, runMigrationsLocked } from '@sdn/event-store';
 import { TransactionalOutboxRelay } from '@sdn/outbox';
 import { secretBoxFor } from '@sdn/secrets';
 import { consumerReady, postgresReady } from '@sdn/service-kit';
-import { BUS, READINESS, type Readiness } from '@sdn/service-kit/nest';
+import { BUS, durableConsumers, READINESS, type Readiness } from '@sdn/service-kit/nest';
 import { DataSource } from 'typeorm';
 import { IPAM_MIGRATIONS } from './migrations';
 import { ipamOutboxSource } from './outbox/ip-outbox';
@@ -62,7 +62,6 @@ export function coalescedKick(kick: () => void, ms: number): () => void {
   };
 }
 
-const OPTIONS = Symbol('ipam.options');
 const PLUGINS = Symbol('ipam.plugins');
 /** The replica's outbox relay, or null when `relay: false`. */
 export const IPAM_RELAY = Symbol('ipam.relay');
@@ -90,34 +89,6 @@ class IpamLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/** The subnet-lifecycle consumers (zones, IPAM objects, subnets) as a provider: bound at bootstrap, finishing their message at shutdown. */
-@Injectable()
-class SubnetEventConsumers implements OnApplicationBootstrap, OnModuleDestroy {
-  private running?: RunningConsumer;
-
-  constructor(
-    @Inject(OPTIONS) private readonly o: IpamServiceOptions,
-    @Inject(BUS) private readonly bus: Bus,
-    @Inject(READINESS) private readonly readiness: Readiness,
-    @Inject(PLUGINS) private readonly pluginFor: PluginFactory,
-    private readonly rpc: IpamRpc,
-    private readonly db: DataSource,
-    private readonly sync: SubnetSync,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.o.consumeSubnets === false) return;
-    const { bus } = this;
-    this.running = await consumeSubnetEvents(bus, this.rpc, this.db, { pluginFor: this.pluginFor, sync: this.sync, syncMaxAgeMs: this.o.syncMaxAgeMs, sweepEveryMs: this.o.sweepEveryMs });
-    const stream = bus.topology.streams.events.name;
-    this.readiness.setCheck('consumers', async () => (await consumerReady(bus.jsm, stream, 'ipam-service-zones')()) && consumerReady(bus.jsm, stream, 'ipam-service-ipams')());
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.running?.stop();
-  }
-}
-
 /**
  * One replica of the IPAM service; any number run side by side (NATS queue group + DB uniqueness).
  * Readiness: PostgreSQL, NATS (the worker skeleton's) and the zone/IPAM consumers.
@@ -129,7 +100,6 @@ export class IpamServiceModule {
       module: IpamServiceModule,
       controllers: [IpamRpcController],
       providers: [
-        { provide: OPTIONS, useValue: o },
         {
           provide: DataSource,
           useFactory: async () => {
@@ -150,7 +120,19 @@ export class IpamServiceModule {
         },
         { provide: SubnetSync, useFactory: (db: DataSource, pluginFor: PluginFactory, bus: Bus) => new SubnetSync(db, pluginFor, (m, meta) => bus.log.warn(m, meta)), inject: [DataSource, PLUGINS, BUS] },
         IpamLifecycle,
-        SubnetEventConsumers,
+        // The subnet-lifecycle consumers (zones, IPAM objects, subnets); ready once the zone and IPAM ones are bound.
+        ...(o.consumeSubnets === false
+          ? []
+          : [
+              durableConsumers<[Bus, IpamRpc, DataSource, SubnetSync, PluginFactory]>({
+                inject: [BUS, IpamRpc, DataSource, SubnetSync, PLUGINS],
+                start: (bus, rpc, db, sync, pluginFor) => consumeSubnetEvents(bus, rpc, db, { pluginFor, sync, syncMaxAgeMs: o.syncMaxAgeMs, sweepEveryMs: o.sweepEveryMs }),
+                ready: (bus) => {
+                  const stream = bus.topology.streams.events.name;
+                  return async () => (await consumerReady(bus.jsm, stream, 'ipam-service-zones')()) && consumerReady(bus.jsm, stream, 'ipam-service-ipams')();
+                },
+              }),
+            ]),
       ],
     };
   }

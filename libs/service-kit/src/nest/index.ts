@@ -3,3 +3,5 @@ export * from './bus-nats-server';
 export * from './rpc-replies';
 export * from './nest-logger';
 export * from './worker-app';
+export * from './tokens';
+export * from './durable-consumers';

@@ -1,6 +1,7 @@
 import { Controller, Module } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
+import { createInbox } from 'nats';
 import { createWorkerApp, type WorkerApp } from './worker-app';
 
 const enc = new TextEncoder();
@@ -57,7 +58,7 @@ describe('createWorkerApp request/reply (Nest NATS transport on the bus)', () =>
   });
 
   it('one answer per request from the two replicas (queue group)', async () => {
-    const sub = bus.nc.subscribe(bus.nc.options.inboxPrefix ? `${bus.nc.options.inboxPrefix}.kit` : '_INBOX.kit');
+    const sub = bus.nc.subscribe(createInbox());
     const answers: string[] = [];
     void (async () => {
       for await (const m of sub) answers.push(dec.decode(m.data));

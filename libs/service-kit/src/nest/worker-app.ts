@@ -10,16 +10,9 @@ import { natsReady } from '../readiness';
 import { stopOnSignals } from '../shutdown';
 import { BusNatsServer } from './bus-nats-server';
 import { PinoNestLogger } from './nest-logger';
+import { BUS, READINESS, type Readiness } from './tokens';
 import { RefuseUnreadable, RpcReplyFilter } from './rpc-replies';
 
-/** The service's connected bus (`Bus` of @sdn/bus). */
-export const BUS = Symbol('sdn.bus');
-/** Where a provider registers its readiness checks (the health server's `/health/ready`). */
-export const READINESS = Symbol('sdn.readiness');
-
-export interface Readiness {
-  setCheck(name: string, check: ReadinessCheck): void;
-}
 
 /** The pieces every worker's providers may inject: its bus and its readiness checks. */
 @Global()
@@ -108,7 +101,7 @@ export interface WorkerSettings {
  * the service's own checks pass — `consumers` is down until its consumers are bound), the
  * bus with the service's NATS identity, the Nest app, and SIGTERM/SIGINT stopping it all.
  */
-export async function runWorker(o: { service: string; settings: WorkerSettings; module: Type<unknown> | DynamicModule; rpcQueue?: string; log?(logger: Logger): void }): Promise<WorkerApp> {
+export async function runWorker(o: { service: string; settings: WorkerSettings; module: Type<unknown> | DynamicModule; rpcQueue?: string; atStart?(logger: Logger): void }): Promise<WorkerApp> {
   const { settings: s } = o;
   const logger = createLogger({ service: o.service, level: s.logLevel });
   const health = await startHealthServer({ host: s.metricsHost, port: s.metricsPort, checks: { consumers: () => false } });
@@ -116,6 +109,7 @@ export async function runWorker(o: { service: string; settings: WorkerSettings; 
   health.setCheck('nats', natsReady(bus.nc));
   const worker = await createWorkerApp({ service: o.service, module: o.module, bus, ownBus: true, logger, readiness: health, rpcQueue: o.rpcQueue, streamReplicas: s.bus.streamReplicas });
   logger.info({ metrics: `${s.metricsHost}:${health.port}` }, `${o.service} ready`);
+  o.atStart?.(logger);
   stopOnSignals(logger, async () => {
     await worker.close();
     await health.close();
