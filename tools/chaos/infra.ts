@@ -4,7 +4,7 @@
  * replicas, and the product's processes, each restartable under its name.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { chownSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort as freePortOn } from '@sdn/netns-lab';
@@ -88,7 +88,8 @@ export class Haproxy {
     private readonly conf: string,
   ) {}
 
-  static async start(dir: string, backends: number[]): Promise<Haproxy> {
+  /** Its warnings (servers going down and up) go to `<logDir>/haproxy.log`. */
+  static async start(dir: string, backends: number[], logDir = dir): Promise<Haproxy> {
     const port = await freePort();
     const conf = join(dir, 'haproxy.cfg');
     writeFileSync(
@@ -114,7 +115,7 @@ export class Haproxy {
       ].join('\n'),
     );
     const h = new Haproxy(port, conf);
-    h.child = spawn('haproxy', ['-f', conf, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    h.child = spawn('haproxy', ['-f', conf, '-db'], { stdio: ['ignore', 'ignore', openSync(join(logDir, 'haproxy.log'), 'a')] });
     await until('haproxy listening', async () => {
       const r = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
       return r !== null;
@@ -138,6 +139,8 @@ export class Haproxy {
 export class Proc {
   child?: ChildProcess;
   starts = 0;
+  /** CPU time (user + system) of every run that ended so far, ms: what the restarts cost on a loaded machine. */
+  cpuMs = 0;
   private log: WriteStream;
 
   constructor(
@@ -163,9 +166,21 @@ export class Proc {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** CPU time of the running process so far (ms), from /proc; 0 when it is gone. */
+  private cpuNow(): number {
+    try {
+      // Fields 14 and 15 after the command name (which may hold spaces): utime and stime, in clock ticks (100 Hz on Linux).
+      const f = readFileSync(`/proc/${this.child!.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      return 0;
+    }
+  }
+
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const c = this.child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    this.cpuMs += this.cpuNow();
     const exited = new Promise((r) => c.once('exit', r));
     c.kill(signal);
     await exited;
@@ -174,6 +189,7 @@ export class Proc {
   async stop(): Promise<void> {
     const c = this.child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    this.cpuMs += this.cpuNow();
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGTERM');
     const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
