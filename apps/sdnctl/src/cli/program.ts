@@ -305,9 +305,13 @@ export function buildProgram(version: string, result: Result): Command {
 
   // --- users, tokens, ACL (through /access) -----------------------------------------------------
   const access = () => import('../remote/access');
+  /** A subcommand that prints one API read in --output-format. */
+  const listing = (parent: Command, name: string, what: string, fn: (c: ApiClient, o: ApiOptions) => Promise<number>) =>
+    parent.command(name).description(what).addOption(outputOption()).action(viaApi(fn));
   const user = program.command('user').description('users (/access/users, /access/password)');
   const userOpts = (c: Command) =>
     c
+      .option('--groups <list>', 'groups, comma-separated (set: replaces the membership)')
       .option('--comment <text>', 'comment')
       .option('--email <email>', 'e-mail')
       .option('--firstname <name>', 'first name')
@@ -315,12 +319,10 @@ export function buildProgram(version: string, result: Result): Command {
       .option('--expire <unixtime>', 'expiry (0: never)')
       .option('--enable <0|1>', 'enabled');
   userOpts(user.command('add <userid>').description('create a user USER@REALM')).action(viaApi(async (c, id: string, o: UserFields) => (await access()).userAdd(c, id, o)));
-  userOpts(user.command('set <userid>').description('change a user')).action(viaApi(async (c, id: string, o: UserFields) => (await access()).userSet(c, id, o)));
-  user
-    .command('list')
-    .description('list users')
-    .addOption(outputOption())
-    .action(viaApi(async (c, o: ApiOptions) => (await access()).userList(c, o)));
+  userOpts(user.command('set <userid>').description('change a user'))
+    .option('--append', 'add --groups to the membership instead of replacing it')
+    .action(viaApi(async (c, id: string, o: UserFields) => (await access()).userSet(c, id, o)));
+  listing(user, 'list', 'list users', async (c, o) => (await access()).userList(c, o));
   user
     .command('delete <userid>')
     .description('delete a user with its tokens and ACL entries')
@@ -331,6 +333,23 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--password-file <file>', 'read the password from a file')
     .option('--password-stdin', 'read the password from standard input')
     .action(viaApi(async (c, id: string, o: PasswordSource) => (await access()).userPasswd(c, id, o)));
+
+  const group = program.command('group').description('groups (/access/groups): ACL entries for a group grant its members');
+  for (const [verb, what] of [
+    ['add', 'create a group'],
+    ['set', 'change a group'],
+  ] as const) {
+    group
+      .command(`${verb} <groupid>`)
+      .description(what)
+      .option('--comment <text>', 'comment')
+      .action(viaApi(async (c, id: string, o: { comment?: string }) => (await access())[verb === 'add' ? 'groupAdd' : 'groupSet'](c, id, o)));
+  }
+  listing(group, 'list', 'list groups with their members', async (c, o) => (await access()).groupList(c, o));
+  group
+    .command('delete <groupid>')
+    .description('delete a group (members leave it, its ACL entries go)')
+    .action(viaApi(async (c, id: string) => (await access()).groupDelete(c, id)));
 
   const token = program.command('token').description('API tokens (/access/users/USER/token); token bootstrap works without the API');
   token
@@ -359,21 +378,13 @@ export function buildProgram(version: string, result: Result): Command {
     .action(run(async (id: string, o: Record<string, unknown>) => (await import('../commands/token')).run(argv(['create', id], o))));
 
   const acl = program.command('acl').description('ACL entries (/access/acl) and roles');
-  const aclOpts = (c: Command) => c.requiredOption('--roles <list>', 'roles, comma-separated').option('--users <list>', 'users').option('--tokens <list>', 'tokens');
+  const aclOpts = (c: Command) => c.requiredOption('--roles <list>', 'roles, comma-separated').option('--users <list>', 'users').option('--groups <list>', 'groups').option('--tokens <list>', 'tokens');
   aclOpts(acl.command('set <path>').description('grant roles on an ACL path'))
     .option('--propagate <0|1>', 'propagate to sub-paths (default 1)')
     .action(viaApi(async (c, p: string, o: AclFields) => (await access()).aclChange(c, 'set', p, o)));
   aclOpts(acl.command('delete <path>').description('remove those entries')).action(viaApi(async (c, p: string, o: AclFields) => (await access()).aclChange(c, 'delete', p, o)));
-  acl
-    .command('list')
-    .description('list ACL entries')
-    .addOption(outputOption())
-    .action(viaApi(async (c, o: ApiOptions) => (await access()).aclList(c, o)));
-  acl
-    .command('roles')
-    .description('list roles and their privileges')
-    .addOption(outputOption())
-    .action(viaApi(async (c, o: ApiOptions) => (await access()).roleList(c, o)));
+  listing(acl, 'list', 'list ACL entries', async (c, o) => (await access()).aclList(c, o));
+  listing(acl, 'roles', 'list roles and their privileges', async (c, o) => (await access()).roleList(c, o));
 
   // --- direct database access (bootstrap and repair) ----------------------------------------
   const projections = program.command('projections').description(`projection tables ${DB_NOTE}`);

@@ -30,6 +30,9 @@ const done = (line: string) => {
 };
 
 export interface UserFields {
+  /** Groups, comma-separated: on add the membership, on set it replaces it (with `append`: adds to it). */
+  groups?: string;
+  append?: boolean;
   comment?: string;
   email?: string;
   firstname?: string;
@@ -39,13 +42,16 @@ export interface UserFields {
 }
 
 export async function userAdd(client: ApiClient, userid: string, o: UserFields): Promise<number> {
+  if (o.append) throw new UsageError('user add: --append only goes with user set');
   await client.call('POST', '/access/users', { userid, ...o });
   return done(`created ${userid}`);
 }
 
 export async function userSet(client: ApiClient, userid: string, o: UserFields): Promise<number> {
-  if (!Object.values(o).some((v) => v !== undefined)) throw new UsageError('user set: nothing to change (--comment, --email, --firstname, --lastname, --expire, --enable)');
-  await client.call('PUT', userPath(userid), { ...o });
+  const { append, ...fields } = o;
+  if (!Object.values(fields).some((v) => v !== undefined)) throw new UsageError('user set: nothing to change (--groups, --comment, --email, --firstname, --lastname, --expire, --enable)');
+  if (append && fields.groups === undefined) throw new UsageError('user set: --append adds --groups');
+  await client.call('PUT', userPath(userid), { ...fields, ...(append ? { append: 1 } : {}) });
   return done(`updated ${userid}`);
 }
 
@@ -108,12 +114,13 @@ export interface AclFields {
   roles: string;
   users?: string;
   tokens?: string;
+  groups?: string;
   propagate?: string;
 }
 
 /** `set` grants the roles to the users/tokens on the path, `delete` removes exactly those entries. */
 export async function aclChange(client: ApiClient, op: 'set' | 'delete', path: string, o: AclFields): Promise<number> {
-  if (!o.users && !o.tokens) throw new UsageError(`acl ${op}: name --users or --tokens`);
+  if (!o.users && !o.tokens && !o.groups) throw new UsageError(`acl ${op}: name --users, --groups or --tokens`);
   await client.call('PUT', '/access/acl', { path, ...o, ...(op === 'delete' ? { delete: 1 } : {}) });
   return done(`${op === 'set' ? 'granted' : 'removed'} ${o.roles} on ${path}`);
 }
@@ -125,5 +132,28 @@ export async function aclList(client: ApiClient, o: { outputFormat: OutputFormat
 
 export async function roleList(client: ApiClient, o: { outputFormat: OutputFormat }): Promise<number> {
   printData(await client.call('GET', '/access/roles'), o.outputFormat, { first: ['roleid', 'privs'] });
+  return 0;
+}
+
+const groupPath = (groupid: string) => `/access/groups/${encodeURIComponent(groupid)}`;
+
+export async function groupAdd(client: ApiClient, groupid: string, o: { comment?: string }): Promise<number> {
+  await client.call('POST', '/access/groups', { groupid, ...o });
+  return done(`created group ${groupid} (members join with sdnctl user set USER --groups ${groupid} --append)`);
+}
+
+export async function groupSet(client: ApiClient, groupid: string, o: { comment?: string }): Promise<number> {
+  if (o.comment === undefined) throw new UsageError('group set: nothing to change (--comment)');
+  await client.call('PUT', groupPath(groupid), { ...o });
+  return done(`updated group ${groupid}`);
+}
+
+export async function groupDelete(client: ApiClient, groupid: string): Promise<number> {
+  await client.call('DELETE', groupPath(groupid));
+  return done(`deleted group ${groupid} (its members left it, its ACL entries went with it)`);
+}
+
+export async function groupList(client: ApiClient, o: { outputFormat: OutputFormat }): Promise<number> {
+  printData(await client.call('GET', '/access/groups'), o.outputFormat, { first: ['groupid', 'users', 'comment'] });
   return 0;
 }
