@@ -107,6 +107,14 @@ export const SETTINGS = {
     schema: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, 'must be a node name (letters, digits and -, not at either end)'),
   }),
 
+  clusterName: setting({
+    name: 'SDN_CLUSTER_NAME',
+    apps: ['api'],
+    doc: "The cluster's name in `GET /cluster/status` (Proxmox clients show it)",
+    default: 'sdn',
+    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/, 'must be 1-15 letters, digits or - (as a Proxmox cluster name), not starting with -'),
+  }),
+
   // ---- Logs, health, metrics
   logLevel: setting({ name: 'SDN_LOG_LEVEL', apps: SERVICES, doc: 'Lowest level logged', default: 'info', schema: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) }),
   metricsHost: setting({ name: 'SDN_METRICS_HOST', apps: WORKERS, doc: 'Address of the health and metrics endpoint (`/health/live`, `/health/ready`, `/metrics`)', default: '127.0.0.1', schema: z.string().min(1) }),

@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyUser, Privilege } from '../auth/privilege.decorator';
 import { ApiError } from '../core/api-error';
+import { API_CONFIG, type ApiConfig } from '../core/config';
 import { EventStoreService } from '../core/database';
 import { optInt, optString, type Params, ReqParams } from '../core/params';
 import { NODE_LIVENESS, NodeStatusProjection } from '../nodes/node-status.projection';
@@ -40,6 +41,7 @@ export class TasksController {
     private readonly nodes: NodeStatusProjection,
     private readonly store: EventStoreService,
     @Inject(NODE_LIVENESS) private readonly liveness: Liveness,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   private async view(p: Params): Promise<{ upid: string; u: NonNullable<ReturnType<typeof parseUpid>>; v: ApplyTaskView }> {
@@ -114,14 +116,31 @@ export class TasksController {
     return this.recent(50);
   }
 
+  /** Every node that has reported, by name, with its heartbeat liveness. */
+  private knownNodes(): { name: string; online: boolean }[] {
+    const now = Date.now();
+    const byName = new Map<string, boolean>();
+    for (const r of this.nodes.all()) byName.set(r.status.node, !isOffline(r, now, this.liveness));
+    return [...byName].map(([name, online]) => ({ name, online })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
   @Get('nodes')
-  @ApiOperation({ summary: 'Known nodes (from their agents), online or offline by heartbeat, and the API replica' })
+  @ApiOperation({ summary: 'Known nodes (from their agents), online or offline by heartbeat' })
   @AnyUser()
   listNodes() {
-    const now = Date.now();
-    const out = new Map<string, { node: string; status: string; type: string; id: string }>();
-    for (const r of this.nodes.all()) out.set(r.status.node, { node: r.status.node, status: isOffline(r, now, this.liveness) ? 'offline' : 'online', type: 'node', id: `node/${r.status.node}` });
-    return [...out.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
+    return this.knownNodes().map((n) => ({ node: n.name, status: n.online ? 'online' : 'offline', type: 'node', id: `node/${n.name}` }));
+  }
+
+  @Get('cluster/status')
+  @ApiOperation({ summary: 'Cluster status: one `cluster` entry (nodes, quorate) and one `node` entry per known node (online from heartbeats, nodeid, local)' })
+  @Privilege('Sys.Audit', '/')
+  clusterStatus() {
+    const nodes = this.knownNodes();
+    // The control plane takes writes without a node quorum (the event log is the authority, not corosync):
+    // it is quorate whenever it answers, as a Proxmox cluster with quorum would be.
+    const cluster = { type: 'cluster', id: 'cluster', name: this.config.clusterName, nodes: nodes.length, quorate: 1 };
+    // No `nodeid` (there is no corosync node id to give) and no `ip` (agents do not report one); `local`: the node this replica is named after.
+    return [cluster, ...nodes.map((n) => ({ type: 'node', id: `node/${n.name}`, name: n.name, online: n.online ? 1 : 0, local: n.name === this.config.nodeName ? 1 : 0 }))];
   }
 
   @Get('version')

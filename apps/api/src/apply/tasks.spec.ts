@@ -54,4 +54,17 @@ describe('tasks: status, log and lists of an apply', () => {
     ]);
     expect((await api.get('/api2/json/no/such/path').expect(404)).body).toEqual({ data: null, message: expect.any(String) });
   });
+
+  it('answers /cluster/status: the cluster entry and one entry per node, offline once it misses its heartbeats', async () => {
+    const nodes = api.app.get(NodeStatusProjection);
+    // testnode is the name of this API replica (local); its report is older than three missed heartbeats.
+    nodes.ingest({ ...report('testnode', 0, 'applied'), heartbeatMs: 1000 }, Date.now() - 10_000);
+    expect((await api.get('/api2/json/cluster/status').expect(200)).body.data).toEqual([
+      { type: 'cluster', id: 'cluster', name: 'sdn', nodes: 3, quorate: 1 },
+      { type: 'node', id: 'node/pve1', name: 'pve1', online: 1, local: 0 },
+      { type: 'node', id: 'node/pve2', name: 'pve2', online: 1, local: 0 },
+      { type: 'node', id: 'node/testnode', name: 'testnode', online: 0, local: 1 },
+    ]);
+    expect((await api.get('/api2/json/nodes').expect(200)).body.data).toContainEqual({ node: 'testnode', status: 'offline', type: 'node', id: 'node/testnode' });
+  });
 });

@@ -44,6 +44,8 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'POST /api2/json/access/users/:userid/token/:tokenid': ['A'],
   'PUT /api2/json/access/users/:userid/token/:tokenid': ['A'],
   'GET /api2/json/cluster/resources': F,
+  // Sys.Audit on /: the auditor only.
+  'GET /api2/json/cluster/status': ['AUD'],
   'GET /api2/json/cluster/sdn': ['AUD'],
   'PUT /api2/json/cluster/sdn': [],
   'GET /api2/json/cluster/sdn/apply/:task': ['AUD'],
