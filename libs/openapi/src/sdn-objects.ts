@@ -44,11 +44,17 @@ const SUBNET_DERIVED: Record<string, JsonSchema> = {
 export const schemaName = (kind: ObjectKind, what: 'object' | 'create' | 'update', type?: string) => `${kind}.${what}${type ? `.${type}` : ''}`;
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
-/** Plugin types that accept `key` (with the ones that require it marked). */
+/** Plugin types that accept `key`. */
 function typesOf(schema: KindSchema, key: string): string[] {
   return Object.entries(schema.types)
     .filter(([, o]) => typeAllows(o, key))
     .map(([t]) => t);
+}
+
+/** `x-sdn-types` when only some types take the key (said of every key it would be noise). */
+function typesNote(schema: KindSchema, key: string): Pick<JsonSchema, 'x-sdn-types'> {
+  const types = typesOf(schema, key);
+  return types.length < Object.keys(schema.types).length ? { 'x-sdn-types': types } : {};
 }
 
 function idSchema(schema: KindSchema): JsonSchema {
@@ -82,7 +88,7 @@ function updateSchema(schema: KindSchema): JsonSchema {
   for (const [key, def] of Object.entries(schema.properties)) {
     const types = typesOf(schema, key);
     if (!types.length || skip.includes(key)) continue;
-    properties[key] = { ...propertySchema(def), 'x-sdn-types': types };
+    properties[key] = { ...propertySchema(def), ...typesNote(schema, key) };
   }
   Object.assign(properties, KIND_FLAGS[schema.kind]);
   for (const k of ['delete', 'digest', 'lock-token'] as const) properties[k] = CONTROL_PARAMS[k];
@@ -96,7 +102,7 @@ function objectSchema(schema: KindSchema): JsonSchema {
   };
   for (const [key, def] of Object.entries(schema.properties)) {
     if (def.writeOnly || !typesOf(schema, key).length) continue;
-    properties[key] = { ...propertySchema(def, 'response'), 'x-sdn-types': typesOf(schema, key) };
+    properties[key] = { ...propertySchema(def, 'response'), ...typesNote(schema, key) };
   }
   if (schema.kind === 'subnets') Object.assign(properties, SUBNET_DERIVED);
   Object.assign(properties, ANSWER_ONLY);

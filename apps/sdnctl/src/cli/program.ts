@@ -6,6 +6,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../output/format';
 import type { ApiClient } from '../client/api-client';
 import { type ApiOptions, apiParams, ParamError, withClient } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { parameterHelp } from './param-help';
 import type { AclFields, TokenFields, UserFields } from '../remote/access';
 import type { PasswordSource } from '../remote/login';
 
@@ -91,6 +92,8 @@ export function buildProgram(version: string, result: Result): Command {
       .allowUnknownOption()
       .allowExcessArguments()
       .addHelpText('after', `\nAPI parameters follow the path as --name value (repeat a name for a list). Sends ${method} /api2/json<path>.`)
+      // With a path (sdnctl create /cluster/sdn/zones --help): that call's parameters, from the API document.
+      .addHelpText('after', ({ command }) => parameterHelp(method, command.args[0]))
       .action(
         run(async (path: string, opts: ApiOptions, cmd: Command) => {
           let params: Record<string, string | string[]>;
