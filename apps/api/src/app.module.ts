@@ -4,6 +4,7 @@ import { ApplyModule } from './apply/apply.module';
 import { ControllersModule } from './controllers/controllers.module';
 import { DnsModule } from './dns/dns.module';
 import { DryRunModule } from './dry-run/dry-run.module';
+import { FabricsModule } from './fabrics/fabrics.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IpamsModule } from './ipams/ipams.module';
@@ -33,6 +34,7 @@ import { ZonesModule } from './zones/zones.module';
     VnetsModule,
     SubnetsModule,
     ControllersModule,
+    FabricsModule,
     IpamsModule,
     DnsModule,
     EventsModule,

@@ -1,7 +1,8 @@
 /** The reference's SDN privileges (spec §0.6). */
 export const SDN_PRIVILEGES = ['SDN.Audit', 'SDN.Allocate', 'SDN.Use'] as const;
-export type Privilege = (typeof SDN_PRIVILEGES)[number] | 'Sys.Audit' | 'Permissions.Modify' | 'User.Modify' | 'Group.Allocate';
-export const ALL_PRIVILEGES: readonly Privilege[] = [...SDN_PRIVILEGES, 'Sys.Audit', 'Permissions.Modify', 'User.Modify', 'Group.Allocate'];
+// Sys.Modify on /nodes/<node>: changing a node's part of a fabric (spec Appendix A).
+export type Privilege = (typeof SDN_PRIVILEGES)[number] | 'Sys.Audit' | 'Sys.Modify' | 'Permissions.Modify' | 'User.Modify' | 'Group.Allocate';
+export const ALL_PRIVILEGES: readonly Privilege[] = [...SDN_PRIVILEGES, 'Sys.Audit', 'Sys.Modify', 'Permissions.Modify', 'User.Modify', 'Group.Allocate'];
 
 export interface Role {
   roleid: string;

@@ -4,3 +4,4 @@ export * from './schema';
 export * from './validation';
 export * from './edits';
 export * from './synthetic';
+export * from './fabrics';

@@ -39,8 +39,7 @@ export class ApplyController {
   @ApiOperation({ summary: 'Directory index' })
   @Privilege('SDN.Audit', '/sdn')
   index() {
-    // Fabrics are not implemented yet, so they are not advertised.
-    return ['vnets', 'zones', 'controllers', 'ipams', 'dns'].map((id) => ({ id }));
+    return ['vnets', 'zones', 'controllers', 'ipams', 'dns', 'fabrics'].map((id) => ({ id }));
   }
 
   @Put()

@@ -137,11 +137,12 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(403, DENIED);
     }
     if (need.self && this.access.actsAsUser(actor!, src.value(need.self))) return true;
-    for (const template of [need.path, ...(need.also ?? [])]) {
+    const checks = [need.path, ...(need.also ?? [])].map((path) => ({ privileges: need.privileges, path }));
+    for (const { privileges, path: template } of [...checks, ...(need.and ?? [])]) {
       const r = resolveTemplate(template, src);
       if (!r.complete && isOptionalTemplate(template)) continue;
-      if (!(await this.permissions.allowed(actor!, need.privileges, r.path))) {
-        await this.deny(req, source, { status: 403, reason: 'privilege', principal: actor!, required: { privileges: need.privileges, path: r.path } });
+      if (!(await this.permissions.allowed(actor!, privileges, r.path))) {
+        await this.deny(req, source, { status: 403, reason: 'privilege', principal: actor!, required: { privileges, path: r.path } });
         throw new ApiError(403, DENIED);
       }
     }

@@ -21,6 +21,12 @@ export interface PrivilegeOptions {
    */
   also?: string[];
   /**
+   * Further requirements with privileges of their own (the reference's
+   * `['and', …]` checks, e.g. `Sys.Modify` on `/nodes/{node_id}` besides
+   * `SDN.Allocate` on the fabric). Optional parameters as in `also`.
+   */
+  and?: { privileges: SdnPrivilege[]; path: string }[];
+  /**
    * Callers acting as the user named by this parameter (or, with `filter`,
    * by this field of each item) pass without the privilege: users read and
    * manage their own account and tokens. Privilege-separated tokens do not

@@ -5,7 +5,7 @@
  * for a refusal).
  */
 import { randomBytes } from 'node:crypto';
-import { type ConfigIndex, createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
+import { type ConfigIndex, type ObjectKind, createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
 import type { SdnObject, SectionName } from '@sdn/event-store';
 import { ApiError } from './api-error';
 
@@ -45,15 +45,15 @@ function accept(r: ModelEditResult): Edit {
  * `params`: the request's object parameters including the ID parameter (subnets: `vnet` and `subnet` CIDR).
  * `index`: look-up tables describing `config` exactly (see SdnStateService), for validating only what the edit affects.
  */
-export function create(config: Config, section: SectionName, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
+export function create(config: Config, section: ObjectKind, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
   return accept(createObject(config as unknown as SdnConfig, section, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
 }
 
 /** `params`: properties to set plus `delete` (list) and, for subnets, the path `vnet`. */
-export function update(config: Config, section: SectionName, id: string, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
+export function update(config: Config, section: ObjectKind, id: string, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
   return accept(updateObject(config as unknown as SdnConfig, section, id, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
 }
 
-export function remove(config: Config, section: SectionName, id: string, pathVnet?: string, index?: ConfigIndex): Edit {
+export function remove(config: Config, section: ObjectKind, id: string, pathVnet?: string, index?: ConfigIndex): Edit {
   return accept(deleteObject(config as unknown as SdnConfig, section, id, { vnet: pathVnet }, { index }));
 }

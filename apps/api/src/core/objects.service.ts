@@ -12,7 +12,7 @@ import {
   type SdnState,
   type SectionName,
 } from '@sdn/event-store';
-import { byteOrder } from '@sdn/model';
+import { byteOrder, type ObjectKind } from '@sdn/model';
 import { ApiError } from './api-error';
 import { checkLockToken } from './lock-token';
 import * as model from './model';
@@ -28,7 +28,7 @@ export interface WriteContext {
 }
 
 /** Message for a missing object, as the reference words it (§0.5). */
-export function notFoundMessage(section: SectionName, id: string): string {
+export function notFoundMessage(section: ObjectKind, id: string): string {
   if (section === 'vnets') return `sdn vnet '${id}' does not exist`;
   if (section === 'subnets') return `sdn subnet '${id}' does not exist`;
   return `sdn '${id}' does not exist`;
@@ -54,14 +54,14 @@ export class SdnObjectsService {
     private readonly secrets: SecretsService,
   ) {}
 
-  private ids(state: SdnState, section: SectionName): Record<string, SdnObject> {
+  private ids(state: SdnState, section: ObjectKind): Record<string, SdnObject> {
     const ids = state.pending[section] as Record<string, SdnObject>;
     const implicit = IMPLICIT_OBJECTS[section];
     return implicit ? { ...implicit, ...ids } : ids;
   }
 
   /** One object per id in the requested view (default: pending as stored; `running=1`; `pending=1` merged). */
-  private view(section: SectionName, p: Params): { objects: Record<string, SdnObject>; digest?: string } {
+  private view(section: ObjectKind, p: Params): { objects: Record<string, SdnObject>; digest?: string } {
     const state = this.sdn.current;
     const staged = STAGED_SECTIONS.includes(section);
     const wantPending = boolParam(p, 'pending', false);
@@ -71,7 +71,7 @@ export class SdnObjectsService {
     return { objects: this.ids(state, section), digest: sectionDigest(state.pending[section]) };
   }
 
-  list(section: SectionName, p: Params, filter?: (o: SdnObject) => boolean): SdnObject[] {
+  list(section: ObjectKind, p: Params, filter?: (o: SdnObject) => boolean): SdnObject[] {
     const { objects, digest } = this.view(section, p);
     const type = optString(p, 'type');
     const out: SdnObject[] = [];
@@ -84,7 +84,7 @@ export class SdnObjectsService {
     return out;
   }
 
-  get(section: SectionName, id: string, p: Params): SdnObject {
+  get(section: ObjectKind, id: string, p: Params): SdnObject {
     const { objects, digest } = this.view(section, p);
     const o = objects[id];
     if (!o) throw ApiError.notFound(notFoundMessage(section, id));
@@ -92,7 +92,7 @@ export class SdnObjectsService {
   }
 
   /** Pending object or 404. */
-  require(section: SectionName, id: string): SdnObject {
+  require(section: ObjectKind, id: string): SdnObject {
     const o = this.sdn.current.pending[section][id];
     if (!o) throw ApiError.notFound(notFoundMessage(section, id));
     return o;
@@ -104,7 +104,7 @@ export class SdnObjectsService {
    * as DNS reachability), after the request is known to be valid. The write
    * itself validates again against the state it commits on.
    */
-  preview(section: SectionName, op: 'create' | 'update', props: SdnObject, p: Params, id?: string): model.Edit {
+  preview(section: ObjectKind, op: 'create' | 'update', props: SdnObject, p: Params, id?: string): model.Edit {
     const state = this.sdn.current;
     const index = this.sdn.currentIndex;
     const flags = editFlags(section, p);
@@ -114,7 +114,7 @@ export class SdnObjectsService {
   }
 
   /** `props`: the object parameters of the request, ID parameter included (see objectProps). */
-  create(section: SectionName, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
+  create(section: ObjectKind, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
     const lockToken = optString(p, 'lock-token');
     const flags = editFlags(section, p);
     return this.sdn.execute((state, index) => {
@@ -126,7 +126,7 @@ export class SdnObjectsService {
     }, ctx.actor, ctx.correlationId);
   }
 
-  update(section: SectionName, id: string, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
+  update(section: ObjectKind, id: string, props: SdnObject, p: Params, ctx: WriteContext): Promise<null> {
     const lockToken = optString(p, 'lock-token');
     const digest = optString(p, 'digest', 64);
     const del = deleteList(p);
@@ -145,7 +145,7 @@ export class SdnObjectsService {
   }
 
   /** `pathVnet`: for subnets, the vnet of the URL, which must own the subnet. */
-  remove(section: SectionName, id: string, p: Params, ctx: WriteContext, pathVnet?: string): Promise<null> {
+  remove(section: ObjectKind, id: string, p: Params, ctx: WriteContext, pathVnet?: string): Promise<null> {
     const lockToken = optString(p, 'lock-token');
     return this.sdn.execute((state, index) => {
       checkLockToken(state, lockToken);

@@ -116,7 +116,7 @@ export function decorate(section: SectionName, id: string, o: SdnObject): SdnObj
     fix(p);
     out.pending = p;
   }
-  const idKey = { zones: 'zone', vnets: 'vnet', subnets: 'subnet', controllers: 'controller', ipams: 'ipam', dns: 'dns' }[section];
+  const idKey = { zones: 'zone', vnets: 'vnet', subnets: 'subnet', controllers: 'controller', ipams: 'ipam', dns: 'dns', fabrics: 'id' }[section];
   out[idKey] = id;
   if (section === 'subnets') {
     const [zone, network, mask] = id.split('-');

@@ -15,8 +15,7 @@ const RESOURCE_TYPES = ['vm', 'storage', 'node', 'sdn'];
  * The reference's per-node SDN endpoints (spec §1.14) and the SDN part of
  * `/cluster/resources` (§1.15), answered from the status the node agents
  * publish instead of by proxying to each node. The live ones (zone bridges,
- * ip-vrf, mac-vrf) are in NodeQueriesController; fabrics are not served and are
- * left out of the index rather than advertised.
+ * ip-vrf, mac-vrf, fabric routes/neighbors/interfaces) are in NodeQueriesController.
  */
 @ApiTags('nodes')
 @ApiSecurity('PVEAPIToken')
@@ -42,7 +41,7 @@ export class NodesController {
   @AnyUser()
   index(@ReqParams() p: Params) {
     this.report(p);
-    return [{ name: 'vnets' }, { name: 'zones' }];
+    return [{ name: 'fabrics' }, { name: 'vnets' }, { name: 'zones' }];
   }
 
   @Get('nodes/:node/sdn/zones')

@@ -44,7 +44,7 @@ describe('node SDN status endpoints', () => {
   });
 
   it('lists zone status per node, sorted, and the vnets of a zone with their messages', async () => {
-    expect((await api.get('/api2/json/nodes/node1/sdn').expect(200)).body.data).toEqual([{ name: 'vnets' }, { name: 'zones' }]);
+    expect((await api.get('/api2/json/nodes/node1/sdn').expect(200)).body.data).toEqual([{ name: 'fabrics' }, { name: 'vnets' }, { name: 'zones' }]);
     expect((await api.get('/api2/json/nodes/node1/sdn/zones').expect(200)).body.data).toEqual([
       { zone: 'za', status: 'error' },
       { zone: 'zb', status: 'available' },

@@ -60,6 +60,20 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/cluster/sdn/dns/:dns': [],
   'PUT /api2/json/cluster/sdn/dns/:dns': [],
   'GET /api2/json/cluster/sdn/dry-run': ['AUD'],
+  // Fabrics live on /sdn/fabrics[/<id>]; node parts also need Sys.Audit (read) or Sys.Modify (write) on /nodes/<node>.
+  'GET /api2/json/cluster/sdn/fabrics': ['AUD'],
+  'GET /api2/json/cluster/sdn/fabrics/all': ALL,
+  'GET /api2/json/cluster/sdn/fabrics/fabric': F,
+  'POST /api2/json/cluster/sdn/fabrics/fabric': [],
+  'GET /api2/json/cluster/sdn/fabrics/fabric/:id': ['AUD'],
+  'PUT /api2/json/cluster/sdn/fabrics/fabric/:id': [],
+  'DELETE /api2/json/cluster/sdn/fabrics/fabric/:id': [],
+  'GET /api2/json/cluster/sdn/fabrics/node': F,
+  'GET /api2/json/cluster/sdn/fabrics/node/:fabric_id': ['AUD'],
+  'POST /api2/json/cluster/sdn/fabrics/node/:fabric_id': [],
+  'GET /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': ['AUD'],
+  'PUT /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': [],
+  'DELETE /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': [],
   'GET /api2/json/cluster/sdn/dry-run/summary': F,
   'GET /api2/json/cluster/sdn/events': ['AUD'],
   'GET /api2/json/cluster/sdn/events/schemas': ['AUD'],
@@ -126,6 +140,9 @@ const PARAMS: Record<string, string> = {
   roleid: 'PVEAuditor',
   type: 'ZoneCreated',
   version: 'v1',
+  id: 'fabA',
+  fabric_id: 'fabA',
+  node_id: 'testnode',
 };
 
 /** Bodies that would be valid (or at least well-formed) for an authorised caller. */
@@ -154,6 +171,10 @@ function body(e: Endpoint): Record<string, unknown> | undefined {
     'POST /api2/json/cluster/sdn/vnets/:vnet/subnets': { subnet: '10.1.9.0/24', type: 'subnet' },
     'PUT /api2/json/cluster/sdn/vnets/:vnet/subnets/:subnet': { gateway: '10.1.0.1' },
     'POST /api2/json/cluster/sdn/zones': { zone: 'zm', type: 'simple' },
+    'POST /api2/json/cluster/sdn/fabrics/fabric': { id: 'fabB', protocol: 'openfabric', ip_prefix: '10.77.0.0/24' },
+    'PUT /api2/json/cluster/sdn/fabrics/fabric/:id': { csnp_interval: 5 },
+    'POST /api2/json/cluster/sdn/fabrics/node/:fabric_id': { node_id: 'n2', ip: '10.66.0.2' },
+    'PUT /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': { ip: '10.66.0.3' },
     'PUT /api2/json/cluster/sdn/zones/:zone': { mtu: 1400 },
   };
   return bodies[key];
@@ -174,6 +195,8 @@ describe('access matrix over every endpoint', () => {
     for (const [v, net, z] of [['va', '10.1.0.0/24', 'zoneA'], ['vb', '10.2.0.0/24', 'zoneB']]) {
       if (!(await have(`vnets/${v}/subnets/${z}-${net.replace('/', '-')}`))) await api.post(`vnets/${v}/subnets`, { subnet: net, type: 'subnet' }).expect(200);
     }
+    if (!(await have('fabrics/fabric/fabA'))) await api.post('fabrics/fabric', { id: 'fabA', protocol: 'openfabric', ip_prefix: '10.66.0.0/24' }).expect(200);
+    if (!(await have('fabrics/node/fabA/testnode'))) await api.post('fabrics/node/fabA', { node_id: 'testnode', ip: '10.66.0.1' }).expect(200);
   }
 
   beforeAll(async () => {
@@ -209,7 +232,7 @@ describe('access matrix over every endpoint', () => {
     for (const e of listEndpoints(api.app).filter((x) => !x.public)) {
       const key = `${e.method} ${e.path}`;
       const expected = EXPECTED[key];
-      const url = e.path.replace(/:([a-z]+)/g, (_, n: string) => encodeURIComponent(PARAMS[n]));
+      const url = e.path.replace(/:([a-z_]+)/g, (_, n: string) => encodeURIComponent(PARAMS[n]));
       const query = e.method === 'GET' && e.path.endsWith('/dry-run') ? '?node=testnode' : '';
       // Refusals first, so the allowed calls that change something cannot hide a change made by a refused one.
       const order: Who[] = ['NONE', 'EXP', 'B', 'PS', 'AUD', 'A'];

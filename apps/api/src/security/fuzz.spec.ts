@@ -90,11 +90,17 @@ const SHAPES: Record<string, Shape> = {
   'POST /api2/json/cluster/sdn/dns': { valid: { dns: 'dn', type: 'powerdns', url: 'http://127.0.0.1:1/api', key: 'k' }, anchors: { dns: ID, type: hostileEnum, ttl: hostileInt }, bodyRequired: true },
   'PUT /api2/json/cluster/sdn/dns/:dns': { valid: {}, anchors: { dns: hostilePathId } },
   'DELETE /api2/json/cluster/sdn/dns/:dns': { valid: {}, anchors: { dns: hostilePathId } },
+  'POST /api2/json/cluster/sdn/fabrics/fabric': { valid: { id: 'fn', protocol: 'openfabric', ip_prefix: '10.7.0.0/24' }, anchors: { id: ID, protocol: hostileEnum, hello_interval: hostileInt, ip_prefix: hostileCidr }, bodyRequired: true },
+  'PUT /api2/json/cluster/sdn/fabrics/fabric/:id': { valid: { id: 'ff', csnp_interval: 5 }, anchors: { id: hostilePathId, csnp_interval: hostileInt, ip_prefix: hostileCidr } },
+  'DELETE /api2/json/cluster/sdn/fabrics/fabric/:id': { valid: {}, anchors: { id: hostilePathId } },
+  'POST /api2/json/cluster/sdn/fabrics/node/:fabric_id': { valid: { fabric_id: 'ff', node_id: 'fn2', ip: '10.8.0.2' }, anchors: { fabric_id: hostilePathId, node_id: ID, ip: hostileIp }, bodyRequired: true },
+  'PUT /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': { valid: { fabric_id: 'ff', node_id: 'fn1' }, anchors: { fabric_id: hostilePathId, node_id: hostilePathId, ip: hostileIp } },
+  'DELETE /api2/json/cluster/sdn/fabrics/node/:fabric_id/:node_id': { valid: { fabric_id: 'ff', node_id: 'fn1' }, anchors: { fabric_id: hostilePathId, node_id: hostilePathId } },
 };
 
 /** Noise: any field may carry any hostile value, and unknown keys appear. */
 const NOISE: Gen[] = [hostileId, hostileBool, hostileInt, hostileIp, hostileCidr, hostileEnum];
-const NOISE_FIELDS = ['lock-token', 'digest', 'delete', 'nodes', 'tag', 'alias', 'comment', 'mac', 'hostname', 'vmid', 'count', 'ipam', 'dns', 'dnszone', 'bridge', 'peers', 'gateway', 'running', 'pending'];
+const NOISE_FIELDS = ['lock-token', 'digest', 'delete', 'interfaces', 'ip6', 'nodes', 'tag', 'alias', 'comment', 'mac', 'hostname', 'vmid', 'count', 'ipam', 'dns', 'dnszone', 'bridge', 'peers', 'gateway', 'running', 'pending'];
 
 interface FuzzRequest {
   method: string;
@@ -122,11 +128,11 @@ function formEncode(o: Record<string, unknown>): string {
 }
 
 function generate(e: Endpoint, shape: Shape, r: Rng): FuzzRequest {
-  const params = (e.path.match(/:([a-z]+)/g) ?? []).map((p) => p.slice(1));
+  const params = (e.path.match(/:([a-z_]+)/g) ?? []).map((p) => p.slice(1));
   const anchorName = pick(r, Object.keys(shape.anchors));
   const anchorValue = shape.anchors[anchorName](r);
   const inPath = params.includes(anchorName);
-  const path = e.path.replace(/:([a-z]+)/g, (_, n: string) => enc(String(n === anchorName ? anchorValue : shape.valid[n])));
+  const path = e.path.replace(/:([a-z_]+)/g, (_, n: string) => enc(String(n === anchorName ? anchorValue : shape.valid[n])));
   const body: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(shape.valid)) if (!params.includes(k) && r() < 0.7) body[k] = v;
   for (let i = 0, n = Math.floor(r() * 3); i < n; i++) body[pick(r, NOISE_FIELDS)] = pick(r, NOISE)(r);
@@ -215,6 +221,8 @@ describe('hostile input fuzz over every write endpoint and the login (real API o
     await api.post('zones', { zone: 'zf', type: 'simple', ipam: 'pve' }).expect(200);
     await api.post('vnets', { vnet: 'vf', zone: 'zf' }).expect(200);
     await api.post('vnets/vf/subnets', { subnet: '10.9.0.0/24', type: 'subnet', gateway: '10.9.0.1' }).expect(200);
+    await api.post('fabrics/fabric', { id: 'ff', protocol: 'openfabric', ip_prefix: '10.8.0.0/24' }).expect(200);
+    await api.post('fabrics/node/ff', { node_id: 'fn1', ip: '10.8.0.1', interfaces: ['name=eth1'] }).expect(200);
     await createPrincipal(api, 'fuzz@pve', 'ft', {});
     await api.post('/api2/json/access/groups', { groupid: 'fg' }).expect(200);
     for (let i = 0; i < 200; i++) {

@@ -1,11 +1,12 @@
-import { EventStore, objectEventType, openEventStoreDataSource, pendingConfig, SECTION_META, type SdnObject, type SectionName } from '@sdn/event-store';
+import { EventStore, objectEventType, openEventStoreDataSource, pendingConfig, SECTION_META, type SdnObject } from '@sdn/event-store';
+import type { ObjectKind } from '@sdn/model';
 import type { EventStoreService } from '../core/database';
 import * as model from '../core/model';
 import { SdnStateService } from '../core/sdn-state.service';
 
 /** One object as its POST would create it: the section and the request's parameters (ID included). */
 export interface SeedObject {
-  section: SectionName;
+  section: ObjectKind;
   props: SdnObject;
 }
 

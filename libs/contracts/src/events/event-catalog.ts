@@ -30,6 +30,8 @@ const SECTIONS: [stem: string, aggregate: string, what: string][] = [
   ['Controller', 'controller', 'controller'],
   ['Ipam', 'ipam', 'IPAM'],
   ['Dns', 'dns', 'DNS server'],
+  ['Fabric', 'fabric', 'fabric'],
+  ['FabricNode', 'fabric-node', 'fabric node'],
 ];
 
 const aclEntry = object({ path: str, type: str, ugid: str, roleid: str, propagate: optional(any) });

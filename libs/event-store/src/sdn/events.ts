@@ -4,10 +4,10 @@
  * projection rebuilt years later gives the same state whatever the validator
  * has become since.
  */
-export type SectionName = 'zones' | 'vnets' | 'subnets' | 'controllers' | 'ipams' | 'dns';
-export const SECTIONS: readonly SectionName[] = ['zones', 'vnets', 'subnets', 'controllers', 'ipams', 'dns'];
+export type SectionName = 'zones' | 'vnets' | 'subnets' | 'controllers' | 'ipams' | 'dns' | 'fabrics';
+export const SECTIONS: readonly SectionName[] = ['zones', 'vnets', 'subnets', 'controllers', 'ipams', 'dns', 'fabrics'];
 /** Sections that are staged (pending → running on apply). IPAMs and DNS servers act immediately. */
-export const STAGED_SECTIONS: readonly SectionName[] = ['zones', 'vnets', 'subnets', 'controllers'];
+export const STAGED_SECTIONS: readonly SectionName[] = ['zones', 'vnets', 'subnets', 'controllers', 'fabrics'];
 
 /** Event-name stem and aggregate type of each section. */
 export const SECTION_META: Record<SectionName, { stem: string; aggregate: string; idKey: string }> = {
@@ -17,7 +17,11 @@ export const SECTION_META: Record<SectionName, { stem: string; aggregate: string
   controllers: { stem: 'Controller', aggregate: 'controller', idKey: 'controller' },
   ipams: { stem: 'Ipam', aggregate: 'ipam', idKey: 'ipam' },
   dns: { stem: 'Dns', aggregate: 'dns', idKey: 'dns' },
+  // Fabric sections (key `<fabric>`); their node sections (`<fabric>_<node>`) have events of their own, FABRIC_NODE_META.
+  fabrics: { stem: 'Fabric', aggregate: 'fabric', idKey: 'id' },
 };
+/** Events of fabric node sections: `FabricNodeCreated` …, folded into the `fabrics` section like the fabric's own. */
+export const FABRIC_NODE_META = { stem: 'FabricNode', aggregate: 'fabric-node' } as const;
 
 export type SdnObject = Record<string, unknown>;
 
@@ -57,7 +61,12 @@ export function objectEventType(section: SectionName, op: 'Created' | 'Updated' 
   return SECTION_META[section].stem + op;
 }
 
-const BY_STEM = new Map(SECTIONS.map((s) => [SECTION_META[s].stem, s]));
+/** The event type of a fabric (`fabric`) or fabric-node (`node`) section edit. */
+export function fabricEventType(kind: 'fabric' | 'node', op: 'Created' | 'Updated' | 'Deleted'): string {
+  return (kind === 'node' ? FABRIC_NODE_META.stem : SECTION_META.fabrics.stem) + op;
+}
+
+const BY_STEM = new Map<string, SectionName>([...SECTIONS.map((s): [string, SectionName] => [SECTION_META[s].stem, s]), [FABRIC_NODE_META.stem, 'fabrics']]);
 
 /** `ZoneCreated` → ['zones', 'Created']; undefined for non-object events. */
 export function parseObjectEventType(type: string): [SectionName, 'Created' | 'Updated' | 'Deleted'] | undefined {

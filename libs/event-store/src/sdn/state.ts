@@ -29,7 +29,7 @@ export interface SdnState {
 }
 
 export function emptySections(): Sections {
-  return { zones: {}, vnets: {}, subnets: {}, controllers: {}, ipams: {}, dns: {} };
+  return { zones: {}, vnets: {}, subnets: {}, controllers: {}, ipams: {}, dns: {}, fabrics: {} };
 }
 
 export function emptyState(): SdnState {

@@ -81,14 +81,14 @@ function messages(errors: Record<string, string>): Set<string> {
  * `before`/`now`: the problems before and after the edit, on (at least) every
  * path the edit can change.
  */
-function newProblems(before: ValidationErrors, now: ValidationErrors, kind: ObjectKind, id: string | undefined): ParamErrors {
+export function newProblems(before: ValidationErrors, now: ValidationErrors, kind: ObjectKind | 'fabrics', id: string | undefined, idParam = kind === 'fabrics' ? 'id' : SCHEMAS[kind].idParam): ParamErrors {
   const old = messages(before);
   const own: ParamErrors = {};
   const elsewhere: ParamErrors = {};
   const prefix = id === undefined ? undefined : `${kind}.${id}`;
   for (const [path, msg] of Object.entries(now)) {
     for (const m of msg.split('; ')) {
-      if (prefix !== undefined && path === prefix) addError(own, SCHEMAS[kind].idParam, m);
+      if (prefix !== undefined && path === prefix) addError(own, idParam, m);
       else if (prefix !== undefined && path.startsWith(`${prefix}.`)) addError(own, path.slice(prefix.length + 1), m);
       else if (!old.has(`${path}\u0000${m}`)) addError(elsewhere, path, m);
     }

@@ -7,7 +7,7 @@ import { splitList, text } from '../values';
 import { accepted, editErrors, hasObject, ids, notFound, stripApiParams, subnetsOfVnet, subnetsOfZone } from './common';
 import { refused as refuse, type EditOptions, type EditResult } from './result';
 
-function deleteList(raw: unknown): string[] | undefined {
+export function deleteList(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (typeof raw === 'string') return splitList(raw);
   if (Array.isArray(raw) && raw.every((k) => typeof k === 'string')) return raw.flatMap((k) => splitList(k));

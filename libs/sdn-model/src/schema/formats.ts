@@ -104,6 +104,13 @@ export const checkIp: FormatCheck = (v) => (parseIp(v) ? undefined : 'value does
 export const checkIpv4: FormatCheck = (v) => (parseIp(v)?.kind() === 'ipv4' ? undefined : 'value does not look like a valid IPv4 address');
 export const checkIpv6: FormatCheck = (v) => (parseIp(v)?.kind() === 'ipv6' ? undefined : 'value does not look like a valid IPv6 address');
 export const checkCidr: FormatCheck = (v) => (parseCidr(v) ? undefined : 'value does not look like a valid CIDR network');
+export const checkCidrV4: FormatCheck = (v) => (parseCidr(v)?.family === 4 ? undefined : 'value does not look like a valid IPv4 CIDR network');
+export const checkCidrV6: FormatCheck = (v) => (parseCidr(v)?.family === 6 ? undefined : 'value does not look like a valid IPv6 CIDR network');
+/** An OSPF area: dotted-quad or a 32-bit number (FRR's `ip ospf area` takes both). */
+export const checkOspfArea: FormatCheck = (v) =>
+  ipaddr.IPv4.isValidFourPartDecimal(v) || (/^\d{1,10}$/.test(v) && BigInt(v) <= U32_MAX)
+    ? undefined
+    : 'value does not look like a valid OSPF area (an IPv4 address or a number from 0 to 4294967295)';
 export const checkMacAddr: FormatCheck = (v) => (MAC_RE.test(v) ? undefined : 'value does not look like a valid unicast MAC address');
 export const checkDnsName: FormatCheck = (v) => (DNS_NAME_RE.test(v) ? undefined : 'value does not look like a valid DNS name');
 export const checkConfigId: FormatCheck = (v) => (CONFIGID_RE.test(v) ? undefined : `invalid configuration ID '${v}'`);
@@ -167,6 +174,9 @@ export type FormatName =
   | 'ipv6'
   | 'ip-list'
   | 'CIDR'
+  | 'CIDRv4'
+  | 'CIDRv6'
+  | 'ospf-area'
   | 'mac-addr'
   | 'dns-name'
   | 'pve-configid'
@@ -196,6 +206,9 @@ export const FORMATS: Readonly<Record<FormatName, FormatCheck>> = {
   ipv6: checkIpv6,
   'ip-list': listOf(checkIp),
   CIDR: checkCidr,
+  CIDRv4: checkCidrV4,
+  CIDRv6: checkCidrV6,
+  'ospf-area': checkOspfArea,
   'mac-addr': checkMacAddr,
   'dns-name': checkDnsName,
   'pve-configid': checkConfigId,

@@ -113,7 +113,7 @@ export class ConfigIndex {
   }
 
   /** Records that `kind`/`id` now holds `raw` (undefined: removed). Kinds other than vnets and subnets are read from the configuration itself. */
-  set(kind: ObjectKind, id: string, raw: unknown): void {
+  set(kind: ObjectKind | 'fabrics', id: string, raw: unknown): void {
     if (kind === 'vnets') this.setVnet(id, raw);
     else if (kind === 'subnets') this.setSubnet(id, raw);
   }

@@ -208,7 +208,8 @@ function onAffected(errors: ValidationErrors, affected: Scope['affected'], chang
     if (dot < 0) continue;
     const kind = path.slice(0, dot) as ObjectKind;
     const rest = path.slice(dot + 1);
-    let hit = SMALL_KINDS.includes(kind);
+    // Fabric sections are few and checked as a whole, like the small kinds.
+    let hit = SMALL_KINDS.includes(kind) || (kind as string) === 'fabrics';
     const set = kind === 'vnets' || kind === 'subnets' ? affected[kind] : undefined;
     // Subnet IDs contain dots: try every prefix ending before one.
     for (let i = rest.indexOf('.'); !hit && set; i = rest.indexOf('.', i + 1)) {

@@ -70,4 +70,6 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   { id: 'C4', description: 'at most one isis controller per node' },
   { id: 'C6', description: 'asn 1..4294967295, isis-net and isis-ifaces formats (schema)' },
   { id: 'X-ipam-pve', description: "a stored ipam 'pve' is of type pve" },
+  // Fabrics (Appendix A; fabrics/validate.ts)
+  { id: 'F1', description: 'fabric sections: prefixes present and not overlapping, node addresses present, inside the prefix and unique, an interface in one fabric per node, distinct OSPF areas, no IPv6 with OSPF' },
 ];

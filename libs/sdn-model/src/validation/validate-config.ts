@@ -5,6 +5,7 @@ import { checkControllers, checkIpams } from './controller-rules';
 import { checkSubnets } from './subnet-rules';
 import { checkVnets } from './vnet-rules';
 import { checkZones } from './zone-rules';
+import { fabricErrors } from '../fabrics/validate';
 
 /** Cross-object rules over an already normalised configuration; adds to `errors`. */
 export function checkConfigRules(config: SdnConfig, errors: ValidationErrors): ValidationErrors {
@@ -14,6 +15,7 @@ export function checkConfigRules(config: SdnConfig, errors: ValidationErrors): V
   checkSubnets(ctx);
   checkControllers(ctx);
   checkIpams(ctx);
+  if (ctx.fabrics) for (const [path, message] of Object.entries(fabricErrors(ctx.fabrics))) ctx.error(path, message);
   return errors;
 }
 
