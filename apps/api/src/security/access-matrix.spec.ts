@@ -267,7 +267,7 @@ describe('access matrix over every endpoint', () => {
     expect(failures).toEqual([]);
     // Every refusal is on the audit trail.
     expect((await audited()) - auditBefore).toBe(denials);
-  }, 60_000);
+  }, 120_000);
 
   it('lists: zone A\'s admin sees zone A, its vnet and subnet; zone B\'s sees B; the auditor both', async () => {
     const server = api.app.getHttpServer();

@@ -190,7 +190,8 @@ export function createFabricNode(config: RunningConfig, fabric: string, params: 
   const errors: ParamErrors = {};
   const node = params.node_id;
   if (node === undefined || node === null || node === '') errors.node_id = "missing value for required option 'node_id'";
-  else if (typeof node !== 'string' || checkPveNode(node)) errors.node_id = 'value does not look like a valid node name';
+  // A host name label: at most 63 characters (the reference's node ID pattern allows no more).
+  else if (typeof node !== 'string' || checkPveNode(node) || node.length > 63) errors.node_id = 'value does not look like a valid node name';
   const def = protocolParam(params.protocol ?? found.def.name, errors);
   if (def && def !== found.def) errors.protocol = M.protocolMismatch;
   const props = nodeProps(found.def, stripApiParams(params, ['node_id', 'protocol', 'fabric_id']), errors);

@@ -66,6 +66,7 @@ describe('fabric edits with the reference’s errors', () => {
     ['os1', { node_id: 'n2', ip: '10.20.0.2', protocol: 'openfabric' }, { protocol: 'node has a different protocol than the referenced fabric' }],
     ['os1', { node_id: 'n2', ip: '10.20.0.2', interfaces: ['name=e1,hello_multiplier=2'] }, { interfaces: "invalid format - unknown key 'hello_multiplier'" }],
     ['os1', { node_id: 'n1x', ip: '10.20.0.9', interfaces: ['name=e1', 'name=e1'] }, { interfaces: 'interface is already in use by another fabric' }],
+    ['os1', { node_id: 'n'.repeat(64), ip: '10.20.0.9' }, { node_id: 'value does not look like a valid node name' }],
   ])('node in %s %j is refused', (fabric, params, errors) => {
     expect(createFabricNode(base(), fabric, params)).toEqual({ ok: false, code: 'invalid', errors });
   });

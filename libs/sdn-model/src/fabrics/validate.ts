@@ -89,7 +89,7 @@ export function fabricErrors(sections: FabricSections): ValidationErrors {
     const kind = sectionKind(s.type)!;
     const err = at(key);
     const split = splitNodeKey(key);
-    if (!split || checkFabricId(split.fabric) || checkPveNode(split.node)) {
+    if (!split || checkFabricId(split.fabric) || checkPveNode(split.node) || split.node.length > 63) {
       err(undefined, `invalid fabric node ID '${key}': <fabric>_<node> expected`);
       continue;
     }
