@@ -1,4 +1,4 @@
-import { type INestApplication, type LogLevel, Module } from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { serveWebPanel } from './web-panel';
@@ -8,7 +8,9 @@ import { resolveApiTls } from '@sdn/tls';
 import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
-import { installObservability } from './core/observability';
+import { ApiLogger, apiLoggerModule, createApiLogger } from './core/logging';
+import { correlationIdOf, installObservability } from './core/observability';
+import type { DestinationStream } from 'pino';
 import { SdnStateService } from './core/sdn-state.service';
 import { recordRoutes, serveOpenApi } from './openapi/openapi';
 
@@ -17,12 +19,20 @@ export const API_PREFIX = 'api2/json';
 /** Provider of the TLS material the app serves (null for plain HTTP): main prints where the CA is. */
 export const API_TLS = Symbol('API_TLS');
 
-/** Builds the application (not listening); tests and main share it. */
-export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogLevel[] = ['error', 'warn', 'log']): Promise<INestApplication> {
+/**
+ * Builds the application (not listening); tests and main share it. Logs are
+ * JSON lines on stdout at `SDN_LOG_LEVEL` (config.logLevel); a test may
+ * capture them with `log.destination`.
+ */
+export async function createApp(overrides: Partial<ApiConfig> = {}, log: { destination?: DestinationStream } = {}): Promise<INestApplication> {
   const config = { ...loadConfig(), ...overrides };
   const tls = await resolveApiTls(config);
+  const logger = createApiLogger({ level: config.logLevel, destination: log.destination });
 
-  @Module({ imports: [CoreModule.forRoot(config), AppModule], providers: [{ provide: API_TLS, useValue: tls }] })
+  @Module({
+    imports: [apiLoggerModule(logger), CoreModule.forRoot(config), AppModule],
+    providers: [{ provide: API_TLS, useValue: tls }, ApiLogger],
+  })
   class RootModule {}
 
   // Fastify rather than Express: a write's HTTP handling is on the serialised path of every
@@ -33,13 +43,17 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
     bodyLimit: MAX_BODY_BYTES,
     // Like the reference (and Express before): `/zones/` is `/zones`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    // The request id is the correlation id: middleware (the request's logger) and hooks see the same one.
+    genReqId: (raw: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(raw.headers),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { bodyParser: false, logger });
+  // Nest's lines written while the app is built wait for the pino logger (bufferLogs), so every line is JSON.
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(ApiLogger));
   const http = app.getHttpAdapter().getInstance();
   const mounted = recordRoutes(http);
   // Only these two: any other media type is refused (415) instead of read as something else.
   http.removeAllContentTypeParsers();
-  installObservability(http as unknown as Parameters<typeof installObservability>[0], { metrics: config.metrics });
+  installObservability(http as unknown as Parameters<typeof installObservability>[0], { metrics: config.metrics, log: logger });
   const parse = (read: (text: string, contentType: string | undefined) => unknown) => (req: { headers: Record<string, unknown> }, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
       done(null, read(String(body), req.headers['content-type'] as string | undefined));
@@ -61,7 +75,7 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, logger: LogL
   http.addHook('preHandler', async (req) => {
     if (req.url.startsWith(`/${API_PREFIX}/`)) await sdn.sync();
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'health/ready'] });
   await serveWebPanel(app, config.webDir);
   // Signals: main.ts drains first (health/drain.ts), then closes the server before the modules.
 

@@ -14,7 +14,8 @@ export interface HealthServer {
 
 const CHECK_TIMEOUT_MS = 2000;
 
-async function run(check: ReadinessCheck): Promise<boolean> {
+/** Runs a readiness check: false when it throws or takes longer than 2 s (a dependency that hangs is not ready). */
+export async function runCheck(check: ReadinessCheck): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -48,7 +49,7 @@ export async function startHealthServer(o: { host: string; port: number; checks?
     if (path === '/health/live') return json(200, { status: 'ok', checks: {} });
     if (path === '/health/ready') {
       void (async () => {
-        const results = await Promise.all([...checks].map(async ([name, c]) => [name, (await run(c)) ? 'up' : 'down'] as const));
+        const results = await Promise.all([...checks].map(async ([name, c]) => [name, (await runCheck(c)) ? 'up' : 'down'] as const));
         const ok = results.every(([, s]) => s === 'up');
         json(ok ? 200 : 503, { status: ok ? 'ok' : 'error', checks: Object.fromEntries(results.map(([n, s]) => [n, { status: s }])) });
       })();

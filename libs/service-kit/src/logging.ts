@@ -5,36 +5,54 @@ export type { Logger } from 'pino';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /**
+ * Names of fields (and query parameters) whose values are secrets: tokens,
+ * passwords, login tickets, CSRF tokens, IPAM tokens and DNS keys travel
+ * under these names. Lower case; a query parameter matches when its name
+ * contains one (`new-password`, `apikey`).
+ */
+export const SECRET_NAMES = ['password', 'pass', 'token', 'secret', 'key', 'ticket', 'authorization', 'cookie', 'csrfpreventiontoken'] as const;
+
+/**
  * Keys whose values never reach a log line, wherever they sit in the logged
- * object (one level deep, plus request headers): tokens, passwords, IPAM
- * tokens and DNS keys travel in fields with these names.
+ * object (one level deep, plus request headers).
  */
 export const REDACTED_PATHS = [
-  'password',
-  'pass',
-  'token',
-  'secret',
-  'key',
-  'authorization',
-  'cookie',
-  '*.password',
-  '*.pass',
-  '*.token',
-  '*.secret',
-  '*.key',
-  '*.authorization',
-  '*.cookie',
+  ...SECRET_NAMES,
+  ...SECRET_NAMES.map((n) => `*.${n}`),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers.csrfpreventiontoken',
   'res.headers["set-cookie"]',
 ];
 
+/** A URL for a log line: the values of query parameters named like a secret are replaced. */
+export function loggableUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // undecodable: compared as it is
+      }
+      const lower = name.toLowerCase();
+      return SECRET_NAMES.some((n) => lower.includes(n)) ? `${pair.slice(0, eq)}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${query.join('&')}`;
+}
+
 /**
- * The one log schema of every service: JSON lines with `time` (ISO 8601),
- * `level` (its name), `service`, `host`, `msg`, plus what the call adds
- * (`correlationId`, `eventId`, `seq`, `node`, `zone`, `vnet`, …).
- * `SDN_LOG_LEVEL` picks the level; `npm start` makes the lines readable on a terminal.
+ * The one log schema of every service (the API's nestjs-pino included): JSON
+ * lines with `time` (ISO 8601), `level` (its name), `service`, `host`, `msg`,
+ * plus what the call adds (`correlationId`, `eventId`, `seq`, `node`, `zone`,
+ * `vnet`, …). `SDN_LOG_LEVEL` picks the level; `npm start` makes the lines
+ * readable on a terminal.
  */
 export function createLogger(o: { service: string; level?: LogLevel; destination?: pino.DestinationStream }): Logger {
   return pino(

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { type AccessDeniedV1, hasPrivilege, type Privilege, ROOT_USER } from '@sdn/access';
 import { appendAccessDenied } from '@sdn/event-store';
 import { authFailures } from '@sdn/metrics';
+import { loggableUrl } from '@sdn/service-kit';
 import type { HttpRequest as Request, HttpResponse } from '../core/http';
 import { ApiError } from '../core/api-error';
 import { API_CONFIG, type ApiConfig } from '../core/config';
@@ -90,7 +91,7 @@ export class AuthGuard implements CanActivate {
     const wait = this.limiter.blockedFor(keys);
     if (wait > 0) {
       // Not appended to the log: while blocked, an unauthenticated client must not be able to grow it.
-      this.log.warn(`throttled ${req.method} ${req.originalUrl ?? req.url} from ${source}${cred ? ` (token ${cred.id})` : ''}`);
+      this.log.warn(`throttled ${req.method} ${loggableUrl(req.originalUrl ?? req.url ?? '')} from ${source}${cred ? ` (token ${cred.id})` : ''}`);
       authFailures().inc({ status: '429', reason: 'throttled' });
       ctx.switchToHttp().getResponse<HttpResponse>().header('Retry-After', String(Math.ceil(wait / 1000)));
       throw new ApiError(429, 'too many authentication failures, retry later');
@@ -149,9 +150,9 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  /** Logs a refusal and appends it to the audit trail (GET /cluster/sdn/events). */
+  /** Logs a refusal and appends it to the audit trail (GET /cluster/sdn/events); secret-named query values are not kept. */
   private async deny(req: RawRequest, source: string, d: Pick<AccessDeniedV1, 'status' | 'reason' | 'principal' | 'required'>): Promise<void> {
-    const payload: AccessDeniedV1 = { ...d, method: String(req.method ?? ''), url: String(req.originalUrl ?? req.url ?? '').slice(0, 512), source };
+    const payload: AccessDeniedV1 = { ...d, method: String(req.method ?? ''), url: loggableUrl(String(req.originalUrl ?? req.url ?? '')).slice(0, 512), source };
     if (d.principal === undefined) delete payload.principal;
     if (d.required === undefined) delete payload.required;
     this.log.warn(`denied ${payload.status} ${payload.method} ${payload.url} from ${source}: ${d.reason}${d.principal ? ` (${d.principal})` : ''}${d.required ? ` needs ${d.required.privileges.join('|')} on ${d.required.path}` : ''}`);

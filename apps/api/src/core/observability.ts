@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { httpRequestDuration, renderMetrics, startProcessMetrics } from '@sdn/metrics';
+import type { Logger } from '@sdn/service-kit';
+import { type AccessLogged, logAccess } from './logging';
 
 /** Response header that carries the request's correlation id (also stored in its events). */
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -27,10 +29,10 @@ interface FastifyLike {
   addHook(name: 'onResponse', fn: (req: ObservedRequest, reply: ObservedReply, done: () => void) => void): void;
   get(path: string, handler: (req: unknown, reply: ObservedReply) => Promise<unknown>): void;
 }
-interface ObservedRequest {
+interface ObservedRequest extends AccessLogged {
+  /** Fastify's request id: the correlation id (the adapter's genReqId is correlationIdOf). */
+  id: string;
   headers: Record<string, string | string[] | undefined>;
-  method: string;
-  correlationId: string;
   routeOptions?: { url?: string };
 }
 interface ObservedReply {
@@ -44,13 +46,17 @@ interface ObservedReply {
 export interface ObservabilityOptions {
   /** `SDN_API_METRICS` (default on): serve `/metrics` and time requests. */
   metrics: boolean;
+  /** Where the access lines go (the API's root logger, core/logging.ts). */
+  log: Logger;
 }
 
 /**
  * Correlation ids and metrics at the HTTP edge:
  * - every request gets a correlation id (caller's `X-Correlation-Id` or
- *   `X-Request-Id`, else a new one), echoed as `X-Correlation-Id` and read by
- *   the `@CorrelationId()` handlers (events, NATS headers, bundles);
+ *   `X-Request-Id`, else a new one) as Fastify's request id, echoed as `X-Correlation-Id` and read by
+ *   the `@CorrelationId()` handlers (events, NATS headers, bundles) and
+ *   bound to the request's logger (core/logging.ts, from the Node request);
+ * - one access line per request (core/logging.ts);
  * - `/metrics` (Prometheus text, prom-client's global registry) is served
  *   WITHOUT authentication, like `/health`: every series is an aggregate
  *   (no label holds a user, token, address or request id; sdn-metrics.ts).
@@ -60,18 +66,19 @@ export interface ObservabilityOptions {
 export function installObservability(http: FastifyLike, opts: ObservabilityOptions): void {
   http.decorateRequest('correlationId', '');
   http.addHook('onRequest', (req, reply, done) => {
-    req.correlationId = correlationIdOf(req.headers);
+    req.correlationId = req.id;
     reply.header(CORRELATION_HEADER, req.correlationId);
+    done();
+  });
+  const histogram = opts.metrics ? httpRequestDuration() : undefined;
+  http.addHook('onResponse', (req, reply, done) => {
+    // The route template, never the URL: ids in paths would make the label set unbounded.
+    histogram?.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    logAccess(opts.log, req, reply.statusCode, reply.elapsedTime);
     done();
   });
   if (!opts.metrics) return;
   startProcessMetrics();
-  const histogram = httpRequestDuration();
-  http.addHook('onResponse', (req, reply, done) => {
-    // The route template, never the URL: ids in paths would make the label set unbounded.
-    histogram.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    done();
-  });
   http.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await renderMetrics();
     return reply.type(contentType).send(body);

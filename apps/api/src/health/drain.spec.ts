@@ -41,7 +41,7 @@ describe('API drain on stop', () => {
 
   it('answers 503 at /health/ready but still serves during the drain, finishes a request in progress at the close, then refuses connections', async () => {
     const ready = await get(`${api.url}/health/ready`);
-    expect([ready.status, JSON.parse(ready.body)]).toEqual([200, { status: 'ok', checks: { draining: { status: 'up' } } }]);
+    expect([ready.status, JSON.parse(ready.body)]).toEqual([200, { status: 'ok', checks: { draining: { status: 'up' }, postgres: { status: 'up' } } }]);
     // A kept-alive connection of a client, idle when the server closes: closed by the server, not left hanging.
     const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
     expect((await get(`${api.url}/api2/json/cluster/sdn/zones`, keepAlive, true)).status).toBe(200);
@@ -67,7 +67,7 @@ describe('API drain on stop', () => {
     const started = Date.now();
     const closed = drainAndClose(api.app, DRAIN_MS);
     const notReady = await get(`${api.url}/health/ready`);
-    expect([notReady.status, JSON.parse(notReady.body)]).toEqual([503, { status: 'error', checks: { draining: { status: 'down' } } }]);
+    expect([notReady.status, JSON.parse(notReady.body)]).toEqual([503, { status: 'error', checks: { draining: { status: 'down' }, postgres: { status: 'up' } } }]);
     // New connections are still served while the proxy takes the replica out.
     await sleep(DRAIN_MS / 2);
     expect((await get(`${api.url}/api2/json/cluster/sdn/zones`, undefined, true)).status).toBe(200);

@@ -1,23 +1,5 @@
-import { type INestApplication, Injectable, Logger } from '@nestjs/common';
-
-/**
- * Whether this replica still wants new requests. Once it is asked to stop it
- * reports not-ready (`/health/ready` 503) but keeps serving for the drain
- * period, so the proxy's health check takes it out of rotation before the
- * listening socket goes away; requests already sent to it are answered.
- */
-@Injectable()
-export class Drain {
-  private drainingSince: number | undefined;
-
-  get draining(): boolean {
-    return this.drainingSince !== undefined;
-  }
-
-  start(): void {
-    this.drainingSince ??= Date.now();
-  }
-}
+import { type INestApplication, Logger } from '@nestjs/common';
+import { Readiness } from './readiness';
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
@@ -31,7 +13,7 @@ const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
  */
 export async function drainAndClose(app: INestApplication, drainMs: number): Promise<void> {
   const log = new Logger('api');
-  app.get(Drain).start();
+  app.get(Readiness).drain();
   log.log(`draining: /health/ready answers 503, still serving for ${drainMs} ms`);
   await sleep(drainMs);
   await app.getHttpAdapter().close();

@@ -4,6 +4,7 @@ import { busTopology, decodeJson } from '@sdn/bus';
 import { assertContract, CONTRACTS, ContractViolation, type NodeStatus } from '@sdn/contracts';
 import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
+import { Readiness } from '../health/readiness';
 import type { Liveness, NodeReport } from './node-views';
 
 export const NODE_LIVENESS = Symbol('NODE_LIVENESS');
@@ -25,10 +26,14 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly nats: NatsService,
+    private readonly readiness: Readiness,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.nats) void this.follow();
+    if (!this.config.nats) return;
+    // Ready while the consumer is bound: node views and applies' progress come from it.
+    this.readiness.setCheck('node-status', () => this.messages !== null && !this.stopped);
+    void this.follow();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -90,6 +95,7 @@ export class NodeStatusProjection implements OnApplicationBootstrap, OnApplicati
         // No status stream yet (no agent ever started), or the connection closed.
         if (!this.stopped && attempt === 0) this.log.warn(`cannot follow node status: ${(e as Error).message}; retrying`);
       }
+      this.messages = null;
       if (!this.stopped) await new Promise((r) => setTimeout(r, 2000));
     }
   }

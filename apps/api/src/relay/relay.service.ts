@@ -5,6 +5,7 @@ import { API_CONFIG, type ApiConfig } from '../core/config';
 import { EventStoreService } from '../core/database';
 import { NatsService } from '../core/nats.service';
 import { SdnStateService } from '../core/sdn-state.service';
+import { Readiness } from '../health/readiness';
 
 /**
  * Runs the outbox relay inside the API process. Every replica may run one:
@@ -22,10 +23,13 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly store: EventStoreService,
     private readonly nats: NatsService,
     private readonly sdn: SdnStateService,
+    private readonly readiness: Readiness,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.relay || !this.config.nats) return;
+    // Ready once the relay publishes (its stream set up); it stops first when the API stops.
+    this.readiness.setCheck('relay', () => this.relay !== null && !this.stopped);
     this.sdn.onCommit(() => this.relay?.kick());
     void this.nats.ready().then(async (nc) => {
       for (let attempt = 0; !this.stopped; attempt++) {

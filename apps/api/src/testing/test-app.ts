@@ -51,8 +51,10 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
     dbPoolSize: 4, // many test files run at once against one server
     // Plain HTTP unless a test asks for HTTPS (then with its own `dataDir`).
     tls: false,
+    // Errors only, as JSON lines on stdout (SDN_LOG_LEVEL's values); a test may ask for more.
+    logLevel: 'error',
     ...overrides,
-  }, ['error']);
+  });
   if (opts.listen) await app.listen(0, '127.0.0.1');
   else {
     await app.init();
