@@ -66,8 +66,10 @@ const PROBES = /^\/(health|metrics)(\/|\?|$)/;
  * Headers and bodies are never logged.
  */
 export function logAccess(log: Logger, req: AccessLogged, status: number, ms: number): void {
-  // A probe's 503 (not ready, draining) is the answer asked for, not a failure of the API.
-  const level = PROBES.test(req.url) ? 'debug' : status >= 500 ? 'error' : 'info';
+  // 5xx at warn: an unexpected failure is reported at error, with its stack, by the error filter
+  // (core/api-error.ts); a 503 for a dependency that is down is expected. A probe's 503 (not
+  // ready, draining) is the answer asked for.
+  const level = PROBES.test(req.url) ? 'debug' : status >= 500 ? 'warn' : 'info';
   if (!log.isLevelEnabled(level)) return;
   log[level]({ correlationId: req.correlationId, method: req.method, path: loggableUrl(req.url), status, ms: Math.round(ms * 100) / 100, user: req.actor }, 'request');
 }
