@@ -74,9 +74,14 @@ const IP_PARAMS: Record<string, ParamSpec> = {
 };
 const IP_RECORD = obj({ ip: str('The address.', { format: 'ip' }), zone: str('Zone.'), vnet: str('Vnet.'), subnet: str('Subnet.'), mac: str('MAC address.'), hostname: str('Host name.'), vmid: str('Guest ID.') }, { additionalProperties: true });
 
+/** `/health/live` and `/health/ready` of the API, as every service answers them (libs/service-kit). */
+const HEALTH_CHECKS = obj({ status: { type: 'string', enum: ['ok', 'error'] }, checks: { type: 'object', additionalProperties: obj({ status: { type: 'string', enum: ['up', 'down'] } }) } });
+
 export const ROUTES: OperationSpec[] = [
   // --- outside /api2/json ----------------------------------------------------------------
   { method: 'GET', root: true, path: '/health', tag: 'service', summary: 'Liveness for orchestrators: the state is loaded (not a Proxmox endpoint: no {data} envelope)', access: 'public', raw: { contentType: 'application/json' }, data: obj({ status: { type: 'string', enum: ['ok'] }, seq: int('Last event folded.'), version: int('Running configuration version.') }) },
+  { method: 'GET', root: true, path: '/health/live', tag: 'service', summary: 'Liveness: the process answers (same body as the services\' /health/live)', access: 'public', raw: { contentType: 'application/json' }, data: HEALTH_CHECKS },
+  { method: 'GET', root: true, path: '/health/ready', tag: 'service', summary: 'Readiness (terminus): PostgreSQL and NATS answer, the relay and the node-status consumer are bound, the replica is not draining; 503 naming the checks that are down otherwise', access: 'public', raw: { contentType: 'application/json' }, data: HEALTH_CHECKS },
   { method: 'GET', root: true, path: '/metrics', tag: 'service', summary: 'Prometheus metrics of this API replica', access: 'public', raw: { contentType: 'text/plain' }, data: { type: 'string' } },
   { method: 'GET', root: true, path: '/api2/openapi.json', tag: 'service', summary: 'This document, generated from the property schema and the route table', access: 'public', raw: { contentType: 'application/json' }, data: ANY_OBJECT },
 

@@ -26,7 +26,7 @@ export function mountedRoutes(printed: string): { method: string; path: string }
 }
 
 /** The routes of the Proxmox API and the service routes beside it; Swagger UI's files and the web panel are not API. */
-const isApiRoute = (r: { method: string; path: string }) => r.method !== 'HEAD' && (r.path.startsWith(`${API_BASE}/`) || ['/health', '/metrics', '/api2/openapi.json'].includes(r.path));
+const isApiRoute = (r: { method: string; path: string }) => r.method !== 'HEAD' && (r.path.startsWith(`${API_BASE}/`) || ['/health', '/health/live', '/health/ready', '/metrics', '/api2/openapi.json'].includes(r.path));
 
 const resolve = (doc: OpenApiDocument, s: JsonSchema): JsonSchema => (s.$ref ? resolve(doc, doc.components.schemas[s.$ref.split('/').pop()!]) : s);
 
