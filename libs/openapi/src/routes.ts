@@ -88,6 +88,14 @@ export const ROUTES: OperationSpec[] = [
   // --- version, nodes, tasks -------------------------------------------------------------------
   { method: 'GET', path: '/version', tag: 'cluster', summary: 'API version: the Proxmox VE API level implemented (version, release) and this build (repoid)', access: 'user', data: obj({ version: str('Proxmox VE version mirrored.'), release: str('Its release (major.minor).'), repoid: str('Build of this product.'), product: str('Product name.'), productversion: str('Product version.') }, { required: ['version', 'release', 'repoid'] }) },
   { method: 'GET', path: '/nodes', tag: 'nodes', summary: 'Known nodes (from their agents), online or offline by heartbeat', access: 'user', data: list(obj({ node: str('Node name.'), status: { type: 'string', enum: ['online', 'offline'] }, type: str('Always node.'), id: str('node/<name>.') }, { required: ['node', 'status'] })) },
+  {
+    method: 'GET',
+    path: '/cluster/status',
+    tag: 'cluster',
+    summary: 'Cluster status: one `cluster` entry (nodes, quorate) and one `node` entry per known node (online from heartbeats, local)',
+    access: { privs: ['Sys.Audit'], path: '/' },
+    data: list(obj({ type: { type: 'string', enum: ['cluster', 'node'] }, id: str('cluster, or node/<name>.'), name: str('Cluster or node name.'), nodes: int('cluster: number of known nodes.'), quorate: { type: 'integer', enum: [0, 1], description: 'cluster: always 1 (writes need no node quorum).' }, online: { type: 'integer', enum: [0, 1], description: 'node: heartbeats arrive.' }, local: { type: 'integer', enum: [0, 1], description: 'node: the node this API replica is named after.' } }, { required: ['type', 'id', 'name'] })),
+  },
   { method: 'GET', path: '/cluster/tasks', tag: 'tasks', summary: 'Recent tasks of the cluster', access: SDN_AUDIT, data: list(TASK) },
   { method: 'GET', path: '/nodes/{node}/tasks', tag: 'tasks', summary: 'Recent tasks started on this node (the API replica of that name)', access: SDN_AUDIT, params: { limit: int('At most this many.', { minimum: 1, maximum: 1000, default: 50 }) }, data: list(TASK) },
   { method: 'GET', path: '/nodes/{node}/tasks/{upid}/status', tag: 'tasks', summary: "A task's status: running until every node applied or failed, then stopped with exitstatus OK or the failed nodes", access: SDN_AUDIT, data: TASK },
