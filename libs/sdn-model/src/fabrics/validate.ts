@@ -8,12 +8,12 @@ import { fabricIds, interfaceStrings, nodeKeys, normaliseInterface, parseInterfa
 
 /** Properties every fabric has, whatever its protocol. */
 export const COMMON_FABRIC_PROPERTIES: Readonly<Record<string, PropertyDef>> = {
-  ip_prefix: { kind: 'string', format: 'CIDRv4' },
-  ip6_prefix: { kind: 'string', format: 'CIDRv6' },
+  ip_prefix: { kind: 'string', format: 'CIDRv4', description: 'IPv4 prefix from which the nodes\' router addresses are taken.' },
+  ip6_prefix: { kind: 'string', format: 'CIDRv6', description: 'IPv6 prefix from which the nodes\' router addresses are taken.' },
 };
 export const NODE_PROPERTIES: Readonly<Record<string, PropertyDef>> = {
-  ip: { kind: 'string', format: 'ipv4' },
-  ip6: { kind: 'string', format: 'ipv6' },
+  ip: { kind: 'string', format: 'ipv4', description: 'IPv4 router address of the node in the fabric (inside the fabric\'s ip_prefix).' },
+  ip6: { kind: 'string', format: 'ipv6', description: 'IPv6 router address of the node in the fabric (inside the fabric\'s ip6_prefix).' },
 };
 
 export function fabricPropertyDefs(def: FabricProtocolDef): Record<string, PropertyDef> {

@@ -10,15 +10,15 @@ import { FABRIC_MESSAGES, type FabricProtocolDef } from '../protocol';
 export const OPENFABRIC: FabricProtocolDef = {
   name: 'openfabric',
   fabricProperties: {
-    hello_interval: { kind: 'integer', min: 1, max: 600 },
-    csnp_interval: { kind: 'integer', min: 1, max: 600 },
+    hello_interval: { kind: 'integer', min: 1, max: 600, description: 'Interval in seconds between IS-IS hello packets (FRR: openfabric hello-interval).' },
+    csnp_interval: { kind: 'integer', min: 1, max: 600, description: 'Interval in seconds between complete sequence number packets (FRR: openfabric csnp-interval).' },
   },
   fabricDeletable: ['ip_prefix', 'ip6_prefix', 'hello_interval', 'csnp_interval'],
   interfaceProperties: [
-    ['name', { kind: 'string', format: 'kernel-ifname' }],
-    ['hello_multiplier', { kind: 'integer', min: 2, max: 100 }],
-    ['ip', { kind: 'string', format: 'CIDRv4' }],
-    ['ip6', { kind: 'string', format: 'CIDRv6' }],
+    ['name', { kind: 'string', format: 'kernel-ifname', description: 'Name of the network interface on the node.' }],
+    ['hello_multiplier', { kind: 'integer', min: 2, max: 100, description: 'Hello packets a neighbor may miss before it is declared down (FRR: openfabric hello-multiplier).' }],
+    ['ip', { kind: 'string', format: 'CIDRv4', description: 'IPv4 address of the interface (CIDR); unnumbered when unset.' }],
+    ['ip6', { kind: 'string', format: 'CIDRv6', description: 'IPv6 address of the interface (CIDR); unnumbered when unset.' }],
   ],
   ipv6: true,
   checkFabric(id, s, error) {

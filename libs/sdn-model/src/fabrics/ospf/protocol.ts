@@ -8,12 +8,12 @@ import { FABRIC_MESSAGES, type FabricProtocolDef } from '../protocol';
 export const OSPF: FabricProtocolDef = {
   name: 'ospf',
   fabricProperties: {
-    area: { kind: 'string', format: 'ospf-area' },
+    area: { kind: 'string', format: 'ospf-area', description: 'OSPF area, as a number or in dotted IPv4 notation; unique across OSPF fabrics.' },
   },
   fabricDeletable: ['ip_prefix', 'ip6_prefix', 'area'],
   interfaceProperties: [
-    ['name', { kind: 'string', format: 'kernel-ifname' }],
-    ['ip', { kind: 'string', format: 'CIDRv4' }],
+    ['name', { kind: 'string', format: 'kernel-ifname', description: 'Name of the network interface on the node.' }],
+    ['ip', { kind: 'string', format: 'CIDRv4', description: 'IPv4 address of the interface (CIDR); unnumbered when unset.' }],
   ],
   ipv6: false,
   checkFabric(id, s, error) {
