@@ -150,6 +150,7 @@ export function nodeAgentConfig(env: Env = processEnv()) {
         ifreload: S.agentIfreload,
         ifquery: S.agentIfquery,
         frrReload: S.agentFrrReload,
+        frrRestart: S.agentFrrRestart,
         vtysh: S.agentVtysh,
       },
       env,

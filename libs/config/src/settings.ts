@@ -201,6 +201,7 @@ export const SETTINGS = {
   agentIfreload: setting({ name: 'SDN_AGENT_IFRELOAD', apps: ['node-agent'], doc: 'Applies the interfaces', default: 'ifreload -a', emptyIsValue: true, schema: words }),
   agentIfquery: setting({ name: 'SDN_AGENT_IFQUERY', apps: ['node-agent'], doc: "Checks them (must print ifupdown2's JSON)", default: 'ifquery -a -c -o json', emptyIsValue: true, schema: words }),
   agentFrrReload: setting({ name: 'SDN_AGENT_FRR_RELOAD', apps: ['node-agent'], doc: 'Reloads FRR (`{frrConf}` = the file); empty = no FRR on this node', default: '/usr/lib/frr/frr-reload.py --reload {frrConf}', emptyIsValue: true, schema: words }),
+  agentFrrRestart: setting({ name: 'SDN_AGENT_FRR_RESTART', apps: ['node-agent'], doc: 'Restarts FRR when a fabric switches `fabricd`/`ospfd` in /etc/frr/daemons (a reload cannot start or stop a daemon; `{frrConf}` = the file); empty = such an apply fails', default: 'systemctl restart frr', emptyIsValue: true, schema: words }),
   agentVtysh: setting({ name: 'SDN_AGENT_VTYSH', apps: ['node-agent'], doc: "FRR's shell for the API's live route queries", default: 'vtysh', emptyIsValue: true, schema: words }),
 
   // ---- Example audit consumer

@@ -106,6 +106,20 @@ export interface NodeBundleV1 extends Partial<NodeBundleContentV1> {
   correlationId?: string;
   renderedAt: string;
   warnings?: string[];
+  /**
+   * The FRR daemons SDN manages in `/etc/frr/daemons` (spec §7.6.6), set
+   * when the bundle carries frr.conf: `true` = `<daemon>=yes`. A change
+   * needs an FRR restart (a reload cannot start or stop a daemon). Outside
+   * the hash: it follows from the fabric routers that frr.conf holds, and
+   * the agent compares it with the file on disk itself.
+   */
+  frrDaemons?: FrrDaemonsV1;
+}
+
+/** `fabricd` for OpenFabric, `ospfd` for OSPF fabrics. */
+export interface FrrDaemonsV1 {
+  fabricd: boolean;
+  ospfd: boolean;
 }
 
 /** A bundle with its content inline (what consumers work with after `unpackNodeBundle`). */
@@ -125,6 +139,7 @@ const bundleHead: Record<string, Check> = {
   correlationId: optional(str),
   renderedAt: nonEmptyStr,
   warnings: optional(arrayOf(str)),
+  frrDaemons: optional(object({ fabricd: bool, ospfd: bool })),
 };
 const inlineBundle = object({ ...bundleHead, packed: absent, files: bundleFilesV1Schema, scope: optional(bundleScopeV1Schema) });
 const packedBundle = object({ ...bundleHead, encoding: oneOf(BUNDLE_ENCODING_GZIP_V1), packed: nonEmptyStr, files: absent, scope: absent });

@@ -3,3 +3,4 @@ export * from './render';
 export * from './node-scope';
 export * from './conformance/case';
 export * from './conformance/run';
+export * from './fabrics/daemons';

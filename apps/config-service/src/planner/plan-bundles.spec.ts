@@ -88,7 +88,7 @@ describe('planBundles', () => {
     expect(plan.skipped[1].detail).toBe('boom');
   });
 
-  it('omits task and warnings when there are none, and carries frr when rendered', () => {
+  it('omits task and warnings when there are none, and carries frr (with the managed daemons) when rendered', () => {
     const plan = planBundles(input({ config: { version: 1, running: sampleConfig(1) }, render: () => ({ interfaces: 'i', frr: 'f' }) }));
     expect(plan.publish[0]).toEqual({
       node: 'n1',
@@ -97,7 +97,29 @@ describe('planBundles', () => {
       files: { interfaces: 'i', frr: 'f' },
       scope: expect.objectContaining({ zones: expect.any(Object) }),
       renderedAt: NOW,
+      // With an frr.conf the daemons SDN manages are always set: off, as this config has no fabric.
+      frrDaemons: { fabricd: false, ospfd: false },
     });
+  });
+
+  it('sets the FRR daemons of each node from its fabric memberships, only in bundles that carry frr.conf', () => {
+    const running = sampleConfig(5) as ReturnType<typeof sampleConfig> & { fabrics?: unknown };
+    running.fabrics = {
+      ids: {
+        of: { type: 'openfabric_fabric', id: 'of', ip_prefix: '10.9.0.0/24' },
+        of_n1: { type: 'openfabric_node', id: 'of_n1', ip: '10.9.0.1', interfaces: ['name=eth1'] },
+        of_n2: { type: 'openfabric_node', id: 'of_n2', ip: '10.9.0.2', interfaces: ['name=eth1'] },
+        os: { type: 'ospf_fabric', id: 'os', area: '0', ip_prefix: '10.8.0.0/24' },
+        os_n2: { type: 'ospf_node', id: 'os_n2', ip: '10.8.0.2', interfaces: ['name=eth2'] },
+      },
+    };
+    const byNode = Object.fromEntries(planBundles(input({ config: { version: 5, running } })).publish.map((b) => [b.node, b]));
+    expect(byNode.n1.frrDaemons).toEqual({ fabricd: true, ospfd: false });
+    expect(byNode.n2.frrDaemons).toEqual({ fabricd: true, ospfd: true });
+    // n3 is in no fabric but still gets an frr.conf (the config has fabrics): both daemons off, as the reference resets them.
+    expect(byNode.n3.files.frr).toBeDefined();
+    expect(byNode.n3.frrDaemons).toEqual({ fabricd: false, ospfd: false });
+    expect(planBundles(input()).publish.every((b) => b.files.frr === undefined && b.frrDaemons === undefined)).toBe(true);
   });
 });
 

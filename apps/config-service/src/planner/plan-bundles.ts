@@ -1,6 +1,6 @@
 import { assertContract, bundleContentHash, ContractViolation, NODE_NAME_PATTERN, renderFactsV1Schema, type InlineNodeBundleV1, type NodeFactsMessageV1 } from '@sdn/contracts';
 import type { RunningConfig } from '@sdn/model';
-import { nodeScope, renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+import { fabricDaemons, nodeScope, renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 
 /** A running config version to render. */
 export interface ConfigVersion {
@@ -106,6 +106,8 @@ export function planBundles(input: PlanInput): BundlePlan {
     if (task !== undefined) bundle.task = task;
     if (correlationId !== undefined) bundle.correlationId = correlationId;
     if (warnings.length) bundle.warnings = warnings;
+    // Only with an frr.conf: a node the SDN config gives no FRR keeps its daemons file as it is (it may have no FRR at all).
+    if (files.frr !== undefined) bundle.frrDaemons = fabricDaemons(running, node);
     plan.publish.push(bundle);
   }
   return plan;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InlineNodeBundleV1 } from '@sdn/contracts';
@@ -115,5 +115,68 @@ describe('Applier (live mode, stand-in commands)', () => {
     expect((await applier.apply(asBytes(bundle(3, broken)))).state).toBe('error');
     expect(seen).toEqual([v1, v2, broken, v2]);
     expect(readFileSync(sdnPath(), 'utf8')).toBe(v2);
+  });
+
+  describe('FRR daemons (fabricd/ospfd in /etc/frr/daemons)', () => {
+    const daemonsPath = () => join(root, 'etc/frr/daemons');
+    const DAEMONS = 'bgpd=no\nospfd=no\nfabricd=no\nvtysh_enable=yes\n';
+    const fabricBundle = (version: number, frr: string, daemons: { fabricd: boolean; ospfd: boolean }) => ({ ...bundle(version, v1, frr), frrDaemons: daemons });
+    const calls = () => (existsSync(join(root, 'frr-calls')) ? readFileSync(join(root, 'frr-calls'), 'utf8').trim().split('\n').map((l) => l.trim()) : []);
+    let restarting: Applier;
+    beforeEach(() => {
+      const sdn = join(root, 'etc/network/interfaces.d/sdn');
+      restarting = new Applier({
+        ...configFromEnv({ SDN_NODE_NAME: 'n1', SDN_AGENT_MODE: 'live', SDN_AGENT_ROOT: root }),
+        commands: {
+          wrapper: [],
+          ifreload: ['true'],
+          ifquery: ['sh', '-c', `printf '['; sed -n 's/^iface \\([^ ]*\\).*/{"name":"\\1","status":"pass"},/p' ${sdn} | tr -d '\\n' | sed 's/,$//'; printf ']'`],
+          frrReload: ['sh', '-c', `echo reload >> ${root}/frr-calls`],
+          // The restart sees the daemons file it must start from; it fails when frr.conf asks it to.
+          frrRestart: ['sh', '-c', `echo "restart $(grep -E '^(fabricd|ospfd)=' ${root}/etc/frr/daemons | tr '\\n' ' ')" >> ${root}/frr-calls; ! grep -q broken "$0"`, '{frrConf}'],
+        },
+      });
+      mkdirSync(join(root, 'etc/frr'), { recursive: true });
+      writeFileSync(daemonsPath(), DAEMONS);
+    });
+
+    it('switches fabricd on with a restart (not a reload), then reloads while the daemon set stays', async () => {
+      expect((await restarting.apply(fabricBundle(1, 'router openfabric f\n', { fabricd: true, ospfd: false }))).state).toBe('applied');
+      expect(readFileSync(daemonsPath(), 'utf8')).toBe('bgpd=no\nospfd=no\nfabricd=yes\nvtysh_enable=yes\n');
+      expect(calls()).toEqual(['restart ospfd=no fabricd=yes']);
+      expect((await restarting.apply(fabricBundle(1, 'router openfabric f\n', { fabricd: true, ospfd: false }))).state).toBe('unchanged');
+      expect((await restarting.apply(fabricBundle(2, 'router openfabric f\n net 1\n', { fabricd: true, ospfd: false }))).state).toBe('applied');
+      expect(calls()).toEqual(['restart ospfd=no fabricd=yes', 'reload']);
+    });
+
+    it('puts a hand-edited daemons file back even when the files are unchanged', async () => {
+      await restarting.apply(fabricBundle(1, 'router openfabric f\n', { fabricd: true, ospfd: false }));
+      writeFileSync(daemonsPath(), DAEMONS);
+      expect((await restarting.apply(fabricBundle(1, 'router openfabric f\n', { fabricd: true, ospfd: false }))).state).toBe('applied');
+      expect(readFileSync(daemonsPath(), 'utf8')).toContain('fabricd=yes');
+      expect(calls()).toEqual(['restart ospfd=no fabricd=yes', 'restart ospfd=no fabricd=yes']);
+    });
+
+    it('a failed restart restores frr.conf and the daemons file and restarts FRR on them', async () => {
+      await restarting.apply(bundle(1, v1, 'frr defaults datacenter\n'));
+      const out = await restarting.apply(fabricBundle(2, 'router ospf\n broken\n', { fabricd: false, ospfd: true }));
+      expect(out.state).toBe('error');
+      expect(out.message).toMatch(/FRR restart failed \(rc 1\)/);
+      expect(readFileSync(daemonsPath(), 'utf8')).toBe(DAEMONS);
+      expect(readFileSync(frrPath(), 'utf8')).toBe('frr defaults datacenter\n');
+      expect(calls()).toEqual(['reload', 'restart ospfd=yes fabricd=no', 'restart ospfd=no fabricd=no']);
+      expect((await restarting.state())?.version).toBe(1);
+    });
+
+    it("refuses a fabric when FRR is not installed (no daemons file), with the reference's error, writing nothing", async () => {
+      rmSync(daemonsPath());
+      const out = await restarting.apply(fabricBundle(1, 'router openfabric f\n', { fabricd: true, ospfd: false }));
+      expect(out).toMatchObject({ state: 'error', message: `${daemonsPath()} file does not exist; is the frr package installed?` });
+      expect(existsSync(frrPath())).toBe(false);
+      expect(existsSync(sdnPath())).toBe(false);
+      // With every managed daemon off there is nothing to switch: the apply goes on.
+      expect((await restarting.apply(fabricBundle(2, 'frr defaults datacenter\n', { fabricd: false, ospfd: false }))).state).toBe('applied');
+      expect(existsSync(daemonsPath())).toBe(false);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { access, constants, open, readFile } from 'node:fs/promises';
 import type { InlineNodeBundleV1, NodeBundleFileBytes } from '@sdn/contracts';
-import { parseInterfaces } from '@sdn/render';
+import { parseInterfaces, setDaemonLines } from '@sdn/render';
 import { managedPaths, type AgentConfig } from '../config/agent-config';
 import { removeIfExists, writeAtomic } from './atomic-write';
 import { archiveBundle } from './history';
@@ -35,6 +35,8 @@ export type Content = string | Buffer;
 interface Files {
   interfaces: Content | null;
   frr: Content | null;
+  /** `/etc/frr/daemons`; in the next files, null = left as it is (no managed daemon changes). */
+  daemons: Content | null;
 }
 
 export type Logger = (msg: string) => void;
@@ -91,11 +93,15 @@ export class Applier {
     const before = await this.state();
     const prev = await this.readFiles();
     const frrManaged = bundle.files.frr !== undefined;
+    const daemons = frrManaged ? this.nextDaemons(bundle, prev.daemons) : { text: null };
+    // Refused before anything is written: the node keeps running what it runs.
+    if (daemons.problem) return { state: 'error', version: bundle.version, message: daemons.problem, running: before, ms: Date.now() - t0 };
     // Skip by content, not only by the recorded hash: a hand-edited file is re-written.
-    const same = before?.hash === bundle.hash && sameContent(prev.interfaces, bundle.files.interfaces) && (!frrManaged || sameContent(prev.frr, bundle.files.frr ?? null));
+    const same =
+      before?.hash === bundle.hash && sameContent(prev.interfaces, bundle.files.interfaces) && (!frrManaged || sameContent(prev.frr, bundle.files.frr ?? null)) && daemons.text === null;
     if (same) return { state: 'unchanged', version: bundle.version, running: before, ms: Date.now() - t0 };
 
-    const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as Content) : prev.frr };
+    const next: Files = { interfaces: bundle.files.interfaces, frr: frrManaged ? (bundle.files.frr as Content) : prev.frr, daemons: daemons.text };
     try {
       await this.writeFiles(next);
       // History is for the operator: failing to keep it must not fail the apply.
@@ -143,11 +149,30 @@ export class Applier {
     return check;
   }
 
+  /**
+   * The daemons file the bundle asks for (spec §7.6.6): null when no managed
+   * daemon changes. Without the file (no FRR package) nothing can be
+   * switched on: that is the reference's error, unless every managed daemon
+   * stays off or the agent does not run the node (safe mode).
+   */
+  private nextDaemons(bundle: ApplyBundle, current: Content | null): { text: string | null; problem?: string } {
+    const want = bundle.frrDaemons;
+    if (!want) return { text: null };
+    if (current === null) {
+      if (this.live && (want.fabricd || want.ospfd)) return { text: null, problem: `${this.paths.frrDaemons} file does not exist; is the frr package installed?` };
+      return { text: null };
+    }
+    const r = setDaemonLines(text(current), want);
+    return { text: r.changed ? r.text : null };
+  }
+
   private async activate(prev: Files, next: Files): Promise<void> {
     const r = await this.cmd(this.cfg.commands.ifreload);
     if (r.code !== 0) throw new StepError(`ifreload failed (rc ${r.code}): ${lastLines(r)}`);
     await this.dedup(next.interfaces);
-    if (!sameContent(next.frr, prev.frr) && next.frr !== null) await this.reloadFrr();
+    // A reload cannot start or stop a daemon: a changed daemon set needs a restart, which also reads the new frr.conf.
+    if (next.daemons !== null) await this.restartFrr(next.daemons);
+    else if (!sameContent(next.frr, prev.frr) && next.frr !== null) await this.reloadFrr();
     const check = await this.runCheck();
     const failing = failingInterfaces(check, sdnDevices(next.interfaces));
     if (failing.length) throw new StepError(`ifquery check failed: ${failing.join('; ')}`);
@@ -156,7 +181,8 @@ export class Applier {
   /** Puts `prev` back and reloads it; returns a problem description or null. */
   private async restore(prev: Files, failed: Files): Promise<string | null> {
     try {
-      await this.writeFiles(prev);
+      // The daemons file is put back only when the failed apply changed it.
+      await this.writeFiles({ ...prev, daemons: failed.daemons === null ? null : prev.daemons });
       if (!this.live) return null;
       const problems: string[] = [];
       const r = await this.cmd(this.cfg.commands.ifreload);
@@ -168,7 +194,8 @@ export class Applier {
         if ((await run(['ip', 'link', 'show', 'dev', dev])).code === 0) await run(['ip', 'link', 'del', 'dev', dev]);
       }
       await this.dedup(prev.interfaces);
-      if (!sameContent(failed.frr, prev.frr) && prev.frr !== null) await this.reloadFrr().catch((e: Error) => problems.push(e.message));
+      if (failed.daemons !== null && prev.daemons !== null) await this.restartFrr(prev.daemons).catch((e: Error) => problems.push(e.message));
+      else if (!sameContent(failed.frr, prev.frr) && prev.frr !== null) await this.reloadFrr().catch((e: Error) => problems.push(e.message));
       await this.refreshCheck();
       return problems.length ? problems.join('; ') : null;
     } catch (e) {
@@ -189,6 +216,16 @@ export class Applier {
     if (r.code !== 0) throw new StepError(`FRR reload failed (rc ${r.code}): ${lastLines(r)}`);
   }
 
+  private async restartFrr(daemons: Content): Promise<void> {
+    const argv = (this.cfg.commands.frrRestart ?? []).map((a) => a.replace('{frrConf}', this.paths.frrConf));
+    const on = parseDaemonSwitches(text(daemons));
+    if (argv.length === 0) throw new StepError(`FRR must restart to switch ${on} but no restart command is set (SDN_AGENT_FRR_RESTART)`);
+    this.log(`restarting FRR: the daemons SDN manages changed (${on})`);
+    // Not through the ifupdown2 wrapper: FRR's sockets live in the real /run, which that wrapper hides.
+    const r = await run(argv, 60_000);
+    if (r.code !== 0) throw new StepError(`FRR restart failed (rc ${r.code}): ${lastLines(r)}`);
+  }
+
   private async dedup(interfaces: Content | null): Promise<void> {
     const postUps = parseInterfaces(text(interfaces)).stanzas.flatMap((s) => s.options.filter((o) => o.key === 'post-up').map((o) => o.value));
     const removed = await dedupPostUpRules(postUps, (argv) => run(argv));
@@ -201,7 +238,7 @@ export class Applier {
 
   private async readFiles(): Promise<Files> {
     const rd = (p: string) => readWhole(p).catch(() => null);
-    return { interfaces: await rd(this.paths.sdnInterfaces), frr: await rd(this.paths.frrConf) };
+    return { interfaces: await rd(this.paths.sdnInterfaces), frr: await rd(this.paths.frrConf), daemons: await rd(this.paths.frrDaemons) };
   }
 
   private async writeFiles(f: Files): Promise<void> {
@@ -210,6 +247,7 @@ export class Applier {
     await this.onInterfacesWritten(f.interfaces);
     if (f.frr === null) await removeIfExists(this.paths.frrConf);
     else await writeAtomic(this.paths.frrConf, f.frr);
+    if (f.daemons !== null) await writeAtomic(this.paths.frrDaemons, f.daemons);
   }
 }
 
@@ -232,6 +270,14 @@ async function readWhole(path: string): Promise<Buffer> {
   } finally {
     await fh.close();
   }
+}
+
+/** `fabricd=yes, ospfd=no`: the managed switches of a daemons file, for log lines and errors. */
+function parseDaemonSwitches(file: string): string {
+  return file
+    .split('\n')
+    .filter((l) => /^(fabricd|ospfd)=/.test(l))
+    .join(', ');
 }
 
 function sdnDevices(content: Content | null): string[] {

@@ -14,6 +14,8 @@ export interface AgentCommands {
   ifquery: string[];
   /** Empty = FRR is not reloaded (no FRR on this node). */
   frrReload: string[];
+  /** Restarts FRR: what a change of the daemons SDN switches in /etc/frr/daemons needs (`{frrConf}` replaced too). */
+  frrRestart?: string[];
   /** FRR's shell, for the API's questions about live routes (`-c <command>` is appended); default `vtysh`. */
   vtysh?: string[];
 }
@@ -71,7 +73,7 @@ export function configFromEnv(env?: Env, cwd = process.cwd()): AgentConfig {
     kernelFacts: c.kernelFacts,
     keepHistory: c.keepHistory,
     statusContract: c.statusContract,
-    commands: { wrapper: c.wrapper, ifreload: c.ifreload, ifquery: c.ifquery, frrReload: c.frrReload, vtysh: c.vtysh },
+    commands: { wrapper: c.wrapper, ifreload: c.ifreload, ifquery: c.ifquery, frrReload: c.frrReload, frrRestart: c.frrRestart, vtysh: c.vtysh },
   };
 }
 
@@ -82,6 +84,7 @@ export function managedPaths(root: string) {
     sdnInterfaces: join(root, 'etc', 'network', 'interfaces.d', 'sdn'),
     frrConf: join(root, 'etc', 'frr', 'frr.conf'),
     frrLocal: join(root, 'etc', 'frr', 'frr.conf.local'),
+    frrDaemons: join(root, 'etc', 'frr', 'daemons'),
     stateDir: join(root, 'var', 'lib', 'sdn-agent'),
   };
 }
