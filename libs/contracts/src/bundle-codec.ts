@@ -10,7 +10,7 @@ import {
   type NodeBundleScopeV1,
   type NodeBundleV1,
 } from './messages';
-import { any, check, ContractViolation, int, object, optional } from './schema';
+import { any, check, ContractViolation, int, mapOf, object, optional } from './schema';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -32,8 +32,14 @@ export async function packNodeBundle(bundle: InlineNodeBundleV1, encoding: NodeB
   const { files, scope, ...head } = bundle;
   const interfaces = Buffer.from(files.interfaces, 'utf8');
   const frr = files.frr === undefined ? null : Buffer.from(files.frr, 'utf8');
-  const header: FrameHeader = { interfaces: interfaces.length, frr: frr ? frr.length : null, ...(scope ? { scope } : {}) };
-  const frame = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), interfaces, ...(frr ? [frr] : [])]);
+  const dnsmasq = files.dnsmasq ? Object.entries(files.dnsmasq).map(([p, t]) => [p, Buffer.from(t, 'utf8')] as const) : undefined;
+  const header: FrameHeader = {
+    interfaces: interfaces.length,
+    frr: frr ? frr.length : null,
+    ...(scope ? { scope } : {}),
+    ...(dnsmasq ? { dnsmasq: Object.fromEntries(dnsmasq.map(([p, b]) => [p, b.length])) } : {}),
+  };
+  const frame = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), interfaces, ...(frr ? [frr] : []), ...(dnsmasq ?? []).map(([, b]) => b)]);
   // Large output chunks: fewer round trips between the zlib thread and the event loop.
   const gz = await gzipAsync(frame, { level: constants.Z_BEST_SPEED, chunkSize: 256 * 1024 });
   return { ...head, encoding, packed: gz.toString('base64') };
@@ -43,14 +49,17 @@ interface FrameHeader {
   interfaces: number;
   frr: number | null;
   scope?: unknown;
+  /** Path → byte length of each dnsmasq file, in the order their bytes follow frr's. */
+  dnsmasq?: Record<string, number>;
 }
 
-const frameHeaderSchema = object({ interfaces: int, frr: optional(int), scope: any });
+const frameHeaderSchema = object({ interfaces: int, frr: optional(int), scope: any, dnsmasq: optional(mapOf(int)) });
 
 /** A bundle's files as UTF-8 bytes, as they travel (see unpackNodeBundleBytes). */
 export interface NodeBundleFileBytes {
   interfaces: Buffer;
   frr?: Buffer;
+  dnsmasq?: Record<string, Buffer>;
 }
 
 /** A bundle with its content inline and its files as bytes. */
@@ -71,13 +80,20 @@ function readFrame(frame: Buffer): FrameRead {
   const problems = check(frameHeaderSchema, header);
   if (Object.keys(problems).length) return { problems: Object.fromEntries(Object.entries(problems).map(([k, v]) => [`packed.${k}`, v])) };
   const start = nl + 1;
-  const end = start + header.interfaces + (header.frr ?? 0);
+  const dnsmasqSizes = Object.entries(header.dnsmasq ?? {});
+  const frrEnd = start + header.interfaces + (header.frr ?? 0);
+  const end = frrEnd + dnsmasqSizes.reduce((n, [, size]) => n + size, 0);
   if (end !== frame.length) return { problems: { packed: `frame holds ${frame.length - start} bytes of files, its header says ${end - start}` } };
   const interfaces = frame.subarray(start, start + header.interfaces);
-  const frr = header.frr === null || header.frr === undefined ? null : frame.subarray(start + header.interfaces, end);
+  const frr = header.frr === null || header.frr === undefined ? null : frame.subarray(start + header.interfaces, frrEnd);
   const files: NodeBundleFileBytes = frr ? { interfaces, frr } : { interfaces };
+  if (header.dnsmasq) {
+    let at = frrEnd;
+    files.dnsmasq = {};
+    for (const [path, size] of dnsmasqSizes) files.dnsmasq[path] = frame.subarray(at, (at += size));
+  }
   // Hashed as bytes: the same value as bundleContentHash(files), without encoding the texts again.
-  return { files, ...(header.scope === undefined ? {} : { scope: header.scope }), hash: bundleBytesHash(interfaces, frr) };
+  return { files, ...(header.scope === undefined ? {} : { scope: header.scope }), hash: bundleBytesHash(interfaces, frr, files.dnsmasq) };
 }
 
 /**
@@ -91,6 +107,7 @@ export async function unpackNodeBundle(bundle: NodeBundleV1): Promise<InlineNode
   const b = await unpackNodeBundleBytes(bundle);
   const files: NodeBundleContentV1['files'] = { interfaces: b.files.interfaces.toString('utf8') };
   if (b.files.frr) files.frr = b.files.frr.toString('utf8');
+  if (b.files.dnsmasq) files.dnsmasq = Object.fromEntries(Object.entries(b.files.dnsmasq).map(([p, bytes]) => [p, bytes.toString('utf8')]));
   return { ...b, files };
 }
 
@@ -106,6 +123,7 @@ export async function unpackNodeBundleBytes(bundle: NodeBundleV1): Promise<ByteN
     const inline = unpackInline(bundle);
     const files: NodeBundleFileBytes = { interfaces: Buffer.from(inline.files.interfaces, 'utf8') };
     if (inline.files.frr !== undefined) files.frr = Buffer.from(inline.files.frr, 'utf8');
+    if (inline.files.dnsmasq) files.dnsmasq = Object.fromEntries(Object.entries(inline.files.dnsmasq).map(([p, t]) => [p, Buffer.from(t, 'utf8')]));
     return { ...inline, files };
   }
   if (encoding !== BUNDLE_ENCODING_GZIP_V1) throw new ContractViolation(BUNDLE_CONTENT_CONTRACT, { encoding: `unknown encoding ${String(encoding)}` });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { NodeBundleFilesV1 } from './messages';
 
 /**
@@ -12,14 +12,25 @@ import type { NodeBundleFilesV1 } from './messages';
 export function bundleContentHash(files: NodeBundleFilesV1): string {
   const h = createHash('sha256').update(`sdn-bundle-files/1 ${Buffer.byteLength(files.interfaces)}\n`).update(files.interfaces);
   if (files.frr !== undefined) h.update(`\n${Buffer.byteLength(files.frr)}\n`).update(files.frr);
+  if (files.dnsmasq) hashDnsmasq(h, Object.entries(files.dnsmasq).map(([p, t]) => [p, Buffer.from(t, 'utf8')]));
   return h.digest('hex');
 }
 
 /** `bundleContentHash` of the files' UTF-8 bytes (`frr` null: no frr file), without decoding them. */
-export function bundleBytesHash(interfaces: Uint8Array, frr: Uint8Array | null): string {
+export function bundleBytesHash(interfaces: Uint8Array, frr: Uint8Array | null, dnsmasq?: Record<string, Uint8Array>): string {
   const h = createHash('sha256').update(`sdn-bundle-files/1 ${interfaces.length}\n`).update(interfaces);
   if (frr) h.update(`\n${frr.length}\n`).update(frr);
+  if (dnsmasq) hashDnsmasq(h, Object.entries(dnsmasq));
   return h.digest('hex');
+}
+
+/**
+ * The dnsmasq files in path order, each framed by its path and length; no
+ * dnsmasq files add nothing, so bundles without DHCP keep their hash.
+ */
+function hashDnsmasq(h: Hash, entries: [string, Uint8Array][]): void {
+  h.update('\ndnsmasq');
+  for (const [path, bytes] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`\n${JSON.stringify(path)} ${bytes.length}\n`).update(bytes);
 }
 
 /**

@@ -103,6 +103,27 @@ describe('NodeBundle/v1 encodings', () => {
     }
   });
 
+  it('carries dnsmasq files (with or without frr), their hash covering each path and content', async () => {
+    const dnsmasq = { 'z1/10-vnet1.conf': 'interface=vnet1\n', 'z1/00-default.conf': 'bind-dynamic\n# ✓\n' };
+    for (const files of [{ interfaces: 'auto vnet1\n', dnsmasq }, { interfaces: '', frr: 'router bgp 1\n', dnsmasq }]) {
+      const b = { ...inline, files, hash: bundleContentHash(files) };
+      expect((await unpackNodeBundle(await packNodeBundle(b))).files).toEqual(files);
+      const bytes = await unpackNodeBundleBytes(await packNodeBundle(b));
+      expect(Object.fromEntries(Object.entries(bytes.files.dnsmasq!).map(([p, v]) => [p, v.toString('utf8')]))).toEqual(dnsmasq);
+    }
+    const base = bundleContentHash({ interfaces: '' });
+    const hashes = [
+      base,
+      bundleContentHash({ interfaces: '', dnsmasq: {} }),
+      bundleContentHash({ interfaces: '', dnsmasq }),
+      bundleContentHash({ interfaces: '', dnsmasq: { ...dnsmasq, 'z1/10-vnet1.conf': 'interface=vnet2\n' } }),
+      bundleContentHash({ interfaces: '', dnsmasq: { 'z1/10-vnet2.conf': 'interface=vnet1\n', 'z1/00-default.conf': dnsmasq['z1/00-default.conf'] } }),
+    ];
+    expect(new Set(hashes).size).toBe(hashes.length);
+    // Path order does not change the hash: the files are a set.
+    expect(bundleContentHash({ interfaces: '', dnsmasq: { 'z1/00-default.conf': dnsmasq['z1/00-default.conf'], 'z1/10-vnet1.conf': 'interface=vnet1\n' } })).toBe(hashes[2]);
+  });
+
   it('shrinks a large repetitive interfaces file well below its size', async () => {
     const interfaces = Array.from({ length: 5000 }, (_, i) => `auto vnet${i}\niface vnet${i}\n\tbridge_ports vxlan_vnet${i}\n\tmtu 1450\n`).join('\n');
     const packed = await packNodeBundle({ ...inline, files: { interfaces }, hash: bundleContentHash({ interfaces }) });

@@ -59,6 +59,12 @@ export const configAppliedEventSchema: Check = eventEnvelopeOf(configAppliedV1Sc
 export interface NodeBundleFilesV1 {
   interfaces: string;
   frr?: string;
+  /**
+   * The node's DHCP server configuration: paths relative to `/etc/dnsmasq.d`
+   * (`<zone>/00-default.conf`, `<zone>/10-<vnet>.conf`) to their content.
+   * Absent: the node serves no DHCP zone (the agent stops its dnsmasq).
+   */
+  dnsmasq?: Record<string, string>;
 }
 
 /**
@@ -125,7 +131,7 @@ export interface FrrDaemonsV1 {
 /** A bundle with its content inline (what consumers work with after `unpackNodeBundle`). */
 export type InlineNodeBundleV1 = Omit<NodeBundleV1, 'encoding' | 'packed' | 'files'> & NodeBundleContentV1;
 
-const bundleFilesV1Schema: Check = object({ interfaces: str, frr: optional(str) });
+const bundleFilesV1Schema: Check = object({ interfaces: str, frr: optional(str), dnsmasq: optional(mapOf(str)) });
 const bundleScopeV1Schema: Check = object({ zones: mapOf(object({ type: str, bridge: optional(str) })), vnets: mapOf(object({ zone: str })) });
 export const nodeBundleContentV1Schema: Check = object({ files: bundleFilesV1Schema, scope: optional(bundleScopeV1Schema) });
 const absent: Check = (v, p, out) => {

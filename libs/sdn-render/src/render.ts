@@ -3,6 +3,7 @@ import type { NodeFacts } from './facts/node-facts';
 import { renderInterfaces } from './ifupdown/render-interfaces';
 import { renderFrr } from './frr/render-frr';
 import { renderFabricInterfaces } from './fabrics/interfaces';
+import { renderDnsmasq, type DnsmasqFiles } from './dhcp/dnsmasq';
 
 /** The files one node must run. */
 export interface NodeBundleFiles {
@@ -10,6 +11,8 @@ export interface NodeBundleFiles {
   interfaces: string;
   /** Content of `/etc/frr/frr.conf`, when the config has controllers (or a local FRR snippet applies). */
   frr?: string;
+  /** The node's dnsmasq files under `/etc/dnsmasq.d` (`<zone>/<file>`), when it serves a DHCP zone. */
+  dnsmasq?: DnsmasqFiles;
 }
 
 /** Renders one node's files. Pure: no I/O, no clock, no randomness. */
@@ -17,7 +20,8 @@ export function renderNode(config: RunningConfig, facts: NodeFacts): NodeBundleF
   // The fabric stanzas follow the zone part unsorted (rendering.md §1.1 step 5, §1.10).
   const interfaces = renderInterfaces(config, facts) + renderFabricInterfaces(config, facts);
   const frr = renderFrr(config, facts);
-  return frr === undefined ? { interfaces } : { interfaces, frr };
+  const dnsmasq = renderDnsmasq(config, facts);
+  return { interfaces, ...(frr === undefined ? {} : { frr }), ...(dnsmasq ? { dnsmasq } : {}) };
 }
 
 /** Features of a config this renderer cannot render yet (the caller reports them). */

@@ -98,7 +98,7 @@ export function planBundles(input: PlanInput): BundlePlan {
       node,
       version,
       hash,
-      files: files.frr === undefined ? { interfaces: files.interfaces } : { interfaces: files.interfaces, frr: files.frr },
+      files: { interfaces: files.interfaces, ...(files.frr === undefined ? {} : { frr: files.frr }), ...(files.dnsmasq ? { dnsmasq: files.dnsmasq } : {}) },
       // The node reports zone/vnet status from its bundle alone (no fan-out of the running config to every agent).
       scope: nodeScope(running, node),
       renderedAt: input.now,

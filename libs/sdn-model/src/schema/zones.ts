@@ -27,7 +27,11 @@ const ZONE_PROPERTIES: Record<string, PropertyDef> = {
   reversedns: { kind: 'string', format: 'dns-id', description: 'DNS server for reverse (PTR) records (must exist).' },
   dnszone: { kind: 'string', format: 'dns-name', description: 'Forward DNS domain: records become <host>[.<dnszoneprefix>].<dnszone>; needs `dns`.' },
   mtu: { kind: 'integer', min: MTU_MIN, max: MTU_MAX, description: 'MTU of the generated interfaces; unset: 1450 for vxlan/evpn zones (50 bytes of VXLAN overhead), the bridge\'s otherwise.' },
-  dhcp: { kind: 'enum', values: ['dnsmasq'], description: 'DHCP backend serving the zone\'s subnets (dhcp-range).' },
+  dhcp: {
+    kind: 'enum',
+    values: ['dnsmasq'],
+    description: 'DHCP backend: a dnsmasq per node on the zone\'s vnet bridges, handing out the addresses the IPAM holds for each MAC (simple and evpn zones; needs `ipam`).',
+  },
   bridge: { kind: 'string', format: 'kernel-ifname', description: 'Existing local bridge (Linux or OVS) the zone\'s vnets attach to.' },
   'bridge-disable-mac-learning': { kind: 'boolean', default: false, description: 'Disable MAC learning on guest ports (static FDB entries instead).' },
   // The reference's schema says minimum 0 and no maximum (B.19); a service
@@ -73,6 +77,8 @@ export const ZONE_SCHEMA: KindSchema = {
       required: ['controller', 'vrf-vxlan'],
       optional: [
         ...COMMON,
+        // Our extension: the anycast gateway is on every node, so each node serves its own guests as in a simple zone.
+        'dhcp',
         'bridge-disable-mac-learning',
         'vxlan-port',
         'mac',

@@ -22,6 +22,13 @@ export function checkZones(ctx: RuleContext): void {
     if (ipam && ipam !== BUILTIN_IPAM && ctx.ipams && !ctx.ipams[ipam]) ctx.error(at('ipam'), `${ipam} not existing`);
     // DHCP hands out addresses from the zone's IPAM (§6.8); without one it serves nothing.
     if (isSet(z.dhcp) && !ipam) ctx.error(at('dhcp'), 'dhcp requires an ipam');
+    // §6.8 skips an IPv6 subnet without gateway with only a warning: the guests
+    // would silently get no address. Refused on both sides instead.
+    if (isSet(z.dhcp)) {
+      const noGateway = ctx.vnetsOf(id).flatMap((v) => ctx.subnetsOf(v)).filter((s) => ctx.subnetParts(s)?.parsed.family === 6 && !isSet(ctx.subnets[s].gateway));
+      if (noGateway.length) ctx.error(at('dhcp'), `dhcp cannot serve IPv6 subnet ${noGateway[0]}: it has no gateway`);
+      for (const s of noGateway) ctx.error(`subnets.${s}.gateway`, `zone ${id} serves DHCP: an IPv6 subnet needs a gateway (router advertisements announce it)`);
+    }
 
     if (type === 'vxlan') {
       // Z7
