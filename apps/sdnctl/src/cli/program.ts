@@ -194,7 +194,7 @@ export function buildProgram(version: string, result: Result): Command {
 
   program
     .command('import <dir>')
-    .description("import a Proxmox node's /etc/pve/sdn (zones.cfg, vnets.cfg, subnets.cfg, controllers.cfg, ipams.cfg, dns.cfg, .running-config) as pending changes")
+    .description("import a Proxmox node's /etc/pve/sdn (zones.cfg, vnets.cfg, subnets.cfg, controllers.cfg, fabrics.cfg, ipams.cfg, dns.cfg, .running-config) as pending changes")
     .option('--dry-run', 'only print what would be created, changed or refused')
     .option('--apply', 'apply afterwards and wait, like apply --wait')
     .option('--timeout <seconds>', 'how long --apply waits', intArg('--timeout', 1), 120)
@@ -393,11 +393,11 @@ export function buildProgram(version: string, result: Result): Command {
   const projections = program.command('projections').description(`projection tables ${DB_NOTE}`);
   projections
     .command('rebuild')
-    .description('rebuild the SDN and access projections from the event log')
+    .description(`rebuild the SDN and access projections from the event log ${DB_NOTE}`)
     .action(run(async () => (await import('../commands/projections')).run(['rebuild'])));
   projections
     .command('verify')
-    .description('rebuild in a rolled-back transaction and report whether the live tables match')
+    .description(`rebuild in a rolled-back transaction and report whether the live tables match ${DB_NOTE}`)
     .action(run(async () => (await import('../commands/projections')).run(['verify'])));
 
   // Every command: suggestions for typos, refusal of unknown flags (commander's default), help without side effects.
