@@ -24,7 +24,12 @@ import { collectFacts, stableJson } from './facts/collect-facts';
 import { serveNodeQueries } from './queries/serve-node-queries';
 import { zoneVnetStatusV2, type IfaceState, type KnownConfig, type ZoneVnetStatusV2 } from './status/node-status';
 
-export type AgentLog = (msg: string) => void;
+/**
+ * Where the agent's lines go: the message, and the fields of the log schema
+ * it knows at that point (`version`, `correlationId`, `task` of an apply; a
+ * bus warning's details). main.ts makes them pino fields; the default writes them after the message.
+ */
+export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
 
 /** An apply still running after this long is announced as pending. */
 const PENDING_STATUS_AFTER_MS = 250;
@@ -61,7 +66,7 @@ export class Agent {
 
   constructor(
     readonly cfg: AgentConfig,
-    private readonly log: AgentLog = (m) => process.stderr.write(`[node-agent ${cfg.node}] ${m}\n`),
+    private readonly log: AgentLog = (m, f) => process.stderr.write(`[node-agent ${cfg.node}] ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
   ) {
     this.applier = new Applier(cfg, log);
     this.sdnFile = new SdnFileCache(this.applier.paths.sdnInterfaces);
@@ -77,7 +82,7 @@ export class Agent {
     await this.warnIfNotSourced();
     this.applied = await this.applier.state();
     const log = this.log;
-    const busLog: BusLogger = { info: () => undefined, warn: (m, meta) => log(`${m} ${meta ? JSON.stringify(meta) : ''}`), error: (m, meta) => log(`${m} ${meta ? JSON.stringify(meta) : ''}`) };
+    const busLog: BusLogger = { info: () => undefined, warn: (m, meta) => log(m, meta), error: (m, meta) => log(m, meta) };
     // Replies under the node's own inbox prefix: a node identity may subscribe nowhere else.
     const credentials = { ...this.cfg.natsCredentials, inboxPrefix: this.cfg.natsCredentials?.inboxPrefix ?? nodeInboxPrefix(this.cfg.node) };
     this.bus = await connectBus({ name: this.durableName, url: this.cfg.natsUrl, topology: this.topology, log: busLog, credentials });
@@ -250,9 +255,11 @@ export class Agent {
     // Task and correlation id of the apply go back in the status: the API's task view and one grep find them.
     const task = { ...(packed.task ? { task: packed.task } : {}), ...(packed.correlationId ? { correlationId: packed.correlationId } : {}) };
     const corr = packed.correlationId ? ` (correlation ${packed.correlationId})` : '';
+    // The schema's fields too, so a log query can select the apply's lines without parsing messages.
+    const fields = { version: packed.version, ...task };
     const refuse = async (message: string) => {
       this.lastApply = { version: packed.version, state: 'error', message, ...task, at: at() };
-      this.log(`bundle version ${packed.version}${corr}: error: ${message}`);
+      this.log(`bundle version ${packed.version}${corr}: error: ${message}`, fields);
       await this.publishStatus();
     };
     let bundle: ByteNodeBundleV1;
@@ -267,7 +274,7 @@ export class Agent {
     }
     this.learn(bundle);
     this.lastApply = { version: bundle.version, state: 'pending', ...task, at: at() };
-    this.log(`bundle version ${bundle.version}${corr}: applying`);
+    this.log(`bundle version ${bundle.version}${corr}: applying`, fields);
     // "pending" is worth a status message only when the apply takes a while (a live ifreload);
     // a quick one goes straight to its outcome, sparing one multi-100-KB status per node and apply.
     const slow = setTimeout(() => void this.publishStatus(), PENDING_STATUS_AFTER_MS);
@@ -279,7 +286,7 @@ export class Agent {
     }
     this.applied = out.running;
     this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };
-    this.log(`bundle version ${bundle.version}${corr}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`);
+    this.log(`bundle version ${bundle.version}${corr}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`, { ...fields, state: out.state, ms: out.ms });
     await this.publishStatus();
     if (out.state === 'applied') await this.publishFacts(false);
   }

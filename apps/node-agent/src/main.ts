@@ -12,9 +12,9 @@ import { configFromEnv } from './config/agent-config';
 async function main(): Promise<void> {
   const base = serviceBaseConfig();
   const config = configFromEnv();
-  const logger = createLogger({ service: 'node-agent', level: base.logLevel }).child({ node: config.node });
+  const logger = createLogger({ service: 'node-agent', level: base.logLevel, copyDir: base.logCopyDir }).child({ node: config.node });
   const health = await startHealthServer({ host: base.metricsHost, port: base.metricsPort, checks: { bundle: () => false } });
-  const agent = new Agent(config, (m) => (/^warning\b|not published|failed|error/i.test(m) ? logger.warn(m) : logger.info(m)));
+  const agent = new Agent(config, (m, fields = {}) => (/^warning\b|not published|failed|error/i.test(m) ? logger.warn(fields, m) : logger.info(fields, m)));
   // An apply in progress finishes first: stopping halfway would leave a node half-configured.
   stopOnSignals(logger, async () => {
     await agent.stop();

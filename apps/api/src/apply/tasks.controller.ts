@@ -44,13 +44,13 @@ export class TasksController {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
-  private async view(p: Params): Promise<{ upid: string; u: NonNullable<ReturnType<typeof parseUpid>>; v: ApplyTaskView }> {
+  private async view(p: Params): Promise<{ upid: string; u: NonNullable<ReturnType<typeof parseUpid>>; v: ApplyTaskView; correlationId: string }> {
     const upid = optString(p, 'upid', 512) ?? '';
     const u = parseUpid(upid);
     if (!u) throw ApiError.param('upid', 'unable to parse worker upid');
     const found = await this.tasks.find(upid);
     if (!found) throw ApiError.notFound(`no such task '${upid}'`);
-    return { upid, u, v: applyTaskView(upid, found.version, found.started, this.nodes.all(), Date.now(), this.liveness) };
+    return { upid, u, v: applyTaskView(upid, found.version, found.started, this.nodes.all(), Date.now(), this.liveness), correlationId: found.correlationId };
   }
 
   private summary(upid: string, u: NonNullable<ReturnType<typeof parseUpid>>, v: ApplyTaskView) {
@@ -70,11 +70,12 @@ export class TasksController {
   }
 
   @Get('nodes/:node/tasks/:upid/log')
-  @ApiOperation({ summary: "A task's log: one line per node (applied version N in X ms, errors, pending)" })
+  @ApiOperation({ summary: "A task's log: the apply's correlation id, then one line per node (applied version N in X ms, errors, pending)" })
   @Privilege('SDN.Audit', '/sdn')
   async log(@ReqParams() p: Params) {
-    const { upid, u, v } = await this.view(p);
-    const lines = [`start reloadnetworkall: version ${v.version} to ${v.nodes.length} node(s)`];
+    const { upid, u, v, correlationId } = await this.view(p);
+    // The correlation id in the first line: from the task log, one grep over the services' logs finds the apply's path.
+    const lines = [`start reloadnetworkall: version ${v.version} to ${v.nodes.length} node(s), correlation id ${correlationId}`];
     for (const n of v.nodes) {
       if (n.state === 'applied') lines.push(`${n.node}: applied version ${n.version} in ${n.ms} ms${n.message ? ` (${n.message})` : ''}`);
       else if (n.state === 'error') lines.push(`${n.node}: error: ${n.message ?? 'apply failed'}`);

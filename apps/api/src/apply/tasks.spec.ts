@@ -23,7 +23,7 @@ describe('tasks: status, log and lists of an apply', () => {
     const nodes = api.app.get(NodeStatusProjection);
     nodes.ingest(report('pve1', 0, 'applied'), Date.now());
     nodes.ingest(report('pve2', 0, 'applied'), Date.now());
-    const upid = (await api.put('/api2/json/cluster/sdn').expect(200)).body.data as string;
+    const upid = (await api.put('/api2/json/cluster/sdn').set('X-Correlation-Id', 'tasks-spec-apply-1').expect(200)).body.data as string;
     expect(upid).toMatch(/^UPID:testnode:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:reloadnetworkall::root@pam!test:$/);
     const path = `/api2/json/nodes/testnode/tasks/${encodeURIComponent(upid)}`;
     expect((await api.get(`${path}/status`).expect(200)).body.data).toMatchObject({ upid, status: 'running', type: 'reloadnetworkall', user: 'root@pam!test', node: 'testnode' });
@@ -32,7 +32,7 @@ describe('tasks: status, log and lists of an apply', () => {
     nodes.ingest(report('pve2', 1, 'applied'), Date.now());
     expect((await api.get(`${path}/status`).expect(200)).body.data).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
     const log = (await api.get(`${path}/log`).expect(200)).body.data as { n: number; t: string }[];
-    expect(log.map((l) => l.t)).toEqual([expect.stringMatching(/^start/), expect.stringMatching(/^pve1: applied version 1 in \d+ ms$/), expect.stringMatching(/^pve2: applied version 1/), 'TASK OK']);
+    expect(log.map((l) => l.t)).toEqual(['start reloadnetworkall: version 1 to 2 node(s), correlation id tasks-spec-apply-1', expect.stringMatching(/^pve1: applied version 1 in \d+ ms$/), expect.stringMatching(/^pve2: applied version 1/), 'TASK OK']);
 
     const second = (await api.put('/api2/json/cluster/sdn').expect(200)).body.data as string;
     nodes.ingest(report('pve1', 2, 'applied'), Date.now());
