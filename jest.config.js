@@ -13,4 +13,6 @@ module.exports = {
   moduleNameMapper: pathsToModuleNameMapper(),
   testTimeout: 60000,
   setupFiles: ['<rootDir>/tools/jest-env.js'],
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
+  globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
 };

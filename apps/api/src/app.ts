@@ -27,7 +27,7 @@ export const API_TLS = Symbol('API_TLS');
 export async function createApp(overrides: Partial<ApiConfig> = {}, log: { destination?: DestinationStream } = {}): Promise<INestApplication> {
   const config = { ...loadConfig(), ...overrides };
   const tls = await resolveApiTls(config);
-  const logger = createApiLogger({ level: config.logLevel, destination: log.destination });
+  const logger = createApiLogger({ level: config.logLevel, destination: log.destination, copyDir: config.logCopyDir });
 
   @Module({
     imports: [apiLoggerModule(logger), CoreModule.forRoot(config), AppModule],

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   // SIGTERM/SIGINT: drain, then close (a second signal exits at once), as every service stops.
-  stopOnSignals(createLogger({ service: 'api', level: config.logLevel }), () => drainAndClose(app, config.drainMs));
+  stopOnSignals(createLogger({ service: 'api', level: config.logLevel, copyDir: config.logCopyDir }), () => drainAndClose(app, config.drainMs));
   const tls = app.get<symbol, TlsMaterial | null>(API_TLS);
   const log = new Logger('api');
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -6,6 +6,7 @@ import { CONTRACTS, unpackNodeBundle } from '@sdn/contracts';
 import { factsFromMocks, findCases, loadCase, renderNode, type ConformanceCase } from '@sdn/render';
 import { RUNNING_SECTIONS, writeSdnDirectory, type SdnFileSection, type SdnObject } from '@sdn/section-config';
 import { SCENARIOS } from '@sdn/netns-lab';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 import { startStack, type TestStack } from './testing/stack';
 
 /**
@@ -205,6 +206,7 @@ describe('sdnctl against a real stack', () => {
   it('users, tokens and ACL through /access; login stores a ticket that later commands use (CSRF token on writes)', async () => {
     const pwFile = path.join(s.dir, 'alice.pw');
     fs.writeFileSync(pwFile, 'correct horse battery\n', { mode: 0o600 });
+    recordTestSecrets({ "alice's password": 'correct horse battery' });
     for (const args of [
       ['user', 'add', 'alice@pve', '--comment', 'operator', '--email', 'alice@example.org'],
       ['user', 'passwd', 'alice@pve', '--password-file', pwFile],

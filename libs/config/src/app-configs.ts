@@ -40,7 +40,7 @@ export function busConfig(env: Env = processEnv()): BusConfig {
 
 /** Logging, health and metrics: the same for every service. */
 export function serviceBaseConfig(env: Env = processEnv()) {
-  return readAll({ logLevel: S.logLevel, metricsHost: S.metricsHost, metricsPort: S.metricsPort }, env);
+  return readAll({ logLevel: S.logLevel, logCopyDir: S.logCopyDir, metricsHost: S.metricsHost, metricsPort: S.metricsPort }, env);
 }
 
 export function apiConfig(env: Env = processEnv()) {
@@ -75,6 +75,7 @@ export function apiConfig(env: Env = processEnv()) {
       defaultHeartbeatMs: S.nodeHeartbeatMs,
       missedHeartbeats: S.nodeMissedHeartbeats,
       logLevel: S.logLevel,
+      logCopyDir: S.logCopyDir,
     },
     env,
   );
@@ -106,6 +107,7 @@ export function apiConfig(env: Env = processEnv()) {
     liveness: { defaultHeartbeatMs: v.defaultHeartbeatMs, missedHeartbeats: v.missedHeartbeats },
     dryRun: { maxFileBytes: v.dryRunMaxBytes, concurrency: v.dryRunConcurrency, queue: v.dryRunQueue },
     logLevel: v.logLevel,
+    logCopyDir: v.logCopyDir,
   };
 }
 export type ApiSettings = ReturnType<typeof apiConfig>;

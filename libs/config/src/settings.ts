@@ -117,6 +117,12 @@ export const SETTINGS = {
 
   // ---- Logs, health, metrics
   logLevel: setting({ name: 'SDN_LOG_LEVEL', apps: SERVICES, doc: 'Lowest level logged', default: 'info', schema: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) }),
+  logCopyDir: setting({
+    name: 'SDN_LOG_COPY_DIR',
+    apps: SERVICES,
+    doc: 'Also append every log line to `<dir>/<service>-<pid>.log` (the test suite sets it and scans those files for secrets); unset: stdout only',
+    schema: optionalText,
+  }),
   metricsHost: setting({ name: 'SDN_METRICS_HOST', apps: WORKERS, doc: 'Address of the health and metrics endpoint (`/health/live`, `/health/ready`, `/metrics`)', default: '127.0.0.1', schema: z.string().min(1) }),
   metricsPort: setting({ name: 'SDN_METRICS_PORT', apps: WORKERS, doc: 'Port of the health and metrics endpoint; 0 = any free port', default: '9464', schema: integer(0, 65535) }),
 

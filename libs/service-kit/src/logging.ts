@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -54,7 +55,8 @@ export function loggableUrl(url: string): string {
  * `vnet`, …). `SDN_LOG_LEVEL` picks the level; `npm start` makes the lines
  * readable on a terminal.
  */
-export function createLogger(o: { service: string; level?: LogLevel; destination?: pino.DestinationStream }): Logger {
+export function createLogger(o: { service: string; level?: LogLevel; destination?: pino.DestinationStream; copyDir?: string }): Logger {
+  const out = o.destination ?? pino.destination({ fd: 1, sync: false });
   return pino(
     {
       level: o.level ?? 'info',
@@ -64,8 +66,17 @@ export function createLogger(o: { service: string; level?: LogLevel; destination
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    o.destination ?? pino.destination({ fd: 1, sync: false }),
+    o.copyDir ? pino.multistream([{ level: 'trace', stream: out }, { level: 'trace', stream: logCopy(o.copyDir, o.service) }]) : out,
   );
+}
+
+/**
+ * `SDN_LOG_COPY_DIR`: the same lines appended to `<dir>/<service>-<pid>.log`,
+ * written synchronously so that a process the tests SIGKILL leaves every line
+ * it logged (the suite's teardown scans these files for secrets).
+ */
+function logCopy(dir: string, service: string): pino.DestinationStream {
+  return pino.destination({ dest: join(dir, `${service}-${process.pid}.log`), sync: true, mkdir: true, append: true });
 }
 
 /** The shape @sdn/bus and the services' libraries log through (message first, fields after). */

@@ -20,8 +20,8 @@ export class ApiLogger extends PinoNestLogger {
 }
 
 /** The API's root logger: service-kit's, so the API's lines have every service's schema. */
-export function createApiLogger(o: { level: LogLevel; destination?: DestinationStream }): Logger {
-  return createLogger({ service: 'api', level: o.level, destination: o.destination });
+export function createApiLogger(o: { level: LogLevel; destination?: DestinationStream; copyDir?: string }): Logger {
+  return createLogger({ service: 'api', level: o.level, destination: o.destination, copyDir: o.copyDir });
 }
 
 /**

@@ -5,6 +5,7 @@ import { FakeNetbox, startFakeServer } from '@sdn/ipam';
 import { NatsService } from '../core/nats.service';
 import { startTestApi, TEST_SECRET_KEY, type TestApi } from '../testing/test-app';
 import { startIpamServiceProcess, type IpamServiceProcess } from './testing/ipam-service-process';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 /**
  * /cluster/sdn/vnets/{vnet}/ips in a zone whose IPAM is NetBox, over the real chain (API →
@@ -17,6 +18,7 @@ describe('API IP endpoints → ipam-service → NetBox', () => {
   let ipamDb: { url: string; drop: () => Promise<void> };
   let ipam: IpamServiceProcess;
   const nb = new FakeNetbox('nb-secret');
+  recordTestSecrets({ 'NetBox token': nb.token });
   let nbSrv: Awaited<ReturnType<typeof startFakeServer>>;
   const addresses = () => nb.addresses.map((a) => `${a.address} ${a.description ?? ''} ${a.dns_name ?? ''}`.trim());
 

@@ -5,6 +5,7 @@ import { FakePhpIpam, ipamRpcSubject, startFakeServer } from '@sdn/ipam';
 import { NatsService } from '../core/nats.service';
 import { startIpamServiceProcess, type IpamServiceProcess } from '../ips/testing/ipam-service-process';
 import { startTestApi, TEST_SECRET_KEY, type TestApi } from '../testing/test-app';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 /**
  * Spec §6.1: a subnet change reaches an external IPAM inside the API call.
@@ -17,6 +18,7 @@ describe('subnets in an external IPAM: registered inside the API call', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ipam: IpamServiceProcess;
   const php = new FakePhpIpam('good-token');
+  recordTestSecrets({ 'phpIPAM token': php.token });
   let server: Awaited<ReturnType<typeof startFakeServer>>;
   const phpState = () => ({ subnets: php.subnets.map((s) => `${s.subnet}/${s.mask}`).sort(), addresses: php.addresses.map((a) => `${a.ip} ${a.hostname}`).sort() });
   const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15000) => {

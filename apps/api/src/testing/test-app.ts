@@ -4,6 +4,7 @@ import type { TlsMaterial } from '@sdn/tls';
 import request from 'supertest';
 import { createTestDatabase } from '@sdn/event-store';
 import { generateSecretKey } from '@sdn/secrets';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 import { API_TLS, createApp } from '../app';
 import type { ApiConfig } from '../core/config';
 import { SdnStateService } from '../core/sdn-state.service';
@@ -40,6 +41,7 @@ export interface TestApi {
 export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { listen?: boolean; dbUrl?: string } = {}): Promise<TestApi> {
   const db = opts.dbUrl ? null : await createTestDatabase();
   const dbUrl = opts.dbUrl ?? db!.url;
+  recordTestSecrets({ 'test API root token secret': ROOT_SECRET, 'SDN_SECRET_KEY of the test API': TEST_SECRET_KEY });
   const app = await createApp({
     databaseUrl: dbUrl,
     bootstrapToken: `${ROOT_TOKEN_ID}=${ROOT_SECRET}`,

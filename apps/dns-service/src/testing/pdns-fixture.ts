@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@sdn/contracts';
 import type { DnsPlugin } from '@sdn/dns';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(__dirname, '../../../../tools/pdns');
@@ -49,6 +50,7 @@ export class PdnsFixture {
   }
 
   async start(opts: { reset?: boolean } = {}): Promise<void> {
+    recordTestSecrets({ 'PowerDNS API key': this.key });
     if (!this.apiPort) {
       this.apiPort = await freePort();
       this.dnsPort = await freePort();

@@ -6,6 +6,7 @@ import { PveIpamStore } from '../pve/pve-ipam.store';
 import { freshDatabase, pveDataSource } from '../testing/pg';
 import { IpamRpc } from './ipam-rpc';
 import { externalPlugin } from './subnet-events';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 /**
  * Address requests of a zone whose IPAM is NetBox or phpIPAM go to that IPAM (fake servers that
@@ -46,6 +47,7 @@ describe('IpamRpc with an external IPAM', () => {
   beforeEach(async () => {
     nb = new FakeNetbox('nb-token');
     php = new FakePhpIpam('php-token');
+    recordTestSecrets({ 'NetBox token': nb.token, 'phpIPAM token': php.token });
     kicks = 0;
     await ds.query(`DELETE FROM ipam_event_outbox`);
     // The subnets as the subnet lifecycle registers them (prefix + gateway).

@@ -6,6 +6,7 @@ import { generateSecretKey, SecretBox } from '@sdn/secrets';
 import { freshDatabase } from '../testing/pg';
 import { startIpamService } from '../main';
 import { externalPlugin } from './subnet-events';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 /**
  * Subnet events land in the IPAM of the subnet's zone (§6.1): the built-in one, phpIPAM or
@@ -18,6 +19,7 @@ describe('subnet events by the zone’s ipam', () => {
   let svc: Awaited<ReturnType<typeof startIpamService>>;
   const php = new FakePhpIpam('php-token');
   const nb = new FakeNetbox('nb-token');
+  recordTestSecrets({ 'NetBox token': nb.token, 'phpIPAM token': php.token });
   let phpSrv: Awaited<ReturnType<typeof startFakeServer>>;
   let nbSrv: Awaited<ReturnType<typeof startFakeServer>>;
   const box = SecretBox.fromText(generateSecretKey());

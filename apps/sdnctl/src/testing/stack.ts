@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isolatedBus, type IsolatedBus } from '@sdn/bus';
 import { createTestDatabase } from '@sdn/event-store';
 import { generateSecretKey } from '@sdn/secrets';
+import { recordTestSecrets } from '@sdn/service-kit/testing';
 import { ApiClient } from '../client/api-client';
 import { main } from '../main';
 
@@ -106,7 +107,8 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
   const ipamDb = opts.ipam ? await createTestDatabase() : undefined;
   const bus = await isolatedBus({ name: opts.name });
   const port = await freePort();
-  const token = `root@pam!cli=${randomUUID()}`;
+  const secret = randomUUID();
+  const token = `root@pam!cli=${secret}`;
   const url = `https://127.0.0.1:${port}`;
   const dataDir = path.join(dir, 'data');
   const caFile = path.join(dataDir, 'tls', 'ca.pem');
@@ -125,6 +127,7 @@ export async function startStack(opts: { agents: string[]; name: string; ipam?: 
     // Every worker's health/metrics endpoint on a free port: several run on this host.
     SDN_METRICS_PORT: '0',
   };
+  recordTestSecrets({ 'sdnctl stack token secret': secret, 'SDN_SECRET_KEY of the sdnctl stack': env.SDN_SECRET_KEY });
   const start = (name: string, main: string, extra: NodeJS.ProcessEnv = {}) => {
     const child = spawn(process.execPath, ['-r', './tools/register.js', main], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => output.push(`[${name}] ${String(d)}`));

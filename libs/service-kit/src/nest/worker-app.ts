@@ -91,6 +91,7 @@ export async function createWorkerApp(o: WorkerAppOptions): Promise<WorkerApp> {
 
 export interface WorkerSettings {
   logLevel: PinoLevel;
+  logCopyDir?: string;
   metricsHost: string;
   metricsPort: number;
   bus: BusConfig;
@@ -103,7 +104,7 @@ export interface WorkerSettings {
  */
 export async function runWorker(o: { service: string; settings: WorkerSettings; module: Type<unknown> | DynamicModule; rpcQueue?: string; atStart?(logger: Logger): void }): Promise<WorkerApp> {
   const { settings: s } = o;
-  const logger = createLogger({ service: o.service, level: s.logLevel });
+  const logger = createLogger({ service: o.service, level: s.logLevel, copyDir: s.logCopyDir });
   const health = await startHealthServer({ host: s.metricsHost, port: s.metricsPort, checks: { consumers: () => false } });
   const bus = await connectBus({ name: o.service, url: s.bus.url, credentials: s.bus.credentials, topology: busTopology(s.bus.namespace), log: messageLogger(logger) });
   health.setCheck('nats', natsReady(bus.nc));
