@@ -6,21 +6,26 @@
  * - after one apply, PromQL returns series for apply latency
  *   (`sdn_apply_latency_seconds_count`) and outbox depth (`sdn_outbox_events`);
  * - that apply's correlation id is in the API's response header, its events
- *   (`events?correlation=`), the config service's log, the agent's log, the
- *   node's status on NATS and the apply task view.
+ *   (`events?correlation=`), the config service's log, the agent's log (as
+ *   its `correlationId` field), the node's status on NATS, the apply task
+ *   view and the task log;
+ * - every service answers /health/live and /health/ready with 200;
+ * - no log line of any service carries the run's secrets (the API token's
+ *   secret, SDN_SECRET_KEY) or a token/ticket shape.
  * Needs prometheus/promtool (Debian `prometheus`, installed by
  * tools/setup-test-env.sh), nats-server and PostgreSQL. Exit 0 only when
  * every check held.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { busTopology } from '@sdn/bus';
 import { adminQuery, TEST_PG_SERVER } from '@sdn/event-store';
 import { promtoolCheck } from '@sdn/metrics';
+import { scanLogsForSecrets } from '@sdn/service-kit/testing';
 import { freePort, PrivateNatsServer } from '@sdn/netns-lab';
 import { generateSecretKey } from '@sdn/secrets';
 
@@ -51,6 +56,9 @@ async function main(): Promise<void> {
   }
   if (!PrivateNatsServer.binary()) throw new Error('nats-server not found');
   const work = mkdtempSync(join(tmpdir(), 'sdn-observability-'));
+  // Every process's stdout and stderr: grepped for the correlation id, scanned for secrets.
+  const logs = join(work, 'logs');
+  mkdirSync(logs);
   const db = `sdn_obs_${randomBytes(5).toString('hex')}`;
   const nats = await PrivateNatsServer.start('127.0.0.1');
   let prometheus: ChildProcess | undefined;
@@ -58,7 +66,9 @@ async function main(): Promise<void> {
   try {
     await adminQuery(TEST_PG_SERVER, `CREATE DATABASE ${db}`);
     const apiPort = await freePort('127.0.0.1');
-    const token = `root@pam!obs=${randomUUID()}`;
+    const tokenSecret = randomUUID();
+    const token = `root@pam!obs=${tokenSecret}`;
+    const secretKey = generateSecretKey();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SDN_API_HOST: '127.0.0.1',
@@ -69,7 +79,7 @@ async function main(): Promise<void> {
       NATS_URL: nats.url,
       SDN_NATS_URL: nats.url,
       SDN_BOOTSTRAP_TOKEN: token,
-      SDN_SECRET_KEY: generateSecretKey(),
+      SDN_SECRET_KEY: secretKey,
       SDN_DATA_DIR: join(work, 'data'),
     };
     // Workers serve /metrics on SDN_METRICS_PORT once the service skeleton has it; each gets its own port.
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
         Object.assign(appEnv, { SDN_METRICS_HOST: '127.0.0.1', SDN_METRICS_PORT: String(metricsPorts[name]) });
       }
       if (name === 'node-agent') Object.assign(appEnv, { SDN_AGENT_MODE: 'safe', SDN_NODE_NAME: NODE, SDN_AGENT_ROOT: join(work, 'node'), SDN_HEARTBEAT_MS: '1000' });
-      const out = createWriteStream(join(work, `${name}.log`));
+      const out = createWriteStream(join(logs, `${name}.log`));
       const child = spawn(process.execPath, ['-r', './tools/register.js', join('apps', name, 'src', 'main.ts')], { cwd: ROOT, env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.pipe(out);
       child.stderr!.pipe(out);
@@ -110,7 +120,7 @@ async function main(): Promise<void> {
     prometheus = spawn('prometheus', [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const promLog = createWriteStream(join(work, 'prometheus.log'));
+    const promLog = createWriteStream(join(logs, 'prometheus.log'));
     prometheus.stdout!.pipe(promLog);
     prometheus.stderr!.pipe(promLog);
     children.push(prometheus);
@@ -140,12 +150,21 @@ async function main(): Promise<void> {
       return v.done ? v : null;
     });
     expect(view.correlationId === correlation, `apply task view ${task} shows correlation id (${view.correlationId})`);
+    const taskLog = (await api('GET', `nodes/${task.split(':')[1]}/tasks/${encodeURIComponent(task)}/log`)).data as { t: string }[];
+    expect(taskLog[0]?.t.includes(`correlation id ${correlation}`), `task log's first line names the correlation id (${taskLog[0]?.t})`);
     const events = (await api('GET', `cluster/sdn/events?correlation=${correlation}`)).data as { type: string; correlationId: string }[];
     expect(events.some((e) => e.type === 'ConfigApplied') && events.every((e) => e.correlationId === correlation), `events?correlation= lists its ConfigApplied (${events.map((e) => e.type).join(', ')})`);
-    const logOf = (name: string) => readFileSync(join(work, `${name}.log`), 'utf8');
+    const logOf = (name: string) => readFileSync(join(logs, `${name}.log`), 'utf8');
     await until('the agent log line', 10_000, async () => logOf('node-agent').includes(correlation)).catch(() => undefined);
     expect(logOf('config-service').includes(correlation), 'config service log has the correlation id');
-    expect(logOf('node-agent').includes(correlation), 'node agent log has the correlation id');
+    const agentLines = logOf('node-agent')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { correlationId?: string; node?: string; service?: string });
+    expect(
+      agentLines.some((l) => l.correlationId === correlation && l.node === NODE && l.service === 'node-agent'),
+      'node agent log has a line with correlationId, node and service fields of the apply',
+    );
     // Back in the node's status (the latest message on its status subject).
     const nc = await connect({ servers: nats.url });
     try {
@@ -181,13 +200,23 @@ async function main(): Promise<void> {
     expect(check === null, `API /metrics passes promtool check metrics${check ? `: ${check}` : ''}`);
     for (const [name, port] of Object.entries(metricsPorts)) {
       const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : null), () => null);
-      if (text === null) {
-        log(`note ${name} serves no /metrics on SDN_METRICS_PORT yet (the service skeleton's metrics server)`);
-        continue;
-      }
+      expect(text !== null, `${name} serves /metrics on SDN_METRICS_PORT`);
+      if (text === null) continue;
       const c = promtoolCheck(text);
       expect(c === null, `${name} /metrics passes promtool check metrics${c ? `: ${c}` : ''}`);
     }
+    // Health on every service: the API's on its port, the others' on SDN_METRICS_PORT.
+    for (const [name, origin] of [['api', base], ...Object.entries(metricsPorts).map(([n, p]) => [n, `http://127.0.0.1:${p}`])]) {
+      const live = await fetch(`${origin}/health/live`).then((r) => r.status, () => 0);
+      const ready = await fetch(`${origin}/health/ready`).then(async (r) => `${r.status} ${await r.text()}`, (e: Error) => e.message);
+      expect(live === 200 && ready.startsWith('200 '), `${name} /health/live ${live}, /health/ready ${ready}`);
+    }
+    // No secret of this run in any log line (every service's stdout and stderr).
+    const scan = scanLogsForSecrets(logs, [
+      { name: 'API token secret', value: tokenSecret },
+      { name: 'SDN_SECRET_KEY', value: secretKey },
+    ]);
+    expect(scan.findings.length === 0, `secret scan: ${scan.lines} log lines in ${scan.files} files, ${scan.findings.map((f) => `${f.file}:${f.line} ${f.what}`).join('; ') || 'no secret'}`);
     ok = problems.length === 0;
     if (!ok) log(`${problems.length} check(s) failed; logs kept in ${work}`);
   } finally {
