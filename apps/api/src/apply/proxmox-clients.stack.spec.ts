@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,41 @@ const PASSWORD = 'seed examples 4 all';
 const RATE = { threshold: 3, baseMs: 60_000 };
 // The seed's node names: the EVPN example names node1 and node2 as exit nodes.
 const NODES = ['node1', 'node2'];
+
+/** The fenced code blocks of the README's "Using existing Proxmox tools" section, by language, in order. */
+function readmeExamples(): Record<string, string[]> {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Using existing Proxmox tools'), readme.indexOf('\n## ', readme.indexOf('## Using existing Proxmox tools') + 3));
+  const out: Record<string, string[]> = {};
+  for (const m of section.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) (out[m[1]] ??= []).push(m[2]);
+  return out;
+}
+
+/** Replaces `from` (which must occur) with `to` everywhere: the README's paths and port become the test's. */
+function point(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`README example no longer contains ${from}:\n${text}`);
+  return text.split(from).join(to);
+}
+
+/** Runs a program with `input` on stdin; answers exit code and output. */
+function run(cmd: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const t = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const seed = (name: string) => SCENARIOS.find((s) => s.name === name)!.calls;
 type Px = ReturnType<typeof proxmoxApi>;
@@ -225,6 +260,39 @@ describe('Proxmox clients over HTTPS against the running control plane', () => {
     expect(new X509Certificate(files[2]).verify(new X509Certificate(ca).publicKey)).toBe(true);
     expect((await call(b, 'GET', '/cluster/sdn/zones', { cookie: t.ticket })).status).toBe(200);
   });
+
+  it('the README examples run as printed: the fingerprint step, curl, the proxmox-api client and the Python script', async () => {
+    const ex = readmeExamples();
+    expect([ex.sh?.length, ex.js?.length, ex.python?.length]).toEqual([2, 1, 1]);
+    const local = (text: string) => point(point(text, '.data/tls/', `${dataDir}/tls/`), 'https://127.0.0.1:8006', a.url);
+    const env = { PW: PASSWORD };
+
+    const fp = await run('bash', ['-e'], point(ex.sh[0], '.data/tls/', `${dataDir}/tls/`), env);
+    expect(fp).toMatchObject({ code: 0 });
+    expect(fp.stdout.trim()).toBe(`sha256 Fingerprint=${new X509Certificate(readFileSync(join(dataDir, 'tls', 'server.pem'))).fingerprint256}`);
+
+    const curl = await run('bash', ['-e', '-o', 'pipefail'], local(ex.sh[1]), env);
+    expect({ ...curl, ok: curl.code === 0 }).toMatchObject({ ok: true });
+    expect(curl.stdout.trim().split('\n').pop()).toMatch(/"status":"stopped"/);
+    expect(curl.stdout).toMatch(/"exitstatus":"OK"/);
+
+    // The client as published, unchanged: Node trusts the CA through NODE_EXTRA_CA_CERTS, as the README says.
+    const js = await run(process.execPath, ['--input-type=module'], point(ex.js[0], 'port: 8006', `port: ${port(a)}`), { ...env, NODE_EXTRA_CA_CERTS: join(dataDir, 'tls', 'ca.pem') });
+    expect({ ...js, ok: js.code === 0 }).toMatchObject({ ok: true });
+    expect(js.stdout).toMatch(/^UPID:testnode:\S+:reloadnetworkall::alice@pve: OK$/m);
+
+    if (hasPython) {
+      const py = await run('python3', ['-'], local(ex.python[0]), env);
+      expect({ ...py, ok: py.code === 0 }).toMatchObject({ ok: true });
+      expect(py.stdout).toMatch(/^UPID:testnode:\S+:reloadnetworkall::alice@pve: OK$/m);
+    } else console.log('README Python example not run: python3 is not installed');
+
+    // What they made is running on every node.
+    for (const node of NODES) {
+      const zones = (await a.get(`/api2/json/nodes/${node}/sdn/zones`).expect(200)).body.data as { zone: string; status: string }[];
+      for (const zone of ['curlzone', 'jszone', ...(hasPython ? ['pyzone'] : [])]) expect(zones).toContainEqual(expect.objectContaining({ zone, status: 'available' }));
+    }
+  }, 240_000);
 
   // Last: it blocks this file's source address on both replicas.
   it('failed logins are limited across the two replicas: 3 failures in total, not 3 per replica', async () => {
