@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type NetworkInterfaceInfo, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -45,6 +45,16 @@ describe('generated TLS material (private CA + server certificate)', () => {
     expect(after[1]).toBe(before[1]);
     const reissued = new X509Certificate(more.cert);
     expect([reissued.checkHost('lb.example.test'), reissued.checkHost('api.example.test')]).toEqual(['lb.example.test', 'api.example.test']);
+  });
+
+  it('covers interface addresses but link-local ones, which come and go with every container (each would reissue the certificate)', () => {
+    const iface = (address: string, family: 'IPv4' | 'IPv6') => ({ address, family, netmask: '', mac: '00:00:00:00:00:00', internal: false, cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as NetworkInterfaceInfo;
+    const ids = hostIdentity([], {
+      eth0: [iface('192.0.2.2', 'IPv4'), iface('fd00::2', 'IPv6'), iface('fe80::fc:ff:fe00:1', 'IPv6')],
+      veth1: [iface('fe80::1c89:85ff:fe6f:712%veth1', 'IPv6')],
+      dummy: [iface('169.254.3.4', 'IPv4')],
+    });
+    expect(ids.ips).toEqual(['127.0.0.1', '192.0.2.2', '::1', 'fd00::2']);
   });
 
   it('several processes starting at once on one directory end up with one CA and one certificate', async () => {
