@@ -4,7 +4,7 @@
 // decorator metadata that swc emits like tsc does, and it is the compiler `npm start` and jest already use.
 // The @sdn/* aliases of tsconfig.base.json become relative requires, so dist/ runs with plain `node`.
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
@@ -23,6 +23,9 @@ try {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  // dist/ mirrors the repository's root: code that reads the product version from the root package.json
+  // (the API's /version and apply tasks, sdnctl --version) finds it at the same relative path.
+  copyFileSync(join(ROOT, 'package.json'), join(OUT, 'package.json'));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
