@@ -33,6 +33,8 @@ export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
 
 /** An apply still running after this long is announced as pending. */
 const PENDING_STATUS_AFTER_MS = 250;
+/** JetStream's "consumer not found". */
+const CONSUMER_NOT_FOUND = 10014;
 
 /**
  * One node agent: publishes the node's facts, applies the bundles rendered
@@ -100,13 +102,25 @@ export class Agent {
 
   /**
    * Readiness (`/health/ready`): NATS answers and every bundle delivered to
-   * this node is settled, i.e. the current one was applied or refused.
+   * this node is settled, i.e. the current one was applied or refused. The
+   * config service creates the node's consumer with its first bundle: until
+   * then there is nothing to apply, which is caught up too (a deployment's
+   * healthcheck waits for the agent before anything was ever applied).
    */
   readinessChecks(): Record<string, ReadinessCheck> {
-    const { stream, durable } = nodeBundleConsumer(this.topology, this.cfg.node);
+    const { stream, durable, filterSubject } = nodeBundleConsumer(this.topology, this.cfg.node);
     return {
       nats: () => (this.bus ? natsReady(this.bus.nc)() : false),
-      bundle: () => (this.bus ? consumerCaughtUp(this.bus.jsm, stream, durable)() : false),
+      bundle: async () => {
+        const bus = this.bus;
+        if (!bus) return false;
+        try {
+          return await consumerCaughtUp(bus.jsm, stream, durable)();
+        } catch (e) {
+          if ((e as { api_error?: { err_code?: number } })?.api_error?.err_code !== CONSUMER_NOT_FOUND) throw e;
+          return (await readLastMessage(bus.jsm, stream, filterSubject, CONTRACTS.nodeBundle, { direct: true })) === undefined;
+        }
+      },
     };
   }
 
