@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { SETTINGS } from '@sdn/config';
 
 /**
  * The shipped deployment files: docker-compose.yml names every public image through a variable, the
@@ -43,6 +45,51 @@ describe('docker-compose.yml', () => {
       expect(image).not.toMatch(/standin/);
     }
     expect(read('Dockerfile')).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+  });
+
+  interface Service {
+    image?: string;
+    profiles?: string[];
+    environment?: Record<string, string>;
+    healthcheck?: { test: string[] };
+    deploy?: { replicas?: number };
+    depends_on?: Record<string, { condition: string }>;
+  }
+  // Anchors and merge keys resolved as Compose resolves them.
+  const services = (parse(compose, { merge: true }) as { services: Record<string, Service> }).services;
+  const running = Object.entries(services).filter(([name, s]) => name !== 'sdn-init' && !s.profiles);
+  const apps = ['api', 'config-service', 'ipam-service', 'dns-service', 'node-agent'] as const;
+
+  it('gives every long-running service a healthcheck, and the control plane two or more replicas', () => {
+    expect(running.length).toBeGreaterThanOrEqual(11);
+    for (const [name, s] of running) expect(`${name}: ${(s.healthcheck?.test ?? []).length > 0}`).toBe(`${name}: true`);
+    for (const name of ['api', 'config-service', 'ipam-service', 'dns-service']) expect(`${name}: ${services[name].deploy?.replicas ?? 1}`).toMatch(/: [2-9]$/);
+    // Each product service probes its own readiness endpoint.
+    for (const app of apps) expect(services[app].healthcheck?.test).toEqual(['CMD', 'sdn-health', '/health/ready']);
+  });
+
+  it('sets only settings that the service it is set on reads (@sdn/config names, aliases or _FILE variants)', () => {
+    // The compose file once set DATABASE_URL where the API read SDN_DATABASE_URL: the API dialled 127.0.0.1 forever.
+    const all = Object.values(SETTINGS as Record<string, { name: string; aliases: readonly string[]; secret: boolean; apps: readonly string[] }>);
+    const unread: string[] = [];
+    for (const app of apps) {
+      const env = services[app].environment ?? {};
+      expect(env.SDN_APP).toBe(app);
+      for (const variable of Object.keys(env).filter((v) => v !== 'SDN_APP')) {
+        const known = all.find((s) => [s.name, ...s.aliases].some((n) => n === variable || (s.secret && `${n}_FILE` === variable)));
+        if (!known?.apps.includes(app)) unread.push(`${app} ${variable}: ${known ? `read only by ${known.apps.join(', ')}` : 'unknown to @sdn/config'}`);
+      }
+    }
+    expect(unread).toEqual([]);
+  });
+
+  it('starts what depends on a service once that service is healthy (one-shot sdn-init: once it completed)', () => {
+    for (const [name, s] of running) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        const want = dep === 'sdn-init' ? 'service_completed_successfully' : 'service_healthy';
+        expect(`${name} -> ${dep}: ${condition}`).toBe(`${name} -> ${dep}: ${want}`);
+      }
+    }
   });
 
   it('runs Prometheus and Grafana only under the monitoring profile', () => {
