@@ -1,3 +1,4 @@
+import { FABRIC_ROUTES } from './fabric-routes';
 import type { OperationSpec, ParamSpec } from './spec';
 import type { JsonSchema } from './types';
 
@@ -189,6 +190,7 @@ export const ROUTES: OperationSpec[] = [
   { method: 'GET', path: '/access/permissions', tag: 'access', summary: "The caller's privileges, per ACL path", access: 'user', params: { path: str('Only this ACL path (default: every path of the ACL tree that concerns the caller, plus /, /access, /nodes, /sdn, /sdn/zones).', { maxLength: 1024 }) }, data: { type: 'object', additionalProperties: PRIVS } },
   { method: 'GET', path: '/access/roles', tag: 'access', summary: 'List roles', access: 'user', data: list(obj({ roleid: str('Role.'), privs: str('Privileges, comma separated.'), special: { type: 'integer', enum: [0, 1] } })) },
   { method: 'GET', path: '/access/roles/{roleid}', tag: 'access', summary: "A role's privileges", access: 'user', data: PRIVS },
+  ...FABRIC_ROUTES,
 ];
 
 /** Path parameters shared by many routes; a route's own `pathParams` say more. */

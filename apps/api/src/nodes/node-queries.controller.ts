@@ -2,9 +2,9 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type NatsConnection, ErrorCode, type NatsError } from 'nats';
 import { type BusTopology, busTopology, requestContract } from '@sdn/bus';
-import { CONTRACTS, NODE_NAME_PATTERN, type NodeQueryV1 } from '@sdn/contracts';
+import { CONTRACTS, type FabricQueryKind, NODE_NAME_PATTERN, type NodeQueryV1 } from '@sdn/contracts';
 import { runningIds, type SdnObject } from '@sdn/event-store';
-import type { RunningConfig } from '@sdn/model';
+import { interfaceStrings, nodeKey, parseInterfaceString, sectionKind, type RunningConfig } from '@sdn/model';
 import { nodeScope } from '@sdn/render';
 import { Actor, PermissionChecker } from '../auth/auth.guard';
 import { Privilege } from '../auth/privilege.decorator';
@@ -95,6 +95,51 @@ export class NodeQueriesController {
     if (z.type !== 'evpn') throw ApiError.param('zone', `zone ${zoneId} is not an EVPN zone.`);
     if (!this.onNode(zoneId, node)) throw ApiError.param('zone', `zone ${zoneId} of vnet ${vnetId} does not exist on node ${node}`);
     return this.ask(node, { v: 1, query: 'mac-vrf', vni: Number(vnet.tag) });
+  }
+
+  @Get('nodes/:node/sdn/fabrics/:fabric')
+  @ApiOperation({ summary: "A fabric's live state on the node: index" })
+  @Privilege('SDN.Audit', '/sdn/fabrics/{fabric}')
+  fabric(@ReqParams() p: Params) {
+    nodeParam(p);
+    return [{ subdir: 'routes' }, { subdir: 'neighbors' }, { subdir: 'interfaces' }];
+  }
+
+  @Get('nodes/:node/sdn/fabrics/:fabric/routes')
+  @ApiOperation({ summary: "Routes the fabric's protocol installed on the node (`[{route, via}]`), live from FRR" })
+  @Privilege('SDN.Audit', '/sdn/fabrics/{fabric}')
+  fabricRoutes(@ReqParams() p: Params) {
+    return this.askFabric(p, 'fabric-routes');
+  }
+
+  @Get('nodes/:node/sdn/fabrics/:fabric/neighbors')
+  @ApiOperation({ summary: 'The node\'s adjacencies in the fabric (`[{neighbor, status, uptime}]`), live from FRR' })
+  @Privilege('SDN.Audit', '/sdn/fabrics/{fabric}')
+  fabricNeighbors(@ReqParams() p: Params) {
+    return this.askFabric(p, 'fabric-neighbors');
+  }
+
+  @Get('nodes/:node/sdn/fabrics/:fabric/interfaces')
+  @ApiOperation({ summary: 'The node\'s fabric interfaces as the protocol sees them (`[{name, type, state}]`), live from FRR' })
+  @Privilege('SDN.Audit', '/sdn/fabrics/{fabric}')
+  fabricInterfaces(@ReqParams() p: Params) {
+    return this.askFabric(p, 'fabric-interfaces');
+  }
+
+  /**
+   * The reference reads the running fabric config for the protocol and the
+   * node's interfaces in the fabric, then asks FRR; a node outside the
+   * fabric has no interfaces in it, and FRR's answer is filtered to none.
+   */
+  private askFabric(p: Params, query: FabricQueryKind): Promise<unknown[]> {
+    const node = nodeParam(p);
+    const fabric = optString(p, 'fabric') ?? '';
+    const sections = runningIds(this.sdn.current.running, 'fabrics');
+    const kind = sections[fabric] ? sectionKind(sections[fabric].type) : undefined;
+    if (!kind || kind.kind !== 'fabric') throw ApiError.param('fabric', `fabric '${fabric}' does not exist`);
+    const member = sections[nodeKey(fabric, node)];
+    const interfaces = member ? interfaceStrings(member.interfaces).map((i) => parseInterfaceString(i).name ?? '').filter((n) => n !== '') : [];
+    return this.ask(node, { v: 1, query, fabric, protocol: kind.protocol, interfaces });
   }
 
   private running(section: 'zones' | 'vnets'): Record<string, SdnObject> {

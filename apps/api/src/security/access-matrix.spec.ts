@@ -122,6 +122,11 @@ const EXPECTED: Record<string, Who[] | typeof F> = {
   'GET /api2/json/nodes/:node/sdn/zones/:zone/ip-vrf': ['A', 'AUD', 'PS'],
   'GET /api2/json/nodes/:node/sdn/vnets/:vnet': ['A', 'AUD', 'PS'],
   'GET /api2/json/nodes/:node/sdn/vnets/:vnet/mac-vrf': ['A', 'AUD', 'PS'],
+  // A fabric's live state: SDN.Audit on /sdn/fabrics/<fabric> (the auditor only; zone rights do not reach fabrics).
+  'GET /api2/json/nodes/:node/sdn/fabrics/:fabric': ['AUD'],
+  'GET /api2/json/nodes/:node/sdn/fabrics/:fabric/routes': ['AUD'],
+  'GET /api2/json/nodes/:node/sdn/fabrics/:fabric/neighbors': ['AUD'],
+  'GET /api2/json/nodes/:node/sdn/fabrics/:fabric/interfaces': ['AUD'],
 };
 
 const PARAMS: Record<string, string> = {
@@ -142,6 +147,7 @@ const PARAMS: Record<string, string> = {
   version: 'v1',
   id: 'fabA',
   fabric_id: 'fabA',
+  fabric: 'fabA',
   node_id: 'testnode',
 };
 

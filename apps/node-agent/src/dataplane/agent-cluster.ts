@@ -30,6 +30,7 @@ export class AgentCluster {
   readonly nodes: Record<string, LabNode> = {};
   readonly agents: Record<string, ChildProcess> = {};
   private readonly frrReload: Record<string, string[]> = {};
+  private readonly frrRestart: Record<string, string[]> = {};
   private readonly env: Record<string, NodeJS.ProcessEnv> = {};
 
   private constructor(
@@ -105,6 +106,8 @@ export class AgentCluster {
         SDN_AGENT_WRAPPER: n.wrapper,
         // Empty = no FRR on this node; else frr-reload.py against the node's own daemons.
         SDN_AGENT_FRR_RELOAD: (this.frrReload[node] ?? []).join(' '),
+        // Never the host's systemctl: a lab node restarts its own daemons (or, without FRR, fails such an apply).
+        SDN_AGENT_FRR_RESTART: (this.frrRestart[node] ?? []).join(' '),
         // The API's live questions (mac-vrf, ip-vrf) go to the node's own FRR.
         SDN_AGENT_VTYSH: this.lab.vtyshArgv(n).join(' '),
         SDN_NATS_URL: this.nats.url,
