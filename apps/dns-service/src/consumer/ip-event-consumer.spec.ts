@@ -1,5 +1,5 @@
-import { isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@sdn/bus';
-import { CONTRACTS, type IpEventV1 } from '@sdn/contracts';
+import { type BusLogger, isolatedBus, publishContract, silentLogger, type IsolatedBus } from '@sdn/bus';
+import { CONTRACTS, type EventEnvelope, type IpEventV1 } from '@sdn/contracts';
 import { PowerDnsHttpError, type DnsPlugin } from '@sdn/dns';
 import { startDnsService, type DnsService } from '../dns-service';
 import { envelope, waitFor } from '../testing/pdns-fixture';
@@ -50,8 +50,19 @@ describe('IpEventConsumer', () => {
   };
 
   let running: Record<string, any>;
-  const publish = (type: string, p: Partial<IpEventV1> & { ip: string }) =>
-    publishContract(bus.js, bus.topology.eventSubject('ip', type), CONTRACTS.event, envelope(type, 'ip', p.ip, { zone: 'z1', vnet: 'v1', subnet: 'z1-10.0.0.0-24', ...p }));
+  const published: EventEnvelope<IpEventV1>[] = [];
+  const publish = (type: string, p: Partial<IpEventV1> & { ip: string }) => {
+    const env = envelope(type, 'ip', p.ip, { zone: 'z1', vnet: 'v1', subnet: 'z1-10.0.0.0-24', ...p });
+    published.push(env);
+    return publishContract(bus.js, bus.topology.eventSubject('ip', type), CONTRACTS.event, env);
+  };
+  /** The service's warnings and errors with their fields. */
+  const logged: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
+  const log: BusLogger = {
+    info: () => undefined,
+    warn: (message, meta) => void logged.push({ level: 'warn', message, meta }),
+    error: (message, meta) => void logged.push({ level: 'error', message, meta }),
+  };
 
   beforeAll(async () => {
     bus = await isolatedBus({ name: 'dns-consumer-test', log: silentLogger });
@@ -61,7 +72,7 @@ describe('IpEventConsumer', () => {
       dns: { ids: { d: { type: 'powerdns', url: 'http://unused', key: 'k' } } },
     };
     await publishContract(bus.js, bus.topology.eventSubject('config', 'ConfigApplied'), CONTRACTS.event, envelope('ConfigApplied', 'config', 'running', { version: 3, running }));
-    svc = await startDnsService(bus, { durable: 'dns-order', log: silentLogger, pluginFor: () => plugin, retryDelayMs: () => 100, gatewayWaitMs: 3_000 });
+    svc = await startDnsService(bus, { durable: 'dns-order', log, pluginFor: () => plugin, retryDelayMs: () => 100, gatewayWaitMs: 3_000 });
   });
   afterAll(async () => {
     await svc?.stop();
@@ -82,6 +93,13 @@ describe('IpEventConsumer', () => {
     expect(await waitFor(() => records.get('A b.ex.test') === '10.0.0.6', 5_000)).toBe(true);
     expect(await waitFor(() => calls.filter((c) => c === 'addA 10.0.0.5').length >= 2, 5_000)).toBe(true);
     expect(calls).not.toContain('delA 10.0.0.5');
+    // The failure's log line carries the event's fields: a grep of its correlation id finds it.
+    const failed = published.find((e) => e.type === 'IpAllocated' && e.payload.ip === '10.0.0.5')!;
+    expect(logged.find((l) => l.message.startsWith('dns update failed'))).toEqual({
+      level: 'warn',
+      message: 'dns update failed; event will be redelivered',
+      meta: expect.objectContaining({ correlationId: failed.correlationId, eventId: failed.id, zone: 'z1', vnet: 'v1', ip: '10.0.0.5', seq: expect.any(Number) }),
+    });
 
     failAddFor = new Set();
     expect(await waitFor(() => calls.includes('delA 10.0.0.5'), 5_000)).toBe(true);

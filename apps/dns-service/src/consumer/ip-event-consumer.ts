@@ -162,6 +162,8 @@ export class IpEventConsumer {
     }
     const ev = env.payload;
     const ipKey = `ip:${canonicalIp(ev.ip)}`;
+    // The log schema's fields of this event: one grep of a correlation id finds its DNS lines too.
+    const trace = { seq: m.seq, eventId: env.id, ...(env.correlationId ? { correlationId: env.correlationId } : {}), zone: ev.zone, vnet: ev.vnet };
 
     let plan: DnsPlan | { retry: string; waitsForConfig?: boolean };
     try {
@@ -190,7 +192,7 @@ export class IpEventConsumer {
         // Wait for another replica applying an event on the same address or name, within the ack wait.
         // NATS unreachable (restart): retry with the usual backoff rather than wait for the ack timeout.
         held = await this.fence.acquire(keys, m.seq, Date.now() + (this.opts.ackWaitMs ?? 60_000) / 2).catch((e) => {
-          this.log.warn('dns order fence unavailable; event will be redelivered', { seq: m.seq, error: String((e as Error)?.message ?? e) });
+          this.log.warn('dns order fence unavailable; event will be redelivered', { ...trace, error: String((e as Error)?.message ?? e) });
           return undefined;
         });
         if (!held) {
@@ -217,7 +219,7 @@ export class IpEventConsumer {
         if (waits && waitedMs > (this.opts.gatewayWaitMs ?? DEFAULT_GATEWAY_WAIT_MS)) {
           for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
           this.log.error('dropping gateway ip event: its zone/subnet never reached the running config (apply pending, or the subnet was removed); remove and set the subnet gateway again after the apply to register it in DNS', {
-            seq: m.seq,
+            ...trace,
             type: kind,
             event: ev,
             waitedMs: Math.round(waitedMs),
@@ -233,7 +235,7 @@ export class IpEventConsumer {
           // every later event of this address. Drop it loudly instead.
           for (const k of keys) if (this.blocked.get(k)?.seq === m.seq) this.blocked.delete(k);
           dnsRegistrationFailures().inc(DNS_TYPE);
-          this.log.error('dropping ip event that PowerDNS refuses as invalid', { seq: m.seq, type: kind, event: ev, delivery: m.info.deliveryCount, error: (e as Error).message });
+          this.log.error('dropping ip event that PowerDNS refuses as invalid', { ...trace, type: kind, event: ev, delivery: m.info.deliveryCount, error: (e as Error).message });
           this.stats.terminated++;
           m.term();
           return;
@@ -243,10 +245,10 @@ export class IpEventConsumer {
         const delay = this.delay(m);
         // Waiting for an apply is the normal flow, not a failure: say so once, not every retry.
         if (waits) {
-          if (m.info.deliveryCount === 1) this.log.info('gateway ip event waits for its zone/subnet in the running config', { seq: m.seq, type: kind, ip: ev.ip, zone: ev.zone, reason: (e as Error).message });
+          if (m.info.deliveryCount === 1) this.log.info('gateway ip event waits for its zone/subnet in the running config', { ...trace, type: kind, ip: ev.ip, reason: (e as Error).message });
         } else {
           dnsRegistrationFailures().inc(DNS_TYPE);
-          this.log.warn('dns update failed; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
+          this.log.warn('dns update failed; event will be redelivered', { ...trace, type: kind, ip: ev.ip, delivery: m.info.deliveryCount, retryInMs: delay, error: (e as Error).message });
         }
         this.stats.retried++;
         m.nak(delay);
@@ -256,7 +258,7 @@ export class IpEventConsumer {
       if (held && 'work' in plan && !(await held.release({ last: addressState(kind, plan.work) }).catch(() => false))) {
         // Our claim expired while we applied and another replica may have written since: redeliver, so
         // the event is judged again against the fence instead of being acked on a guess.
-        this.log.warn('dns order claim expired or unreachable after applying; event will be redelivered', { seq: m.seq, type: kind, ip: ev.ip });
+        this.log.warn('dns order claim expired or unreachable after applying; event will be redelivered', { ...trace, type: kind, ip: ev.ip });
         this.stats.retried++;
         m.nak(this.delay(m));
         return;
