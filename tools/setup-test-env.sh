@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 log() { echo "[setup] $*"; }
 
-PACKAGES=(ifupdown2 iproute2 iputils-ping iptables bridge-utils frr frr-pythontools pdns-server pdns-backend-sqlite3 sqlite3 dnsutils curl zsh openssl prometheus)
+PACKAGES=(ifupdown2 iproute2 iputils-ping iptables bridge-utils frr frr-pythontools pdns-server pdns-backend-sqlite3 sqlite3 dnsutils curl zsh openssl prometheus dnsmasq-base busybox)
 
 if [ "$(id -u)" = 0 ]; then
   . tools/lib/apt.sh

@@ -18,6 +18,8 @@ import {
 } from '@sdn/bus';
 import { parseInterfaces, sourcesSdnFile } from '@sdn/render';
 import { Applier, type AppliedState } from './apply/applier';
+import { DhcpServers } from './dhcp/dhcp-servers';
+import { ipamZoneAddresses, watchIpEvents } from './dhcp/ipam-feed';
 import { SdnFileCache } from './apply/sdn-file';
 import type { AgentConfig } from './config/agent-config';
 import { collectFacts, stableJson } from './facts/collect-facts';
@@ -35,6 +37,8 @@ export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
 const PENDING_STATUS_AFTER_MS = 250;
 /** JetStream's "consumer not found". */
 const CONSUMER_NOT_FOUND = 10014;
+/** IP events are a core subscription (a hint); this re-reads every DHCP zone's entries from the IPAM anyway. */
+const DHCP_RESYNC_MS = 30_000;
 
 /**
  * One node agent: publishes the node's facts, applies the bundles rendered
@@ -46,6 +50,7 @@ const CONSUMER_NOT_FOUND = 10014;
  */
 export class Agent {
   readonly applier: Applier;
+  readonly dhcp: DhcpServers;
   readonly topology: BusTopology;
   private readonly sdnFile: SdnFileCache;
   private bus?: Bus;
@@ -74,6 +79,13 @@ export class Agent {
     this.sdnFile = new SdnFileCache(this.applier.paths.sdnInterfaces);
     this.applier.onInterfacesWritten = (content) => this.sdnFile.written(content);
     this.topology = busTopology(cfg.busNamespace);
+    this.dhcp = new DhcpServers({
+      root: cfg.root,
+      live: this.applier.live,
+      stateDir: this.applier.paths.stateDir,
+      listZone: (zone) => ipamZoneAddresses(this.bus!.nc, this.topology, zone),
+      log,
+    });
   }
 
   get durableName(): string {
@@ -97,6 +109,9 @@ export class Agent {
     await this.publishStatus();
     this.timers.push(setInterval(() => void this.publishStatus(true), this.cfg.heartbeatMs));
     this.timers.push(setInterval(() => void this.publishFacts(false), this.cfg.factsIntervalMs));
+    this.stoppers.add(watchIpEvents(this.bus.nc, this.topology, (zone) => this.dhcp.ipChanged(zone)));
+    await this.dhcp.start().catch((e: unknown) => this.log(`DHCP servers not started: ${String(e)}`));
+    this.timers.push(setInterval(() => void this.dhcp.syncAll(), DHCP_RESYNC_MS));
     this.loops.push(this.bundleLoop(busLog));
   }
 
@@ -146,6 +161,7 @@ export class Agent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.applying.catch(() => undefined);
+    await this.dhcp.stop();
     await Promise.allSettled([...this.stoppers].map((s) => s()));
     await this.bus?.close().catch(() => undefined);
     await Promise.allSettled(this.loops);
@@ -297,6 +313,13 @@ export class Agent {
       out = await this.applier.apply(bundle);
     } finally {
       clearTimeout(slow);
+    }
+    if (out.state !== 'error') {
+      try {
+        await this.dhcp.apply(bundle.files.dnsmasq);
+      } catch (e) {
+        out = { ...out, state: 'error' as const, message: `DHCP: ${(e as Error).message}` };
+      }
     }
     this.applied = out.running;
     this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };

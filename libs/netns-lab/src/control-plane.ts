@@ -8,6 +8,8 @@ import { generateSecretKey } from '@sdn/secrets';
 import { adminQuery } from '@sdn/event-store';
 import { freePort } from './nats-server';
 
+export type ServiceName = 'api' | 'config-service' | 'ipam-service';
+
 export interface ControlPlaneOptions {
   /** Repository root: the services run from its sources (`node -r tools/register.js apps/…/main.ts`). */
   repo: string;
@@ -26,6 +28,8 @@ export interface ControlPlaneOptions {
   log?(message: string): void;
   /** More environment for both services. */
   env?: NodeJS.ProcessEnv;
+  /** Also run the IPAM service (`/cluster/sdn/vnets/{vnet}/ips`, the DHCP servers' static entries). */
+  ipam?: boolean;
 }
 
 export interface ApiResponse {
@@ -80,11 +84,11 @@ export class ControlPlane {
     return `http://127.0.0.1:${this.port}/api2/json`;
   }
 
-  logPath(service: 'api' | 'config-service'): string {
+  logPath(service: ServiceName): string {
     return join(this.o.logDir, `${service}.log`);
   }
 
-  serviceLog(service: 'api' | 'config-service'): string {
+  serviceLog(service: ServiceName): string {
     return existsSync(this.logPath(service)) ? readFileSync(this.logPath(service), 'utf8') : '';
   }
 
@@ -127,10 +131,12 @@ export class ControlPlane {
       },
     });
     const register = join(o.repo, 'tools', 'register.js');
-    for (const [name, main] of [
+    const services: [ServiceName, string][] = [
       ['api', 'apps/api/src/main.ts'],
       ['config-service', 'apps/config-service/src/main.ts'],
-    ] as const) {
+      ...(o.ipam ? ([['ipam-service', 'apps/ipam-service/src/main.ts']] as [ServiceName, string][]) : []),
+    ];
+    for (const [name, main] of services) {
       if (!existsSync(join(o.repo, main))) throw new Error(`${main} does not exist yet`);
       const logFile = this.logPath(name);
       const out = createWriteStream(logFile);

@@ -18,6 +18,13 @@ describe('natsPermissions (rules)', () => {
     expect(p.publish.allow).not.toContain('sdn.node.pva.bundle');
   });
 
+  it('lets a node read what its DHCP servers serve: the IPAM list and the IP events, nothing else of the events', () => {
+    const p = natsPermissions(parseNatsIdentity('node:pva'), busTopology('t1'));
+    expect(p.publish.allow).toContain('t1.sdn.ipam.v1.list');
+    expect(p.publish.allow!.filter((s) => s.includes('ipam'))).toEqual(['t1.sdn.ipam.v1.list']);
+    expect(p.subscribe.allow!.filter((s) => s.includes('events'))).toEqual(['t1.sdn.events.ip.IpAllocated', 't1.sdn.events.ip.IpUpdated', 't1.sdn.events.ip.IpReleased']);
+  });
+
   it('namespaces every rule with the topology', () => {
     const p = natsPermissions(parseNatsIdentity('node:pva'), busTopology('t1'));
     expect(p.publish.allow).toEqual(expect.arrayContaining(['t1.sdn.node.pva.status', '$JS.API.CONSUMER.MSG.NEXT.T1_SDN_BUNDLES.node-agent-pva', '$JS.API.DIRECT.GET.T1_SDN_BUNDLES.t1.sdn.node.pva.bundle']));

@@ -1,4 +1,4 @@
-import { NODE_NAME_PATTERN } from '@sdn/contracts';
+import { IPAM_PATTERNS, NODE_NAME_PATTERN } from '@sdn/contracts';
 import type { DurableConsumerSpec } from '../consume/durable-consumer';
 import type { BusTopology } from '../topology/bus-topology';
 
@@ -100,6 +100,8 @@ export interface NatsPermissions {
 }
 
 const JS = '$JS.API';
+/** The IPAM service's events (event catalog, aggregate `ip`); named one by one so no wildcard reaches a node. */
+export const IP_EVENT_TYPES = ['IpAllocated', 'IpUpdated', 'IpReleased'] as const;
 
 /**
  * What each identity may publish and subscribe to, derived from the bus
@@ -148,10 +150,13 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
           `$JS.ACK.${bundles.name}.${durable}.>`,
           // The node's last bundle at start (status after a restart).
           `${JS}.DIRECT.GET.${bundles.name}.${t.bundleSubject(id.node)}`,
+          // Its DHCP servers' static entries: the IPAM's addresses of a zone it serves.
+          ns(IPAM_PATTERNS.list),
         ],
       },
-      // Its own query subject: the API's questions about this node's live state.
-      subscribe: { allow: [`${nodeInboxPrefix(id.node)}.>`, t.querySubject(id.node)] },
+      // Its own query subject: the API's questions about this node's live state; the IP
+      // events (as published, no consumer) tell its DHCP servers when to re-read the IPAM.
+      subscribe: { allow: [`${nodeInboxPrefix(id.node)}.>`, t.querySubject(id.node), ...IP_EVENT_TYPES.map((e) => t.eventSubject('ip', e))] },
       allowResponses: true,
     };
   }
