@@ -118,7 +118,7 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, db: Q, opts: S
       const ipam = (await history.asOf('ipams', ipamId, msg.seq)) ?? (ipamId === 'pve' ? { type: 'pve' } : undefined);
       if (!ipam) {
         // The API refuses such a zone; retrying would never succeed, so say so and move on.
-        bus.log.error('subnet event for a zone whose ipam does not exist; skipped', { subnet: p.id, zone, ipam: ipamId });
+        bus.log.error('subnet event for a zone whose ipam does not exist; skipped', { subnet: p.id, zone, vnet, ipam: ipamId, seq: msg.seq, eventId: env.id, correlationId: env.correlationId });
         return;
       }
 
@@ -144,7 +144,7 @@ export async function consumeSubnetEvents(bus: Bus, rpc: IpamRpc, db: Q, opts: S
         const plugin = opts.pluginFor(ipamId, ipam);
         const subnet = (o: Record<string, unknown> | undefined): IpamSubnet => ({ id: p.id, zone, cidr, gateway: o?.gateway as string | undefined, dhcpRanges: dhcpRanges(o) });
         if (deleted) await unregisterSubnet(plugin, subnet(old));
-        else if (op === 'update') await updateSubnet(plugin, subnet(object), subnet(old), vnet, (m) => bus.log.warn(m, { subnet: p.id }));
+        else if (op === 'update') await updateSubnet(plugin, subnet(object), subnet(old), vnet, (m) => bus.log.warn(m, { subnet: p.id, zone, vnet, seq: msg.seq, eventId: env.id, correlationId: env.correlationId }));
         else await registerSubnet(plugin, subnet(object), vnet);
       }
       const gatewayOf = (o: Record<string, unknown> | undefined) => o && { vnet: String(o.vnet ?? ''), gateway: o.gateway as string | undefined };
