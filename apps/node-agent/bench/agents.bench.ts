@@ -18,107 +18,28 @@
  * Env: BENCH_AGENTS (50), BENCH_VNETS (2500), BENCH_ROUNDS (3), BENCH_PROFILE_DIR
  * (CPU profiles of the API and config service; this process: node --cpu-prof).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { connect } from 'nats';
-import { randomUUID } from 'node:crypto';
-import { bundleSubject, eventSubject, type NodeStatus } from '@sdn/contracts';
-import { createTestDatabase, EventStore, openEventStoreDataSource, SECTION_META, objectEventType, type NewEvent, type SectionName } from '@sdn/event-store';
+import { bundleSubject, eventSubject } from '@sdn/contracts';
+import { createTestDatabase } from '@sdn/event-store';
 import { syntheticConfig } from '@sdn/model';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { Agent } from '../src/agent';
 import { configFromEnv } from '../src/config/agent-config';
+import { BENCH_TOKEN, call, child, nodeInterfaces, pct, runningVersion, seedConfig, statusHead, stopChildren, waitFor, type SeedConfig } from './harness';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 const VNETS = Number(process.env.BENCH_VNETS ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ROOT = resolve(__dirname, '../../..');
-const SECRET = '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
-const AUTH = `PVEAPIToken=bench@pve!bench=${SECRET}`;
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function call(port: number, method: string, path: string, body?: object): Promise<{ status: number; data: unknown; text: string }> {
-  const data = body ? JSON.stringify(body) : undefined;
-  const headers: http.OutgoingHttpHeaders = { Authorization: AUTH };
-  if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
-  return new Promise((ok, fail) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: `/api2/json${path}`, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        let parsed: unknown = null;
-        try {
-          parsed = (JSON.parse(text) as { data: unknown }).data;
-        } catch {
-          /* not JSON */
-        }
-        ok({ status: res.statusCode ?? 0, data: parsed, text });
-      });
-    });
-    req.on('error', fail);
-    req.end(data);
-  });
-}
-
-/** The synthetic config as creation events, appended in one transaction (setup, not measured). */
+/** The synthetic config as creation events (setup, not measured); the EVPN zone needs a controller: left out. */
 async function seed(dbUrl: string, peers: string[]): Promise<void> {
-  const config = syntheticConfig({ vxlan: VNETS, evpn: 0, peers });
-  const ds = await openEventStoreDataSource(dbUrl, 2);
-  try {
-    const events: NewEvent[] = [];
-    for (const section of ['zones', 'vnets', 'subnets'] as SectionName[]) {
-      const ids = (config[section as 'zones'] as { ids: Record<string, Record<string, unknown>> }).ids;
-      for (const [id, object] of Object.entries(ids)) {
-        if (section === 'zones' && id !== 'vxzone') continue; // the EVPN zone needs a controller: left out
-        events.push({
-          type: objectEventType(section, 'Created'),
-          typeVersion: 1,
-          aggregateType: SECTION_META[section].aggregate,
-          aggregateId: id,
-          aggregateVersion: 1,
-          payload: { id, object },
-          actor: 'bench@pve!bench',
-          correlationId: randomUUID(),
-        });
-      }
-    }
-    await new EventStore(ds).write((tx) => tx.append(events));
-  } finally {
-    await ds.destroy();
-  }
-}
-
-function child(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (l: string) => void): ChildProcess {
-  // BENCH_PROFILE_DIR: a V8 CPU profile of each child (API, config service) lands there.
-  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const p = spawn(process.execPath, [...prof, '-r', './tools/register.js', script], { cwd: ROOT, env: { ...process.env, SDN_METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const s of [p.stdout!, p.stderr!]) {
-    let buf = '';
-    s.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        onLine(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    });
-  }
-  p.on('exit', (code) => code && code !== 0 && console.error(`${name} exited with ${code}`));
-  return p;
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const config = syntheticConfig({ vxlan: VNETS, evpn: 0, peers }) as SeedConfig;
+  delete config.zones!.ids.evzone;
+  await seedConfig(dbUrl, config);
 }
 
 async function main(): Promise<void> {
@@ -136,7 +57,7 @@ async function main(): Promise<void> {
   try {
     await seed(db.url, ips);
     children.push(
-      child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_API_TLS: 'off', SDN_BOOTSTRAP_TOKEN: `bench@pve!bench=${SECRET}`, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {
+      child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_API_TLS: 'off', SDN_BOOTSTRAP_TOKEN: BENCH_TOKEN, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {
         if (/error/i.test(l)) console.error(`[api] ${l}`);
       }),
       child('config-service', 'apps/config-service/src/main.ts', { NATS_URL: nats.url, SDN_BUS_NAMESPACE: '' }, (l) => {
@@ -150,10 +71,7 @@ async function main(): Promise<void> {
     for (const [i, node] of nodes.entries()) {
       const root = join(work, node);
       mkdirSync(join(root, 'etc', 'network'), { recursive: true });
-      writeFileSync(
-        join(root, 'etc', 'network', 'interfaces'),
-        `auto lo\niface lo inet loopback\n\nauto vmbr0\niface vmbr0 inet static\n\taddress ${ips[i]}/16\n\tbridge-ports eth0\n\tbridge-stp off\n\tbridge-fd 0\n\nsource /etc/network/interfaces.d/*\n`,
-      );
+      writeFileSync(join(root, 'etc', 'network', 'interfaces'), nodeInterfaces(ips[i]));
       agents.push(
         new Agent(
           configFromEnv({ SDN_NODE_NAME: node, SDN_AGENT_MODE: 'safe', SDN_AGENT_ROOT: root, SDN_NATS_URL: nats.url, SDN_AGENT_KERNEL_FACTS: '0', SDN_AGENT_KEEP_HISTORY: '1', SDN_HEARTBEAT_MS: '5000' }),
@@ -243,32 +161,12 @@ async function main(): Promise<void> {
     console.log(`ALL ${all.length} samples (${AGENTS} agents x ${ROUNDS} rounds): p50 ${pct(all, 50)} ms, p99 ${pct(all, 99)} ms, max ${all[all.length - 1]} ms`);
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await stopChildren(children);
     await nc.close();
     await nats.destroy();
     await db.drop();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-const HEAD = /^\{"node":"([^"]+)","version":(\d+),"apply":\{"version":\d+,"state":"(\w+)"/;
-const utf8 = new TextDecoder();
-
-/**
- * Node, version and apply state of a status message (v1 or v2). The harness
- * shares the agents' event loop, so it reads the head of each status instead
- * of parsing it; the agent writes these fields first.
- */
-function statusHead(data: Uint8Array): Pick<NodeStatus, 'node' | 'version'> & { apply: Pick<NodeStatus['apply'], 'state'> } {
-  const m = HEAD.exec(utf8.decode(data.subarray(0, 200)));
-  if (m) return { node: m[1], version: Number(m[2]), apply: { state: m[3] as NodeStatus['apply']['state'] } };
-  return JSON.parse(utf8.decode(data)) as NodeStatus;
-}
-
-async function runningVersion(port: number): Promise<number> {
-  const r = await fetch(`http://127.0.0.1:${port}/health`);
-  return ((await r.json()) as { version: number }).version;
 }
 
 main().then(
