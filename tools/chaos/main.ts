@@ -309,9 +309,10 @@ async function main(): Promise<void> {
       problems.push(`did not converge within 240 s after the last fault: ${converged.join('; ')}`);
     }
     const convergeS = (Date.now() - quietFrom) / 1000;
-    if (!problems.length) log(`converged ${convergeS.toFixed(1)} s after the last fault`);
+    const settled = !problems.length;
+    if (settled) log(`converged ${convergeS.toFixed(1)} s after the last fault`);
     problems.push(...(await checks.all(ok)));
-    log(`seed ${seed}: ${done.length} operations (${ok.length} 2xx), ${chaos.kills} kills, NATS restarts ${chaos.natsRestarts}, PostgreSQL restarts ${chaos.pgRestarts}, ${problems.length ? 'NOT converged' : `converged ${convergeS.toFixed(1)} s after the last fault`}, total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    log(`seed ${seed}: ${done.length} operations (${ok.length} 2xx), ${chaos.kills} kills, NATS restarts ${chaos.natsRestarts}, PostgreSQL restarts ${chaos.pgRestarts}, ${settled ? `converged ${convergeS.toFixed(1)} s after the last fault` : 'NOT converged'}, ${problems.length ? `${problems.length} problems` : 'every check holds'}, total ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (problems.length) {
       failed = true;
       for (const p of problems) log(`FAIL: ${p}`);
