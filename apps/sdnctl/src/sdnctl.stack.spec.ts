@@ -122,8 +122,11 @@ describe('sdnctl against a real stack', () => {
   it('on a terminal: apply --wait redraws the node lines in place, status and diff are coloured', async () => {
     // The config service is held for a while, so the nodes stay pending over several polls and the
     // block must be redrawn (on an idle machine the apply can finish before the first poll).
+    const before = (await s.health()).version;
     s.pause('config-service');
     const running = s.cliTerminal(['apply', '--wait', '--timeout', '90']);
+    // sdnctl can take seconds to start on a loaded machine: hold the config service until its apply is committed, then for several polls.
+    for (const deadline = Date.now() + 60_000; (await s.health()).version === before && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 2000));
     s.resume('config-service');
     const r = await running;
@@ -295,6 +298,22 @@ describe('sdnctl against a real stack', () => {
     fs.rmSync(s.configFile);
   }, 90_000);
 
+  it('apply --wait --timeout: exit 4 naming the nodes still pending when the time runs out', async () => {
+    // No bundle while the config service is stopped: both nodes stay pending (and online).
+    s.pause('config-service');
+    try {
+      expect((await s.cli('create', '/cluster/sdn/vnets', '--vnet', 'slow1', '--zone', 'vxlanzn', '--tag', '100004')).code).toBe(0);
+      const r = await s.cliProcess(['apply', '--wait', '--timeout', '2']);
+      expect(failure(r)).toMatch(/^exit 4\n/);
+      expect(r.stdout).toMatch(/^pve1 {2}pending {2}waiting/m);
+      expect(r.stderr).toMatch(/^sdnctl: timed out after 2 s waiting for pve1, pve2 \(task UPID:/m);
+    } finally {
+      s.resume('config-service');
+    }
+    const settled = await s.cliProcess(['apply', '--wait', '--timeout', '90']);
+    expect(failure(settled)).toMatch(/^exit 0\n/);
+  }, 120_000);
+
   it('with one agent stopped, apply --wait exits 3 naming that node offline', async () => {
     await s.stopAgent('pve2');
     // The API shows a node offline after 3 missed heartbeats (500 ms each here).
@@ -327,7 +346,6 @@ const REFUSED_BY_API: Record<string, RegExp> = {
   // A gateway outside its subnet (172.16.1.0/24 with gateway 172.16.0.1).
   'evpn/exitnodenullroute': /subnet myzone2-172\.16\.1\.0-24: .*HTTP 400\)\n\s+gateway: 172\.16\.0\.1 is not in subnet 172\.16\.1\.0\/24/,
 };
-const usesFabrics = (c: ConformanceCase) => Object.keys((c.config as { fabrics?: { ids?: object } }).fabrics?.ids ?? {}).length > 0;
 
 type Ids = Record<string, SdnObject>;
 function configFiles(config: ConformanceCase['config']): Record<string, string> {
@@ -350,7 +368,10 @@ function handWritten(files: Record<string, string>): Record<string, string> {
       '',
       ...blocks.map((b, i) => {
         const [header, ...opts] = b.split('\n').filter(Boolean);
-        const lines = opts.reverse().map((l, j) => {
+        // Keys in reverse order; the lines of a repeated key (a list: interfaces, dhcp-range) keep theirs.
+        const byKey = new Map<string, string[]>();
+        for (const l of opts) byKey.set(l.split(/\s+/)[1], [...(byKey.get(l.split(/\s+/)[1]) ?? []), l]);
+        const lines = [...byKey.values()].reverse().flat().map((l, j) => {
           const m = /^\t(nodes|exitnodes) (.*)$/.exec(l);
           const line = m ? `\t${m[1]} ${m[2].split(',').reverse().join(', ')}` : l;
           return j % 2 ? line.replace(/^\t/, '    ') : line;
@@ -381,6 +402,8 @@ async function emptyStack(): Promise<void> {
   }
   for (const z of (await s.api('GET', '/cluster/sdn/zones')) as { zone: string }[]) expect((await s.cli('delete', `/cluster/sdn/zones/${z.zone}`)).code).toBe(0);
   for (const c of (await s.api('GET', '/cluster/sdn/controllers')) as { controller: string }[]) expect((await s.cli('delete', `/cluster/sdn/controllers/${c.controller}`)).code).toBe(0);
+  // Deleting a fabric deletes its nodes.
+  for (const f of (await s.api('GET', '/cluster/sdn/fabrics/fabric')) as { id: string }[]) expect((await s.cli('delete', `/cluster/sdn/fabrics/fabric/${f.id}`)).code).toBe(0);
 }
 
 async function bundleFor(node: string, version: number): Promise<{ interfaces: string; frr?: string }> {
@@ -409,7 +432,8 @@ describe('import round trip over the conformance cases', () => {
    * expected output byte for byte, except that `#version:` carries this
    * stack's running version. `sdnctl export` then gives back the same files.
    * EVPN zones with a `mac` keep it; the 12 cases whose EVPN zones have none
-   * keep having none (no `hwaddress`), as on the reference's nodes.
+   * keep having none (no `hwaddress`), as on the reference's nodes. The
+   * fabric cases go through fabrics.cfg and /cluster/sdn/fabrics.
    */
   it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
     const dir = path.join(s.dir, 'import', c.name.replace('/', '_'));
@@ -418,13 +442,6 @@ describe('import round trip over the conformance cases', () => {
     writeDir(path.join(dir, 'plain'), files);
     writeDir(path.join(dir, 'hand'), hand);
     await emptyStack();
-    if (usesFabrics(c)) {
-      // Not servable until the API has fabrics: the import refuses them and creates nothing.
-      const dry = await s.cli('import', '--dry-run', path.join(dir, 'plain'));
-      expect(dry.code).toBe(1);
-      expect(dry.stdout).toMatch(/^refuse {4}fabric \S+: fabrics are not served by this API yet/m);
-      return;
-    }
     const [first, second] = i % 2 ? ['hand', 'plain'] : ['plain', 'hand'];
     const imp = await s.cli('import', path.join(dir, first));
     if (REFUSED_BY_API[c.name]) {
@@ -450,7 +467,7 @@ describe('import round trip over the conformance cases', () => {
 
     const exp = await s.cli('export', path.join(dir, 'export'));
     expect(exp.code).toBe(0);
-    for (const name of ['zones.cfg', 'vnets.cfg', 'subnets.cfg', 'controllers.cfg']) {
+    for (const name of ['zones.cfg', 'vnets.cfg', 'subnets.cfg', 'controllers.cfg', 'fabrics.cfg']) {
       expect({ name, text: fs.readFileSync(path.join(dir, 'export', name), 'utf8') }).toEqual({ name, text: files[name] });
     }
   }, 60_000);
@@ -468,6 +485,29 @@ describe('import round trip over the conformance cases', () => {
     const running = (await s.api('GET', '/cluster/sdn/vnets?running=1')) as { vnet: string }[];
     expect(running.map((v) => v.vnet)).toEqual(['iav1']);
   }, 90_000);
+
+  it('fabrics.cfg: an import over existing fabrics changes what differs (set and delete) and refuses a protocol change', async () => {
+    await emptyStack();
+    const dir = path.join(s.dir, 'fabrics-change');
+    const fabric = (extra: string) => `openfabric_fabric: fab1\n\tip_prefix 10.77.0.0/24\n${extra}\nopenfabric_node: fab1_pve1\n\tip 10.77.0.1\n\tinterfaces name=ens19\n`;
+    writeDir(dir, { 'fabrics.cfg': fabric('\thello_interval 1\n') });
+    const first = await s.cli('import', dir);
+    expect(failure(first)).toMatch(/^exit 0\n/);
+    expect(first.stdout).toMatch(/^create {4}fabric fab1 \(openfabric_fabric\)$/m);
+    expect(first.stdout).toMatch(/^create {4}fabric fab1_pve1 \(openfabric_node\)$/m);
+    writeDir(dir, { 'fabrics.cfg': fabric('\tcsnp_interval 5\n') });
+    const second = await s.cli('import', dir);
+    expect(failure(second)).toMatch(/^exit 0\n/);
+    expect(second.stdout).toMatch(/^change {4}fabric fab1: csnp_interval=5, delete hello_interval$/m);
+    expect(second.stdout).toMatch(/^unchanged fabric fab1_pve1$/m);
+    expect(await s.api('GET', '/cluster/sdn/fabrics/fabric/fab1')).toMatchObject({ id: 'fab1', protocol: 'openfabric', ip_prefix: '10.77.0.0/24', csnp_interval: 5 });
+    expect(await s.api('GET', '/cluster/sdn/fabrics/fabric/fab1')).not.toHaveProperty('hello_interval');
+    writeDir(dir, { 'fabrics.cfg': 'ospf_fabric: fab1\n\tip_prefix 10.77.0.0/24\n\tarea 0\n' });
+    const third = await s.cli('import', '--dry-run', dir);
+    expect(third.code).toBe(1);
+    expect(third.stdout).toMatch(/^refuse {4}fabric fab1: exists as 'openfabric_fabric', the files say 'ospf_fabric' \(a protocol cannot change; delete it first\) \(fabrics\.cfg line 1\)$/m);
+    await emptyStack();
+  });
 
   it('refuses a malformed file naming file, line and reason, and imports nothing', async () => {
     await emptyStack();

@@ -1,18 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { ObjectKind } from '@sdn/model';
-import { directoryObjects, RUNNING_CONFIG_FILE, readSdnDirectory, SDN_FILES, SectionConfigError, type SdnDirectory, type SdnFileSection, type SdnObject } from '@sdn/section-config';
+import { type ObjectKind, sectionKind } from '@sdn/model';
+import { directoryObjects, RUNNING_CONFIG_FILE, readSdnDirectory, SDN_FILES, SectionConfigError, type SdnDirectory, type SdnFileSection, type SdnObject, type SourceObject } from '@sdn/section-config';
 import { UsageError } from '../args';
 import { ApiError, type ApiClient } from '../client/api-client';
 import { EXIT } from '../cli/exit-codes';
 import type { Painter } from '../output/colour';
 import { createObject, listObjects, secretKeys, updateObject } from './sdn-objects';
 import { runApply } from './apply';
+import { createFabricSection, fabricProps, listFabricSections, sameFabricValue, updateFabricSection } from './fabric-objects';
 
 export type PlanAction =
-  | { action: 'create'; kind: ObjectKind; id: string; object: SdnObject; where: string }
-  | { action: 'change'; kind: ObjectKind; id: string; object: SdnObject; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
+  | { action: 'create'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; where: string }
+  | { action: 'change'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
   | { action: 'unchanged'; kind: ObjectKind | 'fabrics'; id: string; where: string }
   | { action: 'refuse'; kind: ObjectKind | 'fabrics'; id: string; reason: string; where: string };
 
@@ -43,7 +44,7 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
     const objects = directoryObjects(dir, section);
     if (!objects.length) continue;
     if (section === 'fabrics') {
-      for (const o of objects) plan.push({ action: 'refuse', kind: 'fabrics', id: o.id, reason: 'fabrics are not served by this API yet (issue: fabrics end to end)', where: `${o.file} line ${o.line}` });
+      plan.push(...(await planFabrics(client, objects)));
       continue;
     }
     const kind = section as ObjectKind;
@@ -87,6 +88,45 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
       for (const k of secrets) if (o.object[k] !== undefined) set[k] = o.object[k];
       plan.push({ action: 'change', kind, id, object: o.object, set, remove, vnet: String(cur.vnet ?? ''), where, changes });
     }
+  }
+  return plan;
+}
+
+/**
+ * fabrics.cfg against the API's fabrics: fabric sections before node
+ * sections (a node needs its fabric). Values compare as the file writes them.
+ */
+async function planFabrics(client: ApiClient, objects: readonly SourceObject[]): Promise<PlanAction[]> {
+  const existing = await listFabricSections(client);
+  const plan: PlanAction[] = [];
+  const ordered = [...objects].sort((a, b) => Number(sectionKind(a.object.type)?.kind === 'node') - Number(sectionKind(b.object.type)?.kind === 'node'));
+  for (const o of ordered) {
+    const where = `${o.file} line ${o.line}`;
+    if (o.refusal) {
+      plan.push({ action: 'refuse', kind: 'fabrics', id: o.id, reason: o.refusal, where });
+      continue;
+    }
+    const cur = existing[o.id];
+    if (!cur) {
+      plan.push({ action: 'create', kind: 'fabrics', id: o.id, object: o.object, where });
+      continue;
+    }
+    if (cur.type !== o.object.type) {
+      plan.push({ action: 'refuse', kind: 'fabrics', id: o.id, reason: `exists as '${String(cur.type)}', the files say '${String(o.object.type)}' (a protocol cannot change; delete it first)`, where });
+      continue;
+    }
+    const want = fabricProps(o.object);
+    const have = fabricProps(cur);
+    const set: SdnObject = {};
+    const changes: string[] = [];
+    for (const [k, v] of Object.entries(want)) {
+      if (sameFabricValue(have[k], v)) continue;
+      set[k] = v;
+      changes.push(have[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(have[k])} → ${show(v)}`);
+    }
+    const remove = Object.keys(have).filter((k) => want[k] === undefined);
+    for (const k of remove) changes.push(`delete ${k}`);
+    plan.push(changes.length ? { action: 'change', kind: 'fabrics', id: o.id, object: o.object, set, remove, where, changes } : { action: 'unchanged', kind: 'fabrics', id: o.id, where });
   }
   return plan;
 }
@@ -137,8 +177,8 @@ export async function runImport(client: ApiClient, dirPath: string, o: ImportOpt
   let refusedByApi = 0;
   for (const a of plan) {
     try {
-      if (a.action === 'create') await createObject(client, a.kind, a.id, a.object);
-      else if (a.action === 'change') await updateObject(client, a.kind, a.id, a.object, a.set, a.remove, a.vnet);
+      if (a.action === 'create') await (a.kind === 'fabrics' ? createFabricSection(client, a.id, a.object) : createObject(client, a.kind, a.id, a.object));
+      else if (a.action === 'change') await (a.kind === 'fabrics' ? updateFabricSection(client, a.id, a.object, a.set, a.remove) : updateObject(client, a.kind, a.id, a.object, a.set, a.remove, a.vnet));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       refusedByApi++;

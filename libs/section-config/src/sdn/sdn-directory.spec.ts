@@ -116,3 +116,52 @@ describe('SDN directory: reading', () => {
     expect((err as SectionConfigError).reason).toMatch(reason);
   });
 });
+
+describe('SDN directory: fabrics.cfg', () => {
+  const c = cases.find((x) => x.name === 'evpn/openfabric_fabric')!;
+
+  it("writes fabric and node sections without an `id` line (the header names them), interfaces one line each, in the file's order", () => {
+    const files = writeSdnDirectory({ version: 1, sections: { fabrics: idsOf(c.config, 'fabrics') } });
+    expect(files['fabrics.cfg']).toBe(
+      [
+        'openfabric_fabric: test',
+        '\thello_interval 1',
+        '\tip_prefix 172.20.3.0/24',
+        '',
+        'openfabric_node: test_localhost',
+        '\tinterfaces name=ens20',
+        '\tinterfaces name=ens21',
+        '\tip 172.20.3.1',
+        '',
+        'openfabric_node: test_pathfinder',
+        '\tinterfaces name=ens20',
+        '\tinterfaces name=ens21',
+        '\tip 172.20.3.2',
+        '',
+        'openfabric_node: test_raider',
+        '\tinterfaces name=ens21',
+        '\tinterfaces name=ens20',
+        '\tip 172.20.3.3',
+        '',
+        '',
+      ].join('\n'),
+    );
+    const read = readSdnDirectory({ 'fabrics.cfg': files['fabrics.cfg'] }).sections.fabrics!;
+    expect(read.map((o) => [o.id, o.line, o.refusal])).toEqual([
+      ['test', 1, undefined],
+      ['test_localhost', 5, undefined],
+      ['test_pathfinder', 10, undefined],
+      ['test_raider', 15, undefined],
+    ]);
+    expect(read[3].object).toEqual({ type: 'openfabric_node', id: 'test_raider', interfaces: ['name=ens21', 'name=ens20'], ip: '172.20.3.3' });
+  });
+
+  it('refuses unknown section types and node sections not named <fabric>_<node>, per object', () => {
+    const read = readSdnDirectory({ 'fabrics.cfg': 'bgp_fabric: f1\n\tasn 1\n\nospf_node: lonely\n\tip 10.0.0.1\n' }).sections.fabrics!;
+    expect(read.map((o) => o.refusal)).toEqual([expect.stringMatching(/fabric section type 'bgp_fabric' is not supported/), "fabric node section 'lonely' is not named <fabric>_<node>"]);
+  });
+
+  it("an `id` line is an error naming file and line (it would contradict the header)", () => {
+    expect(() => readSdnDirectory({ 'fabrics.cfg': '# f\nospf_fabric: f1\n\tid f2\n\tarea 0\n' })).toThrow("fabrics.cfg line 3: section 'f1': 'id' is the section's name, not a property");
+  });
+});

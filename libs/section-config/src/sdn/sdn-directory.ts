@@ -4,7 +4,7 @@
  * into objects in the running config's canonical form and written back the
  * way pve-network writes them. Pure: the caller reads and writes the files.
  */
-import { byteOrder, normaliseConfig, normaliseValue, type KindSchema, type ObjectKind, type PropertyDef, SCHEMAS } from '@sdn/model';
+import { byteOrder, normaliseConfig, normaliseValue, type KindSchema, type ObjectKind, type PropertyDef, SCHEMAS, sectionKind, splitNodeKey } from '@sdn/model';
 import { parseSectionConfig, SectionConfigError, type ParsedSection } from '../format/parse';
 import { type WritableSection, writeSectionConfig } from '../format/write';
 
@@ -72,13 +72,20 @@ function readSection(section: SdnFileSection, file: string, s: ParsedSection): S
   const schema = schemaOf(section);
   const object: SdnObject = { type: s.type };
   if (!schema) {
-    // Kept as written (strings; repeated keys as arrays) so an export can give them back unchanged.
+    // Kept as written (strings; repeated keys as arrays) so an export can give them back unchanged;
+    // the API checks the values. The section id is the running config's `id` (the file does not repeat it).
     for (const o of s.options) {
+      if (o.key === 'id') throw new SectionConfigError(file, o.line, `section '${s.id}': 'id' is the section's name, not a property`);
       const v = o.value ?? '1';
       if (FABRIC_ARRAY_KEYS.has(o.key)) ((object[o.key] ??= []) as string[]).push(v);
       else object[o.key] = v;
     }
-    return { id: s.id, object, file, line: s.line };
+    object.id = s.id;
+    const kind = sectionKind(s.type);
+    let refusal: string | undefined;
+    if (!kind) refusal = `fabric section type '${s.type}' is not supported (supported: openfabric_fabric, openfabric_node, ospf_fabric, ospf_node)`;
+    else if (kind.kind === 'node' && !splitNodeKey(s.id)) refusal = `fabric node section '${s.id}' is not named <fabric>_<node>`;
+    return { id: s.id, object, file, line: s.line, ...(refusal ? { refusal } : {}) };
   }
   const typeOptions = schema.types[s.type];
   let refusal: string | undefined;
@@ -202,7 +209,8 @@ export function writeSdnFile(section: SdnFileSection, ids: Readonly<Record<strin
       const o = ids[id];
       const props: Record<string, string | string[] | undefined> = {};
       for (const [k, v] of Object.entries(o)) {
-        if (k === 'type') continue;
+        // A fabric section's `id` is its header's id (the reference's fabrics.cfg has no `id` line).
+        if (k === 'type' || (section === 'fabrics' && k === 'id')) continue;
         props[k] = fileValue(schema?.properties[k], v);
       }
       return { type: sectionType(section, o), id, props };
