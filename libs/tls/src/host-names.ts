@@ -5,11 +5,19 @@ import { isIP } from 'node:net';
 export interface HostIdentity {
   dns: string[];
   ips: string[];
+  /**
+   * The interfaces' addresses: covered when a certificate is issued, but one
+   * that appears later does not reissue it (container bridges and veths come
+   * and go; each reissue changed the fingerprint that clients pin). Names and
+   * addresses asked for (`dns`, `ips`) do.
+   */
+  discovered?: string[];
 }
 
 /**
- * This host's names (short and full hostname, `localhost`) and every
- * interface address but link-local ones, plus `extra` (the listen host, SDN_TLS_NAMES: names a
+ * This host's names (short and full hostname, `localhost`), loopback and
+ * `extra` (asked for), and every interface address but link-local ones
+ * (discovered), with `extra` (the listen host, SDN_TLS_NAMES: names a
  * load balancer or container network gives the API).
  */
 export function hostIdentity(extra: string[] = [], interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): HostIdentity {
@@ -20,7 +28,8 @@ export function hostIdentity(extra: string[] = [], interfaces: ReturnType<typeof
     dns.add(h);
     dns.add(h.split('.')[0]);
   }
-  for (const list of Object.values(interfaces)) for (const a of list ?? []) if (!isLinkLocal(a.address)) ips.add(a.address.replace(/%.*$/, ''));
+  const discovered = new Set<string>();
+  for (const list of Object.values(interfaces)) for (const a of list ?? []) if (!isLinkLocal(a.address)) discovered.add(a.address.replace(/%.*$/, ''));
   for (const e of extra.map((x) => x.trim()).filter(Boolean)) {
     if (isIP(e)) ips.add(e);
     // Wildcard listen addresses are no name a client can reach.
@@ -28,7 +37,8 @@ export function hostIdentity(extra: string[] = [], interfaces: ReturnType<typeof
   }
   ips.delete('0.0.0.0');
   ips.delete('::');
-  return { dns: [...dns].filter((d) => /^[a-z0-9*]([a-z0-9.-]*[a-z0-9])?$/.test(d)).sort(), ips: [...ips].sort() };
+  for (const ip of ips) discovered.delete(ip);
+  return { dns: [...dns].filter((d) => /^[a-z0-9*]([a-z0-9.-]*[a-z0-9])?$/.test(d)).sort(), ips: [...ips].sort(), discovered: [...discovered].sort() };
 }
 
 /**

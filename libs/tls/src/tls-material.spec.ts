@@ -54,7 +54,22 @@ describe('generated TLS material (private CA + server certificate)', () => {
       veth1: [iface('fe80::1c89:85ff:fe6f:712%veth1', 'IPv6')],
       dummy: [iface('169.254.3.4', 'IPv4')],
     });
-    expect(ids.ips).toEqual(['127.0.0.1', '192.0.2.2', '::1', 'fd00::2']);
+    expect([ids.ips, ids.discovered]).toEqual([
+      ['127.0.0.1', '::1'],
+      ['192.0.2.2', 'fd00::2'],
+    ]);
+  });
+
+  it('a new interface address (a container bridge) does not reissue the certificate; a new name does, covering the current addresses', async () => {
+    const base = { dns: ['localhost'], ips: ['127.0.0.1'] };
+    const first = await ensureTlsMaterial(dir, { ...base, discovered: ['192.0.2.2'] });
+    expect(new X509Certificate(first.cert).checkIP('192.0.2.2')).toBe('192.0.2.2');
+    const bridge = await ensureTlsMaterial(dir, { ...base, discovered: ['192.0.2.2', '172.21.0.1'] });
+    expect([bridge.origin, bridge.fingerprint256]).toEqual(['reused', first.fingerprint256]);
+    const named = await ensureTlsMaterial(dir, { dns: ['localhost', 'lb.example.test'], ips: base.ips, discovered: ['172.21.0.1'] });
+    expect(named.origin).toBe('reissued');
+    const cert = new X509Certificate(named.cert);
+    expect([cert.checkIP('172.21.0.1'), cert.checkIP('192.0.2.2'), cert.checkHost('lb.example.test')]).toEqual(['172.21.0.1', '192.0.2.2', 'lb.example.test']);
   });
 
   it('several processes starting at once on one directory end up with one CA and one certificate', async () => {

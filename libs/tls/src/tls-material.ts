@@ -205,7 +205,9 @@ function material(dir: string, key: string, cert: string, origin: TlsMaterial['o
  * (`server.pem`, `server.key`) for this host's names and addresses, created
  * on first start and reused afterwards. Keys are mode 0600. The server
  * certificate is reissued by the same CA only when it expires within 30 days
- * or a name/address is missing (then it covers the old names too, so
+ * or a name/address asked for is missing, not for an interface address that
+ * appeared since (see HostIdentity.discovered); a reissue covers the
+ * interfaces' current addresses and the old names too (so
  * replicas sharing the directory converge instead of taking turns).
  */
 export async function ensureTlsMaterial(dirIn: string, names: HostIdentity): Promise<TlsMaterial> {
@@ -235,10 +237,11 @@ export async function ensureTlsMaterial(dirIn: string, names: HostIdentity): Pro
       writeAtomic(files.caKey, caKey, 0o600);
       writeAtomic(files.caCert, caCert, 0o644);
     }
-    let want = names;
+    // Issued for what is asked and what the interfaces have now.
+    let want: HostIdentity = { dns: names.dns, ips: [...new Set([...names.ips, ...(names.discovered ?? [])])].sort() };
     if (now.cert && now.caCert === caCert) {
       try {
-        want = union(coveredNames(new NodeX509(now.cert)), names);
+        want = union(coveredNames(new NodeX509(now.cert)), want);
       } catch {
         // unreadable: issue for the current names only
       }

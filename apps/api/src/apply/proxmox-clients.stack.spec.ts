@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import proxmoxApi, { type ProxmoxEngineOptions } from 'proxmox-api';
@@ -102,7 +103,7 @@ describe('Proxmox clients over HTTPS against the running control plane', () => {
   const tlsFetch = ((url: string | URL, init?: object) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as NonNullable<ProxmoxEngineOptions['fetch']>;
   const port = (api: TestApi) => Number(new URL(api.url).port);
   /** One raw request over HTTPS (the CA trusted), as curl would send it. */
-  const call = (api: TestApi, method: string, path: string, opts: { cookie?: string; csrf?: string; form?: Record<string, string> } = {}) =>
+  const call = (api: { url: string }, method: string, path: string, opts: { cookie?: string; csrf?: string; form?: Record<string, string> } = {}) =>
     undiciFetch(`${api.url}/api2/json${path}`, {
       method,
       dispatcher,
@@ -113,7 +114,7 @@ describe('Proxmox clients over HTTPS against the running control plane', () => {
       },
       body: opts.form ? new URLSearchParams(opts.form).toString() : undefined,
     });
-  const login = async (api: TestApi, username: string, password: string) => {
+  const login = async (api: { url: string }, username: string, password: string) => {
     const r = await call(api, 'POST', '/access/ticket', { form: { username, password } });
     return { status: r.status, data: r.status === 200 ? ((await r.json()) as { data: { ticket: string; CSRFPreventionToken: string } }).data : undefined };
   };
@@ -293,6 +294,55 @@ describe('Proxmox clients over HTTPS against the running control plane', () => {
       for (const zone of ['curlzone', 'jszone', ...(hasPython ? ['pyzone'] : [])]) expect(zones).toContainEqual(expect.objectContaining({ zone, status: 'available' }));
     }
   }, 240_000);
+
+  it('passwords, tickets and CSRF tokens never reach the logs, even at trace level (a replica as its own process)', async () => {
+    const logsFrom = output.length;
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const cPort = (srv.address() as net.AddressInfo).port;
+    await new Promise((r) => srv.close(r));
+    spawnService('api-c', 'apps/api/src/main.ts', { SDN_DATABASE_URL: a.dbUrl, SDN_API_HOST: '127.0.0.1', SDN_API_PORT: String(cPort), SDN_DATA_DIR: dataDir, SDN_API_RELAY: '0', SDN_NODE_NAME: 'replica-c', SDN_LOG_LEVEL: 'trace' });
+    const c = { url: `https://127.0.0.1:${cPort}` };
+    const end = Date.now() + 60_000;
+    while (!(await undiciFetch(`${c.url}/health`, { dispatcher }).then((r) => r.ok, () => false))) {
+      if (Date.now() > end) throw new Error(`replica C never answered:\n${output.slice(logsFrom).join('').slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The earlier tests' deliberate failures must not block this one's logins.
+    await a.state().store.ds.query('DELETE FROM auth_failures');
+    const FIRST = 'dora-first-Pw-7f3e';
+    const SECOND = 'dora-second-Pw-91ab';
+    const WRONG = 'dora-wrong-Pw-5c2d';
+    await a.post('/api2/json/access/users', { userid: 'dora@pve', password: FIRST }).expect(200);
+    await a.put('/api2/json/access/acl', { path: '/sdn', roles: 'PVESDNAdmin', users: 'dora@pve' }).expect(200);
+    const t = (await login(c, 'dora@pve', FIRST)).data!;
+    const renewed = await login(c, 'dora@pve', t.ticket);
+    expect(renewed.status).toBe(200);
+    expect((await call(c, 'POST', '/cluster/sdn/zones', { cookie: t.ticket, csrf: t.CSRFPreventionToken, form: { zone: 'logz', type: 'simple' } })).status).toBe(200);
+    const changed = await call(c, 'PUT', '/access/password', { cookie: t.ticket, csrf: t.CSRFPreventionToken, form: { userid: 'dora@pve', password: SECOND } });
+    expect(changed.status).toBe(200);
+    expect((await login(c, 'dora@pve', SECOND)).status).toBe(200);
+    expect((await login(c, 'dora@pve', WRONG)).status).toBe(401);
+    // Give the access lines of the last requests time to be written.
+    await new Promise((r) => setTimeout(r, 500));
+    // Replica C's own output, unprefixed: a chunk may end mid-line.
+    const logs = output
+      .slice(logsFrom)
+      .filter((o) => o.startsWith('[api-c] '))
+      .map((o) => o.slice('[api-c] '.length))
+      .join('');
+    // The check can fail: every login and the password change have their access line.
+    const access = logs
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"'))
+      .map((l) => JSON.parse(l) as { method: string; path: string; status: number });
+    expect(access.filter((l) => l.path === '/api2/json/access/ticket').map((l) => l.status)).toEqual([200, 200, 200, 401]);
+    expect(access.filter((l) => l.path === '/api2/json/access/password').map((l) => [l.method, l.status])).toEqual([['PUT', 200]]);
+    for (const secret of [FIRST, SECOND, WRONG, t.ticket.slice(t.ticket.indexOf('::') + 2), renewed.data!.ticket.slice(renewed.data!.ticket.indexOf('::') + 2), t.CSRFPreventionToken.slice(9)]) {
+      expect(logs).not.toContain(secret);
+    }
+    await a.state().store.ds.query('DELETE FROM auth_failures');
+  }, 120_000);
 
   // Last: it blocks this file's source address on both replicas.
   it('failed logins are limited across the two replicas: 3 failures in total, not 3 per replica', async () => {
