@@ -19,6 +19,8 @@ import {
 import { parseInterfaces, sourcesSdnFile } from '@sdn/render';
 import { Applier, type AppliedState } from './apply/applier';
 import { DhcpServers } from './dhcp/dhcp-servers';
+import { writeAtomic } from './apply/atomic-write';
+import { guestScopePath } from './guest-ports/plug-port';
 import { ipamZoneAddresses, watchIpEvents } from './dhcp/ipam-feed';
 import { SdnFileCache } from './apply/sdn-file';
 import type { AgentConfig } from './config/agent-config';
@@ -316,6 +318,8 @@ export class Agent {
     }
     if (out.state !== 'error') {
       try {
+        // What the guest-port plug command (plug-port.ts) reads: the vnets and options running here.
+        if (bundle.scope) await writeAtomic(guestScopePath(this.applier.paths.stateDir), JSON.stringify(bundle.scope));
         await this.dhcp.apply(bundle.files.dnsmasq);
       } catch (e) {
         out = { ...out, state: 'error' as const, message: `DHCP: ${(e as Error).message}` };

@@ -74,8 +74,10 @@ export interface NodeBundleFilesV1 {
  * `zones` names a zone unknown to the running config (reported as error).
  */
 export interface NodeBundleScopeV1 {
-  zones: Record<string, { type: string; bridge?: string }>;
-  vnets: Record<string, { zone: string }>;
+  /** `disableMacLearning`: the zone's `bridge-disable-mac-learning` (guest ports, spec §7.7), present only when on. */
+  zones: Record<string, { type: string; bridge?: string; disableMacLearning?: boolean }>;
+  /** `isolatePorts`: the vnet's `isolate-ports` (guest ports, spec §7.7), present only when on. */
+  vnets: Record<string, { zone: string; isolatePorts?: boolean }>;
 }
 
 /** Everything in a bundle that grows with the config; what an encoding packs. */
@@ -132,7 +134,10 @@ export interface FrrDaemonsV1 {
 export type InlineNodeBundleV1 = Omit<NodeBundleV1, 'encoding' | 'packed' | 'files'> & NodeBundleContentV1;
 
 const bundleFilesV1Schema: Check = object({ interfaces: str, frr: optional(str), dnsmasq: optional(mapOf(str)) });
-const bundleScopeV1Schema: Check = object({ zones: mapOf(object({ type: str, bridge: optional(str) })), vnets: mapOf(object({ zone: str })) });
+const bundleScopeV1Schema: Check = object({
+  zones: mapOf(object({ type: str, bridge: optional(str), disableMacLearning: optional(bool) })),
+  vnets: mapOf(object({ zone: str, isolatePorts: optional(bool) })),
+});
 export const nodeBundleContentV1Schema: Check = object({ files: bundleFilesV1Schema, scope: optional(bundleScopeV1Schema) });
 const absent: Check = (v, p, out) => {
   if (v !== undefined) out[p] = 'must be absent when the content is packed';

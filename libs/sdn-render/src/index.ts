@@ -5,3 +5,4 @@ export * from './dhcp/dnsmasq';
 export * from './conformance/case';
 export * from './conformance/run';
 export * from './fabrics/daemons';
+export * from './guest-ports/plug';

@@ -1,15 +1,17 @@
-import { isSet, nodeList, text, type RunningConfig } from '@sdn/model';
+import { bool, isSet, nodeList, text, type RunningConfig } from '@sdn/model';
 
-/** The zones and vnets deployed on one node, with what its status check needs (NodeBundleScopeV1 of @sdn/contracts). */
+/** The zones and vnets deployed on one node, with what its status check and guest ports need (NodeBundleScopeV1 of @sdn/contracts). */
 export interface NodeScope {
-  zones: Record<string, { type: string; bridge?: string }>;
-  vnets: Record<string, { zone: string }>;
+  zones: Record<string, ZoneEntry>;
+  vnets: Record<string, { zone: string; isolatePorts?: boolean }>;
 }
+
+type ZoneEntry = { type: string; bridge?: string; disableMacLearning?: boolean };
 
 interface ZoneInfo {
   id: string;
   nodes: string[];
-  entry: { type: string; bridge?: string };
+  entry: ZoneEntry;
 }
 
 /** Per config: its zones parsed once, and the scope of each distinct set of deployed zones (usually one for all nodes). */
@@ -28,7 +30,11 @@ export function nodeScope(config: RunningConfig, node: string): NodeScope {
     const zones = Object.entries(config.zones?.ids ?? {}).map(([id, zone]) => ({
       id,
       nodes: nodeList(zone.nodes),
-      entry: isSet(zone.bridge) ? { type: text(zone.type), bridge: text(zone.bridge) } : { type: text(zone.type) },
+      entry: {
+        type: text(zone.type),
+        ...(isSet(zone.bridge) ? { bridge: text(zone.bridge) } : {}),
+        ...(bool(zone['bridge-disable-mac-learning']) ? { disableMacLearning: true } : {}),
+      },
     }));
     perConfig.set(config, (cached = { zones, bySet: new Map() }));
   }
@@ -43,7 +49,7 @@ export function nodeScope(config: RunningConfig, node: string): NodeScope {
     for (const [id, vnet] of Object.entries(config.vnets?.ids ?? {})) {
       if (!isSet(vnet.zone)) continue;
       const zone = text(vnet.zone);
-      if (zones[zone] || !known.has(zone)) vnets[id] = { zone };
+      if (zones[zone] || !known.has(zone)) vnets[id] = bool(vnet['isolate-ports']) ? { zone, isolatePorts: true } : { zone };
     }
     scope = deepFreeze({ zones, vnets });
     cached.bySet.set(key, scope);
