@@ -72,6 +72,8 @@ export class TicketController {
     for (const k of LOGIN_PASSTHROUGH) optString(p, k, 4096);
     if (!username) throw ApiError.param('username', 'property is missing and it is not optional');
     if (!password) throw ApiError.param('password', 'property is missing and it is not optional');
+    // No user name has control characters; refused before it is counted, logged or keyed in PostgreSQL (a NUL failed the query: 500).
+    if (/[\u0000-\u001f\u007f]/.test(username)) throw ApiError.param('username', 'value does not look like a valid user name');
     if (realm !== undefined && !/^[A-Za-z][A-Za-z0-9.\-_]*$/.test(realm)) throw ApiError.param('realm', 'value does not look like a valid realm');
     if (realm && !username.includes('@')) username = `${username}@${realm}`;
 

@@ -86,6 +86,17 @@ describe('password login with tickets (POST /access/ticket, PVEAuthCookie, CSRFP
     await withCookie(a, `${t.ticket.slice(0, t.ticket.indexOf('::') + 2)}${'B'.repeat(43)}=`).get('/api2/json/cluster/sdn/zones').expect(401);
   });
 
+  it('a user name with control characters is bad input (400), neither counted nor recorded', async () => {
+    const before = await a.eventCount();
+    const failures = await a.state().store.ds.query('SELECT key FROM auth_failures');
+    for (const username of ['alice\u0000@pve', '\u0000', 'alice@pve\n']) {
+      const r = await login(a, { username, password: PASSWORD }).expect(400);
+      expect(r.body.errors).toEqual({ username: 'value does not look like a valid user name' });
+    }
+    expect(await a.eventCount()).toBe(before);
+    expect(await a.state().store.ds.query('SELECT key FROM auth_failures')).toEqual(failures);
+  });
+
   it('users change their own password with PUT /access/password; others need User.Modify', async () => {
     await a.post(`${A}/users`, { userid: 'bob@pve', password: 'first-pass' }).expect(200);
     const t = (await login(a, { username: 'bob@pve', password: 'first-pass' }).expect(200)).body.data;
