@@ -127,6 +127,18 @@ suite('DHCP in a simple zone (dnsmasq per node, static entries from the IPAM)', 
     expect([lease.ok, lease.ip]).toEqual([true, rec.ip]);
   }, 60000);
 
+  it('VMs started on every node at once get distinct addresses, each the one the IPAM gave its MAC', async () => {
+    const macs = Array.from({ length: 6 }, (_, i) => `bc:24:11:ee:00:${String(i + 10).padStart(2, '0')}`);
+    // Allocated concurrently, as guest starts on several nodes would ask.
+    const recs = (await Promise.all(macs.map((mac, i) => cluster.api('POST', `vnets/${VNET}/ips`, { zone: ZONE, mac, hostname: `par${i}` })))) as { ip: string }[];
+    const want = Object.fromEntries(macs.map((mac, i) => [mac, recs[i].ip]));
+    expect(new Set(Object.values(want)).size).toBe(macs.length);
+    for (const node of NODES) await waitFor(`entries on ${node}`, async () => macs.every((m) => ethers(node).includes(`${m},${want[m]}\n`)), 15000);
+    const leases = await Promise.all(macs.map((mac, i) => dhcpVm(cluster.nodes[NODES[i % NODES.length]], mac)));
+    const got = Object.fromEntries(macs.map((mac, i) => [mac, leases[i].ip]));
+    expect(got).toEqual(want);
+  }, 120000);
+
   it('releasing the address removes the static entry; the MAC then gets no lease', async () => {
     await cluster.api('DELETE', `vnets/${VNET}/ips`, { zone: ZONE, ip: '10.50.0.42', mac: 'bc:24:11:dd:00:01' });
     for (const node of NODES) await waitFor(`entry gone on ${node}`, async () => !ethers(node).includes('bc:24:11:dd:00:01'), 15000);
