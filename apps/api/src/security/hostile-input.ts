@@ -6,7 +6,7 @@
  * deliberately absent.
  */
 import { GROUPID_RE } from '@sdn/access';
-import { seededRandom } from '@sdn/model';
+import { checkFabricId, seededRandom } from '@sdn/model';
 
 export type Rng = () => number;
 
@@ -117,9 +117,23 @@ export function hostileRoles(r: Rng): unknown {
 }
 
 /** A group id that is no valid group id (the shared hostile strings include some that are: `0x10`, `1e3`). */
-export function hostileGroupId(r: Rng): unknown {
-  return r() < 0.8 ? pick(r, HOSTILE_STRINGS.filter((s) => !GROUPID_RE.test(s))) : pick(r, HOSTILE_NON_STRINGS);
+/**
+ * Hostile values for an id whose format accepts some of the common ones ('0x10'
+ * is a fabric ID, '-1' a group ID): those left out, also in the text a query
+ * string or a form gives a non-string (1.5 arrives as the group ID '1.5').
+ */
+function hostileIdOf(valid: (s: string) => boolean): { body: (r: Rng) => unknown; path: (r: Rng) => string } {
+  const strings = HOSTILE_STRINGS.filter((s) => !valid(s));
+  const others = HOSTILE_NON_STRINGS.filter((v) => !valid(String(v)));
+  return { body: (r) => (r() < 0.8 ? pick(r, strings) : pick(r, others)), path: (r) => pick(r, strings) };
 }
+
+const GROUP_ID = hostileIdOf((s) => GROUPID_RE.test(s));
+const FABRIC_ID = hostileIdOf((s) => checkFabricId(s) === undefined);
+
+export const hostileGroupId = GROUP_ID.body;
+export const hostileFabricId = FABRIC_ID.body;
+export const hostileFabricPathId = FABRIC_ID.path;
 
 /** A group list naming something that is no existing group. */
 export function hostileGroups(r: Rng): unknown {
