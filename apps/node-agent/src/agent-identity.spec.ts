@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { busConnectionOptions, busTopology, connectBus, requestContract, ensureDurableConsumer, ensureStreams, nodeBundleConsumer, sdnStreamSpecs, silentLogger, writeNatsServerConfig, type Bus } from '@sdn/bus';
 import { CONTRACTS, type InlineNodeBundleV1 } from '@sdn/contracts';
 import { PrivateNatsServer } from '@sdn/netns-lab';
+import { runCheck } from '@sdn/service-kit';
 import { nodeScope } from '@sdn/render';
 import { Agent } from './agent';
 import { configFromEnv } from './config/agent-config';
@@ -43,7 +44,7 @@ suite('Agent under its NATS identity (generated server config)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'agent-identity-'));
     const conf = join(dir, 'nats.conf');
-    writeNatsServerConfig({ identityDir: join(dir, 'ids'), out: conf, topology: busTopology(''), nodes: ['pva', 'pvb'] });
+    writeNatsServerConfig({ identityDir: join(dir, 'ids'), out: conf, topology: busTopology(''), nodes: ['pva', 'pvb', 'pvc'] });
     nats = await PrivateNatsServer.start('127.0.0.1', { config: readFileSync(conf, 'utf8') });
     // The config service's identity publishes the bundles, as in production.
     driver = await ClusterDriver.connect(nats.url, busConnectionOptions({ name: 'driver', url: nats.url, credentials: { nkeyFile: seed('config-service') } }));
@@ -77,6 +78,27 @@ suite('Agent under its NATS identity (generated server config)', () => {
       expect(logs.filter((l) => /not readable|not published|PERMISSIONS/i.test(l))).toEqual([]);
     } finally {
       await again.stop();
+    }
+  });
+
+  it('is ready with no bundle published for its node, not while one waits for its consumer, and once it is applied', async () => {
+    const agent = agentAs('pvc', 'node-pvc');
+    const ready = async () => (await Promise.all(Object.values(agent.readinessChecks()).map(runCheck))).every(Boolean);
+    await agent.start();
+    try {
+      // Before anything was applied the config service has not created the node's consumer: nothing to apply.
+      expect(await ready()).toBe(true);
+      // A bundle in the stream that the agent cannot consume yet (its consumer is the config service's to create).
+      await driver.publishBundle(bundle('pvc'));
+      expect(await ready()).toBe(false);
+      await ensureDurableConsumer(config.jsm, nodeBundleConsumer(busTopology(''), 'pvc'));
+      await driver.waitStatus('pvc', (s) => s.version === 1 && s.apply.state === 'applied');
+      // The ack follows the status by a moment.
+      const deadline = Date.now() + 10_000;
+      while (!(await ready()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await ready()).toBe(true);
+    } finally {
+      await agent.stop();
     }
   });
 
