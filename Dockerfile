@@ -26,7 +26,9 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 # certificate with it) and a fixed unprivileged user (not the base image's `node`, which a mirror or a
 # rebuilt base may lack); shared volumes written by one service are readable by all, since all run as it.
 FROM ${NODE_IMAGE} AS base
-RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/* \
+# apt's package caches go too (/var/cache/apt/*.bin, 77 MB): the official image's docker-clean hook removes
+# them, a mirror's or locally built base image may not have it.
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && groupadd --system --gid 10001 sdn && useradd --system --uid 10001 --gid sdn --home-dir /var/lib/sdn --shell /usr/sbin/nologin sdn \
  && mkdir -p /var/lib/sdn/nats-auth /var/lib/sdn/tls /var/lib/sdn/node && chown -R sdn:sdn /var/lib/sdn
 WORKDIR /app
@@ -48,7 +50,7 @@ USER sdn
 # The Debian packages come before the application layers, so a code change does not reinstall them.
 FROM base AS node-agent
 RUN apt-get update && apt-get install -y --no-install-recommends ifupdown2 iproute2 frr frr-pythontools \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 COPY --from=prod-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
