@@ -209,8 +209,9 @@ export class NetnsLab {
    * (address `underlayIp`/24, default route via `gateway`), brought up by
    * ifupdown2 from the node's own /etc/network/interfaces, which sources the SDN file.
    * `vrfStandIn`: for kernels without VRF devices (CONFIG_NET_VRF), see VRF_STAND_IN.
+   * `dummyStandIn`: for kernels without dummy devices, see DUMMY_STAND_IN.
    */
-  async addNode(name: string, underlayIp: string, gateway?: string, opts: { vrfStandIn?: boolean } = {}): Promise<LabNode> {
+  async addNode(name: string, underlayIp: string, gateway?: string, opts: { vrfStandIn?: boolean; dummyStandIn?: boolean } = {}): Promise<LabNode> {
     const ns = await this.addNamespace(name);
     await this.plugUnderlay(ns, 'eth0', name);
     if (this.mgmtIp) await this.plugManagement(ns);
@@ -243,6 +244,7 @@ export class NetnsLab {
         '',
       ].join('\n'),
     );
+    const standIn = [opts.vrfStandIn ? VRF_STAND_IN_RULES : '', opts.dummyStandIn ? DUMMY_STAND_IN_RULES : ''].join('');
     const wrapper = join(root, 'ifupdown-wrapper.sh');
     writeFileSync(
       wrapper,
@@ -250,13 +252,13 @@ export class NetnsLab {
         '#!/bin/sh',
         '# Runs "$@" with this node\'s /etc/network and /run in a private mount namespace',
         '# and the pvecompat shim on PYTHONPATH (recipe of ../shared/e2e/README.md).',
-        ...(opts.vrfStandIn ? ['# ifupdown2 reads the SDN file through the VRF stand-in (kernel without VRF devices); the file itself stays the bundle\'s.'] : []),
-        `exec unshare -m sh -c 'root=$0; shim=$1; shift; mount --bind "$root/etc/network" /etc/network && mount --bind "$root/run" /run && ${opts.vrfStandIn ? VRF_VIEW : ''}PYTHONPATH="$shim" exec "$@"' ${shq(root)} ${shq(pvecompatDir())} "$@"`,
+        ...(standIn ? ['# ifupdown2 reads the SDN file through the stand-ins (kernel without VRF or dummy devices); the file itself stays the bundle\'s.'] : []),
+        `exec unshare -m sh -c 'root=$0; shim=$1; shift; mount --bind "$root/etc/network" /etc/network && mount --bind "$root/run" /run && ${standIn ? STAND_IN_VIEW : ''}PYTHONPATH="$shim" exec "$@"' ${shq(root)} ${shq(pvecompatDir())} "$@"`,
         '',
       ].join('\n'),
     );
     chmodSync(wrapper, 0o755);
-    if (opts.vrfStandIn) writeFileSync(join(root, 'vrf-stand-in.awk'), VRF_STAND_IN);
+    if (standIn) writeFileSync(join(root, 'stand-in.awk'), standInProgram(standIn));
     await must('ip', ['netns', 'exec', ns, wrapper, 'ifreload', '-a'], { timeoutMs: 30000 });
     return { ns, root, wrapper, underlayIp };
   }
@@ -275,6 +277,8 @@ export class NetnsLab {
     this.frrRunDirs.push(run);
     // frr-reload.py would switch forwarding on itself unless the config says otherwise.
     await must('ip', ['netns', 'exec', node.ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    // The daemons file the agent switches fabricd/ospfd in (frrRestartArgv starts and stops them by it).
+    if (existsSync('/etc/frr/daemons')) writeFileSync(join(node.root, 'etc', 'frr', 'daemons'), readFileSync('/etc/frr/daemons'));
     const confdir = join(node.root, 'frr-vtysh');
     mkdirSync(join(confdir, node.ns), { recursive: true });
     writeFileSync(join(confdir, node.ns, 'vtysh.conf'), 'service integrated-vtysh-config\n');
@@ -293,6 +297,55 @@ export class NetnsLab {
     await waitSocket('bfdd.vty');
     await waitSocket('bgpd.vty');
     return ['/usr/lib/frr/frr-reload.py', '--reload', '--pathspace', node.ns, '--confdir', confdir, '{frrConf}'];
+  }
+
+  /**
+   * What `systemctl restart frr` does for the node's FRR, as a script the
+   * agent runs (SDN_AGENT_FRR_RESTART): the SDN-managed daemons (fabricd,
+   * ospfd) run exactly when `<root>/etc/frr/daemons` says `yes` (started like
+   * startFrr's, stopped by their pid file), then frr.conf is loaded with
+   * frr-reload.py. `{frrConf}` is the agent's placeholder.
+   */
+  frrRestartArgv(node: LabNode): string[] {
+    const script = join(node.root, 'frr-restart.sh');
+    const run = `/var/run/frr/${node.ns}`;
+    const host = node.ns.replace(/_/g, '-');
+    writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        'set -e',
+        `daemons=${shq(join(node.root, 'etc', 'frr', 'daemons'))}`,
+        'for d in fabricd ospfd; do',
+        `  pidf=${shq(run)}/$d.pid`,
+        '  running=no; [ -e "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null && running=yes',
+        '  if grep -qx "$d=yes" "$daemons"; then',
+        `    [ $running = yes ] || ip netns exec ${shq(node.ns)} unshare -u sh -c "hostname ${host}; exec /usr/lib/frr/$d -d -N ${node.ns} -f /dev/null -P 0"`,
+        `    for i in $(seq 100); do [ -S ${shq(run)}/$d.vty ] && break; sleep 0.1; done`,
+        '  elif [ $running = yes ]; then',
+        '    kill "$(cat "$pidf")"; for i in $(seq 50); do kill -0 "$(cat "$pidf")" 2>/dev/null || break; sleep 0.1; done',
+        '  fi',
+        'done',
+        `exec /usr/lib/frr/frr-reload.py --reload --pathspace ${shq(node.ns)} --confdir ${shq(join(node.root, 'frr-vtysh'))} "$1"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(script, 0o755);
+    return [script, '{frrConf}'];
+  }
+
+  /** A point-to-point link between two nodes: veth `devA` in `a`, `devB` in `b`, both up, no address (the bundle gives them theirs). */
+  async link(a: LabNode, devA: string, b: LabNode, devB: string): Promise<void> {
+    await must('ip', ['link', 'add', 'name', devA, 'netns', a.ns, 'type', 'veth', 'peer', 'name', devB, 'netns', b.ns]);
+    await must('ip', ['-n', a.ns, 'link', 'set', devA, 'up']);
+    await must('ip', ['-n', b.ns, 'link', 'set', devB, 'up']);
+  }
+
+  /** Stand-in for a fabric's `dummy_<fabric>` on kernels without dummy devices (DUMMY_STAND_IN_RULES): one end of an up veth pair. */
+  async addFabricLoopback(node: LabNode, fabric: string): Promise<void> {
+    await must('ip', ['-n', node.ns, 'link', 'add', 'name', `dummy_${fabric}`, 'type', 'veth', 'peer', 'name', `dp_${fabric}`]);
+    await must('ip', ['-n', node.ns, 'link', 'set', `dp_${fabric}`, 'up']);
+    await must('ip', ['-n', node.ns, 'link', 'set', `dummy_${fabric}`, 'up']);
   }
 
   /** vtysh bound to the node's own FRR daemons (its pathspace); `-c <command>` goes after it. */
@@ -407,22 +460,32 @@ export class NetnsLab {
  * every declared device exists and the L2 part (VXLAN, bridges, FRR's
  * EVPN) is real; the L3 VRF routing cannot be tested on such a kernel.
  */
-export const VRF_STAND_IN = [
-  'BEGIN { RS = ""; ORS = "\\n\\n" }',
-  '{',
+const VRF_STAND_IN_RULES = [
   '  if ($0 ~ /\\n[ \\t]+vrf-table /) {',
   '    gsub(/\\n[ \\t]+vrf-table [^\\n]*/, "\\n\\tbridge-ports none")',
   '    gsub(/\\n[ \\t]+post-up [^\\n]*vrf [^\\n]*/, "")',
   '  }',
   '  gsub(/\\n[ \\t]+vrf [^\\n]*/, "")',
-  '  print',
-  '}',
   '',
 ].join('\n');
 
+/**
+ * For kernels without dummy devices (CONFIG_DUMMY): ifupdown2 sees a
+ * `link-type dummy` stanza (a fabric's `dummy_<fabric>`) as a plain
+ * interface, which the lab creates beforehand as one end of an up veth pair
+ * (`addFabricLoopback`): carrier up like a dummy, addresses set by ifupdown2.
+ */
+const DUMMY_STAND_IN_RULES = ['  gsub(/\\n[ \\t]+link-type dummy/, "")', ''].join('\n');
+
+function standInProgram(rules: string): string {
+  return ['BEGIN { RS = ""; ORS = "\\n\\n" }', '{', rules + '  print', '}', ''].join('\n');
+}
+
+export const VRF_STAND_IN = standInProgram(VRF_STAND_IN_RULES);
+
 /** Wrapper step: bind-mounts the stand-in view of the node's SDN file over it (inside the wrapper's mount namespace only). */
-const VRF_VIEW =
-  '{ [ ! -e /etc/network/interfaces.d/sdn ] || { awk -f "$root/vrf-stand-in.awk" /etc/network/interfaces.d/sdn > "$root/state/sdn.vrf-stand-in" && mount --bind "$root/state/sdn.vrf-stand-in" /etc/network/interfaces.d/sdn; }; } && ';
+const STAND_IN_VIEW =
+  '{ [ ! -e /etc/network/interfaces.d/sdn ] || { awk -f "$root/stand-in.awk" /etc/network/interfaces.d/sdn > "$root/state/sdn.stand-in" && mount --bind "$root/state/sdn.stand-in" /etc/network/interfaces.d/sdn; }; } && ';
 
 /** Quotes one word for /bin/sh. */
 export function shq(s: string): string {

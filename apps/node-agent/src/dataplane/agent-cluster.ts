@@ -42,7 +42,7 @@ export class AgentCluster {
   cp!: ControlPlane;
 
   /** `vrfStandIn`: nodes present VRFs to ifupdown2 as plain bridges (kernel without VRF; see @sdn/netns-lab VRF_STAND_IN). */
-  static async start(prefix: string, names: string[], opts: { frr?: boolean; vrfStandIn?: boolean; ipam?: boolean } = {}): Promise<AgentCluster> {
+  static async start(prefix: string, names: string[], opts: { frr?: boolean; vrfStandIn?: boolean; dummyStandIn?: boolean; ipam?: boolean } = {}): Promise<AgentCluster> {
     const lab = new NetnsLab(`${prefix}${Math.random().toString(36).slice(2, 6)}`);
     let nats: PrivateNatsServer | undefined;
     let c: AgentCluster | undefined;
@@ -55,8 +55,11 @@ export class AgentCluster {
       controlPlane.catch(() => undefined);
       await lab.underlay();
       for (const [i, node] of names.entries()) {
-        const n = (c.nodes[node] = await lab.addNode(node, `192.168.0.${i + 1}`, '192.168.0.254', { vrfStandIn: opts.vrfStandIn }));
-        if (opts.frr) c.frrReload[node] = await lab.startFrr(n);
+        const n = (c.nodes[node] = await lab.addNode(node, `192.168.0.${i + 1}`, '192.168.0.254', { vrfStandIn: opts.vrfStandIn, dummyStandIn: opts.dummyStandIn }));
+        if (opts.frr) {
+          c.frrReload[node] = await lab.startFrr(n);
+          c.frrRestart[node] = lab.frrRestartArgv(n);
+        }
         c.env[node] = { SDN_AGENT_IFRELOAD: `${c.faultWrapper(n)} ifreload -a` };
       }
       c.cp = await controlPlane;
