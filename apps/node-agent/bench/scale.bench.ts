@@ -35,6 +35,7 @@ import { join } from 'node:path';
 import { connect } from 'nats';
 import { bundleSubject } from '@sdn/contracts';
 import { createTestDatabase } from '@sdn/event-store';
+import { zonedSyntheticConfig } from '@sdn/model';
 import { freePort, PrivateNatsServer } from '@sdn/netns-lab';
 import { Agent } from '../src/agent';
 import { configFromEnv } from '../src/config/agent-config';
@@ -49,25 +50,6 @@ const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 30_000);
 const nodeName = (i: number) => `scale-node${String(i + 1).padStart(4, '0')}`;
 const nodeIp = (i: number) => `10.99.${(i + 1) >> 8}.${(i + 1) & 255}`;
 const zoneOf = (i: number) => `sz${Math.floor(i / ZONE_NODES)}`;
-
-/** Zones of ZONE_NODES nodes each (VXLAN among themselves), vnets spread over them round robin, a /24 per vnet. */
-function scaleConfig(): SeedConfig {
-  const zones: Record<string, Record<string, unknown>> = {};
-  for (let i = 0; i < AGENTS; i += ZONE_NODES) {
-    const members = Array.from({ length: Math.min(ZONE_NODES, AGENTS - i) }, (_, k) => i + k);
-    zones[zoneOf(i)] = { type: 'vxlan', peers: members.map(nodeIp).join(','), nodes: members.map(nodeName).join(','), ipam: 'pve' };
-  }
-  const zoneIds = Object.keys(zones);
-  const vnets: Record<string, Record<string, unknown>> = {};
-  const subnets: Record<string, Record<string, unknown>> = {};
-  for (let v = 0; v < VNETS; v++) {
-    const zone = zoneIds[v % zoneIds.length];
-    vnets[`sv${v}`] = { type: 'vnet', zone, tag: v + 1 };
-    const net = `${10 + (v >> 16)}.${(v >> 8) & 255}.${v & 255}.0`;
-    subnets[`${zone}-${net}-24`] = { type: 'subnet', vnet: `sv${v}`, gateway: net.replace(/0$/, '1') };
-  }
-  return { zones: { ids: zones }, vnets: { ids: vnets }, subnets: { ids: subnets } };
-}
 
 interface Varz {
   in_msgs: number;
@@ -102,7 +84,7 @@ async function main(): Promise<void> {
   const csLines: string[] = [];
   const started = Date.now();
   try {
-    const config = scaleConfig();
+    const config = zonedSyntheticConfig({ nodes: AGENTS, zoneNodes: ZONE_NODES, vnets: VNETS, nodeName, nodeIp }) as SeedConfig;
     const seeded = await seedConfig(db.url, config);
     console.log(`bench:scale: ${AGENTS} agents, ${VNETS} vnets in ${Object.keys(config.zones!.ids).length} VXLAN zones of ${ZONE_NODES} nodes (${seeded} events seeded); machine load ${load()}`);
     const api = child('api', 'apps/api/src/main.ts', { SDN_DATABASE_URL: db.url, SDN_NATS_URL: nats.url, SDN_API_PORT: String(port), SDN_API_TLS: 'off', SDN_BOOTSTRAP_TOKEN: BENCH_TOKEN, SDN_NODE_NAME: 'bench', SDN_BUS_NAMESPACE: '' }, (l) => {

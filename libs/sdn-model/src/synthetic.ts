@@ -31,6 +31,30 @@ export function syntheticConfig(opts: { vxlan: number; evpn: number; peers: stri
   };
 }
 
+/**
+ * A cluster where nodes carry the networks of their group, not all of them:
+ * VXLAN zones of `zoneNodes` nodes each (the zone's `nodes` and `peers`),
+ * `vnets` vnets spread over the zones round robin, a /24 subnet per vnet.
+ * Node i is `nodeName(i)` with underlay address `nodeIp(i)` (bench:scale, render bench).
+ */
+export function zonedSyntheticConfig(opts: { nodes: number; zoneNodes: number; vnets: number; nodeName: (i: number) => string; nodeIp: (i: number) => string; version?: number }): RunningConfig {
+  const zones: NonNullable<RunningConfig['zones']>['ids'] = {};
+  for (let i = 0; i < opts.nodes; i += opts.zoneNodes) {
+    const members = Array.from({ length: Math.min(opts.zoneNodes, opts.nodes - i) }, (_, k) => i + k);
+    zones[`sz${Math.floor(i / opts.zoneNodes)}`] = { type: 'vxlan', peers: members.map(opts.nodeIp).join(','), nodes: members.map(opts.nodeName).join(','), ipam: 'pve' };
+  }
+  const zoneIds = Object.keys(zones);
+  const vnets: NonNullable<RunningConfig['vnets']>['ids'] = {};
+  const subnets: NonNullable<RunningConfig['subnets']>['ids'] = {};
+  for (let v = 0; v < opts.vnets; v++) {
+    const zone = zoneIds[v % zoneIds.length];
+    vnets[`sv${v}`] = { type: 'vnet', zone, tag: v + 1 };
+    const net = `${10 + (v >> 16)}.${(v >> 8) & 255}.${v & 255}.0`;
+    subnets[`${zone}-${net}-24`] = { type: 'subnet', vnet: `sv${v}`, gateway: net.replace(/0$/, '1') };
+  }
+  return { version: opts.version ?? 1, zones: { ids: zones }, vnets: { ids: vnets }, subnets: { ids: subnets } };
+}
+
 /** A deterministic PRNG (mulberry32) for randomised tests: a failing case replays from its seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -3,8 +3,8 @@
  * Baseline (issue 2): the reference needs about 3.6 s of work for the one-node case.
  * Targets: one node <= 36 ms (median of 20), 100 nodes < 1 s.
  */
-import { syntheticConfig } from '@sdn/model';
-import { renderNode, syntheticNodeFacts, type NodeFacts } from '../src';
+import { syntheticConfig, zonedSyntheticConfig } from '@sdn/model';
+import { renderNode, renderNodeFrom, syntheticNodeFacts, type NodeFacts } from '../src';
 
 const PEERS = ['10.255.0.1', '10.255.0.2', '10.255.0.3'];
 const config = syntheticConfig({ vxlan: 2000, evpn: 500, peers: PEERS });
@@ -51,3 +51,27 @@ console.log(`one node (compile + render): median ${oneMedian.toFixed(2)} ms over
 console.log(`100 nodes (one compile, 100 specialisations): ${hundred.toFixed(1)} ms total (${(hundred / 100).toFixed(2)} ms per node, ${(bytes / 1e6).toFixed(1)} MB rendered)`);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
 console.log(`vs reference baseline 3600 ms for one node: ${(3600 / oneMedian).toFixed(0)}x faster (target >= 100x); 100 nodes target < 1000 ms: ${hundred < 1000 ? 'met' : 'NOT met'}`);
+
+// Issue 19's cluster: 1 000 nodes in VXLAN zones of 25, 2 500 vnets. Each node rendered from the cut of its own
+// zones (renderNode) against the whole config (renderNodeFrom, what every node cost before), same run, same facts.
+{
+  const N = 1000;
+  const name = (i: number) => `scale-node${String(i + 1).padStart(4, '0')}`;
+  const ip = (i: number) => `10.99.${(i + 1) >> 8}.${(i + 1) & 255}`;
+  const zoned = zonedSyntheticConfig({ nodes: N, zoneNodes: 25, vnets: 2500, nodeName: name, nodeIp: ip });
+  const facts = Array.from({ length: N }, (_, i) => syntheticNodeFacts(name(i), ip(i)));
+  const timed = (render: typeof renderNode) => {
+    collectHarnessGarbage();
+    const config = structuredClone(zoned);
+    const t = process.hrtime.bigint();
+    let out = 0;
+    for (const f of facts) out += render(config, f).interfaces.length;
+    return { ms: ms(process.hrtime.bigint() - t), out };
+  };
+  const whole = timed(renderNodeFrom);
+  const cut = timed(renderNode);
+  console.log(
+    `1000 nodes, 2500 vxlan vnets in zones of 25: whole config per node ${whole.ms.toFixed(0)} ms, cut to the node's zones ${cut.ms.toFixed(0)} ms ` +
+      `(${(whole.ms / cut.ms).toFixed(1)}x; same ${(cut.out / 1e6).toFixed(1)} MB rendered: ${cut.out === whole.out ? 'yes' : 'NO'})`,
+  );
+}

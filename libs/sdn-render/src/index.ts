@@ -1,6 +1,7 @@
 export * from './facts';
 export * from './render';
 export * from './node-scope';
+export * from './node-config';
 export * from './dhcp/dnsmasq';
 export * from './conformance/case';
 export * from './conformance/run';

@@ -4,6 +4,7 @@ import { renderInterfaces } from './ifupdown/render-interfaces';
 import { renderFrr } from './frr/render-frr';
 import { renderFabricInterfaces } from './fabrics/interfaces';
 import { renderDnsmasq, type DnsmasqFiles } from './dhcp/dnsmasq';
+import { nodeRenderConfig } from './node-config';
 
 /** The files one node must run. */
 export interface NodeBundleFiles {
@@ -17,6 +18,11 @@ export interface NodeBundleFiles {
 
 /** Renders one node's files. Pure: no I/O, no clock, no randomness. */
 export function renderNode(config: RunningConfig, facts: NodeFacts): NodeBundleFiles {
+  return renderNodeFrom(nodeRenderConfig(config, facts.nodename), facts);
+}
+
+/** renderNode against the config as given, not cut to the node's zones (node-config.spec compares the two). */
+export function renderNodeFrom(config: RunningConfig, facts: NodeFacts): NodeBundleFiles {
   // The fabric stanzas follow the zone part unsorted (rendering.md §1.1 step 5, §1.10).
   const interfaces = renderInterfaces(config, facts) + renderFabricInterfaces(config, facts);
   const frr = renderFrr(config, facts);
