@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: __dirname,
   base: '/',
+  // The @sdn/* aliases of tsconfig.base.json (the panel bundles @sdn/openapi/parameters).
+  resolve: { tsconfigPaths: true },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: resolve(__dirname, 'dist'),

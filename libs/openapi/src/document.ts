@@ -1,11 +1,11 @@
+import { API_BASE } from './base';
 import { OBJECT_KINDS, SCHEMAS } from '@sdn/model';
 import { PATH_PARAMS, ROUTES } from './routes';
 import { objectOperations, objectSchemas } from './sdn-objects';
 import type { OperationSpec } from './spec';
 import { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type Operation, type Parameter } from './types';
 
-/** Where the Proxmox-style routes live (paths in the document are absolute, as the API mounts them). */
-export const API_BASE = '/api2/json';
+export { API_BASE } from './base';
 
 /** A route as the HTTP server mounts it: method and absolute path with {param} templates. */
 export interface RouteRef {

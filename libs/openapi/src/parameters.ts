@@ -1,4 +1,6 @@
-import { API_BASE } from './document';
+// Imports nothing but the base path and types: the web panel bundles this module
+// (as @sdn/openapi/parameters) without the model behind the document's generator.
+import { API_BASE } from './base';
 import type { HttpMethod, JsonSchema, OpenApiDocument, Operation } from './types';
 
 /** One parameter an operation takes, wherever it goes (path, query string or body). */

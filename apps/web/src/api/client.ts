@@ -1,3 +1,5 @@
+import type { OpenApiDocument } from '@sdn/openapi';
+
 /**
  * The panel's only way to the API: same origin, `/api2/json`, with either an
  * API token (Authorization header) or a ticket (PVEAuthCookie cookie, plus the
@@ -17,6 +19,7 @@ export class ApiError extends Error {
 }
 
 export const API_BASE = '/api2/json';
+const OPENAPI_URL = '/api2/openapi.json';
 
 export class ApiClient {
   constructor(
@@ -66,6 +69,18 @@ export class ApiClient {
 
   get<T>(path: string, params?: Record<string, unknown>): Promise<T> {
     return this.request<T>('GET', path, params);
+  }
+
+  private doc?: Promise<OpenApiDocument>;
+
+  /** The API's OpenAPI document (public, same origin), read once: the dialogs' fields follow it. */
+  openApi(): Promise<OpenApiDocument> {
+    this.doc ??= fetch(OPENAPI_URL, { headers: { Accept: 'application/json' } }).then(async (r) => {
+      if (!r.ok) throw new ApiError(r.status, `${OPENAPI_URL}: HTTP ${r.status}`);
+      return (await r.json()) as OpenApiDocument;
+    });
+    this.doc.catch(() => (this.doc = undefined));
+    return this.doc;
   }
 }
 

@@ -1,7 +1,9 @@
 import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, errorText } from '../api/client';
+import type { OpenApiDocument } from '@sdn/openapi';
 import { type Field, fieldsOf, type Kind } from './kinds';
+import { schemaFields } from './schema-fields';
 
 export interface DialogProps {
   kind: Kind;
@@ -14,6 +16,8 @@ export interface DialogProps {
   onClose: () => void;
   /** Fixed parameters shown read-only (e.g. the subnet's vnet). */
   context?: Record<string, string>;
+  /** The API's OpenAPI document: the fields follow it (the kind's hints until it is read). */
+  doc?: OpenApiDocument;
 }
 
 type Values = Record<string, string | number | boolean | undefined>;
@@ -36,14 +40,14 @@ const truthy = (v: unknown) => v === true || v === 1 || v === '1';
  * API's 400 field errors appear under their inputs; others above the buttons.
  * An edit sends only changed properties, and empties as `delete`.
  */
-export function ObjectDialog({ kind, initial, options, submit, onClose, context }: DialogProps) {
+export function ObjectDialog({ kind, initial, options, submit, onClose, context, doc }: DialogProps) {
   const editing = initial !== undefined;
   const [values, setValues] = useState<Values>(() => startValues(kind, initial));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string>();
   const [busy, setBusy] = useState(false);
   const type = typeof values.type === 'string' ? values.type : undefined;
-  const fields = fieldsOf(kind, type);
+  const fields = doc ? schemaFields(doc, kind, type) : fieldsOf(kind, type);
   const set = (name: string, v: Values[string]) => setValues((s) => ({ ...s, [name]: v }));
 
   const params = (): Record<string, unknown> => {

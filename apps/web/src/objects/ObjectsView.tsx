@@ -40,6 +40,8 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
     return out;
   }, 0, [kindName, dialog !== null]);
 
+  const doc = usePoll(() => api.openApi(), 0, []);
+
   const vnetRow = vnets.data?.find((v) => v.vnet === vnet);
   const createPath = kindName === 'subnets' ? `/sdn/zones/${String(vnetRow?.zone ?? '')}/${vnet ?? ''}` : kindName === 'vnets' ? '/sdn/zones' : kind.aclPath({});
   const canCreate = kindName === 'subnets' ? Boolean(vnet) && perms.can('SDN.Allocate', createPath) : kindName === 'vnets' ? perms.canSomewhere('SDN.Allocate', '/sdn/zones') : perms.can('SDN.Allocate', kindName === 'zones' ? '/sdn/zones' : createPath);
@@ -136,6 +138,7 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
           submit={submit}
           onClose={() => setDialog(null)}
           context={kindName === 'subnets' && vnet ? { VNet: vnet } : undefined}
+          doc={doc.data}
         />
       )}
     </div>

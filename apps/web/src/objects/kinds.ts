@@ -1,7 +1,9 @@
 /**
- * The SDN object kinds the panel edits and the fields of each type, after
- * the reference's schema (spec §1.7–1.13). The API validates everything; this
- * only chooses which inputs a dialog shows, and the list columns.
+ * The SDN object kinds the panel edits: where they live, the list columns, and
+ * labels and order for the dialogs' fields (after the reference's UI). Which
+ * fields a type has, their input kind, choices and whether they are required
+ * come from the API's OpenAPI document (schema-fields.ts); these hints are the
+ * fallback while it cannot be read.
  */
 export type FieldKind = 'text' | 'number' | 'bool' | 'select' | 'password';
 
@@ -24,6 +26,8 @@ export type KindName = 'zones' | 'vnets' | 'subnets' | 'controllers' | 'ipams' |
 export interface Kind {
   name: KindName;
   title: string;
+  /** The collection's API path ({vnet}: the parent's id). */
+  collection: string;
   /** The object's id property in requests and answers. */
   idKey: string;
   idLabel: string;
@@ -56,6 +60,7 @@ const peers: Field = { name: 'peers', label: 'Peers', kind: 'text', required: tr
 export const KINDS: Record<KindName, Kind> = {
   zones: {
     name: 'zones',
+    collection: '/cluster/sdn/zones',
     title: 'Zones',
     idKey: 'zone',
     idLabel: 'ID',
@@ -85,6 +90,7 @@ export const KINDS: Record<KindName, Kind> = {
   },
   vnets: {
     name: 'vnets',
+    collection: '/cluster/sdn/vnets',
     title: 'VNets',
     idKey: 'vnet',
     idLabel: 'Name',
@@ -102,6 +108,7 @@ export const KINDS: Record<KindName, Kind> = {
   },
   subnets: {
     name: 'subnets',
+    collection: '/cluster/sdn/vnets/{vnet}/subnets',
     title: 'Subnets',
     idKey: 'subnet',
     idLabel: 'Subnet (CIDR)',
@@ -118,6 +125,7 @@ export const KINDS: Record<KindName, Kind> = {
   },
   controllers: {
     name: 'controllers',
+    collection: '/cluster/sdn/controllers',
     title: 'Controllers',
     idKey: 'controller',
     idLabel: 'ID',
@@ -147,6 +155,7 @@ export const KINDS: Record<KindName, Kind> = {
   },
   ipams: {
     name: 'ipams',
+    collection: '/cluster/sdn/ipams',
     title: 'IPAM',
     idKey: 'ipam',
     idLabel: 'ID',
@@ -168,6 +177,7 @@ export const KINDS: Record<KindName, Kind> = {
   },
   dns: {
     name: 'dns',
+    collection: '/cluster/sdn/dns',
     title: 'DNS',
     idKey: 'dns',
     idLabel: 'ID',

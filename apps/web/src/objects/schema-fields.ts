@@ -1,0 +1,49 @@
+import type { JsonSchema, OpenApiDocument } from '@sdn/openapi';
+import { findOperation, operationParameters, type ParameterInfo } from '@sdn/openapi/parameters';
+import { type Field, fieldsOf, type Kind } from './kinds';
+
+/** Request parameters that steer the request or that the dialog sets itself, not the object's fields. */
+const NOT_FIELDS = new Set(['type', 'lock-token', 'digest', 'delete', 'generate-mac']);
+
+function inputKind(s: JsonSchema): Field['kind'] {
+  if (s.writeOnly) return 'password';
+  if (s.enum) return 'select';
+  if (s.type === 'boolean') return 'bool';
+  if (s.type === 'integer' || s.type === 'number') return 'number';
+  return 'text';
+}
+
+function takes(p: ParameterInfo, type: string | undefined): boolean {
+  return p.in === 'body' && (!type || !p.types || p.types.includes(type));
+}
+
+/**
+ * The create dialog's fields for one type, from the API's own OpenAPI document
+ * (generated from the property schema the API validates with): which
+ * parameters the type takes, their input kind, choices, whether the type
+ * requires them, secrets, descriptions. `kinds.ts` only adds labels, order and
+ * selects filled from other lists. List values (a subnet's DHCP ranges) have no
+ * input here yet and are left to the API and sdnctl.
+ */
+export function schemaFields(doc: OpenApiDocument, kind: Kind, type: string | undefined): Field[] {
+  const op = findOperation(doc, 'POST', kind.collection.replace(/\{[^}]+\}/g, 'x'));
+  if (!op) return fieldsOf(kind, type);
+  const params = operationParameters(doc, op.operation).filter((p) => takes(p, type) && p.name !== kind.idKey && !NOT_FIELDS.has(p.name) && p.schema.type !== 'array');
+  const byName = new Map(params.map((p) => [p.name, p]));
+  const hints = fieldsOf(kind, type).filter((h) => byName.has(h.name));
+  const hinted = new Set(hints.map((h) => h.name));
+  const field = (p: ParameterInfo, hint?: Field): Field => {
+    const fromList = hint?.kind === 'select' && hint.optionsFrom !== undefined;
+    const enumChoices = p.schema.enum?.map(String);
+    return {
+      name: p.name,
+      label: hint?.label ?? p.name,
+      kind: fromList ? 'select' : inputKind(p.schema),
+      ...(fromList ? { optionsFrom: hint.optionsFrom } : enumChoices ? { options: enumChoices } : {}),
+      description: hint?.description ?? p.schema.description,
+      required: p.required || Boolean(type && p.requiredFor?.includes(type)),
+      ...(p.schema.writeOnly ? { secret: true } : {}),
+    };
+  };
+  return [...hints.map((h) => field(byName.get(h.name)!, h)), ...params.filter((p) => !hinted.has(p.name)).map((p) => field(p))];
+}
