@@ -44,7 +44,7 @@ describe('API outbox relay (NATS on, isolated bus)', () => {
     expect(applied?.body.payload).toEqual({
       version: 1,
       task,
-      running: { version: 1, zones: { ids: { zr: { type: 'simple' } } }, vnets: { ids: { vr: { type: 'vnet', zone: 'zr' } } }, subnets: { ids: {} }, controllers: { ids: {} } },
+      running: { version: 1, zones: { ids: { zr: { type: 'simple' } } }, vnets: { ids: { vr: { type: 'vnet', zone: 'zr' } } }, subnets: { ids: {} }, controllers: { ids: {} }, fabrics: { ids: {} } },
     });
     const info = await bus.jsm.streams.info(bus.topology.streams.events.name);
     expect(info.state.messages).toBe(3);
