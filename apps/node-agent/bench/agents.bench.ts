@@ -19,7 +19,7 @@
  * (CPU profiles of the API and config service; this process: node --cpu-prof).
  */
 import { type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -29,7 +29,7 @@ import { syntheticConfig } from '@sdn/model';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { Agent } from '../src/agent';
 import { configFromEnv } from '../src/config/agent-config';
-import { BENCH_TOKEN, call, child, nodeInterfaces, pct, runningVersion, seedConfig, statusHead, stopChildren, waitFor, type SeedConfig } from './harness';
+import { BENCH_TOKEN, call, child, nodeInterfaces, pct, runningVersion, runBench, seedConfig, statusHead, stopRig, waitFor, type SeedConfig } from './harness';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 const VNETS = Number(process.env.BENCH_VNETS ?? 2500);
@@ -160,19 +160,8 @@ async function main(): Promise<void> {
     all.sort((a, b) => a - b);
     console.log(`ALL ${all.length} samples (${AGENTS} agents x ${ROUNDS} rounds): p50 ${pct(all, 50)} ms, p99 ${pct(all, 99)} ms, max ${all[all.length - 1]} ms`);
   } finally {
-    await Promise.all(agents.map((a) => a.stop()));
-    await stopChildren(children);
-    await nc.close();
-    await nats.destroy();
-    await db.drop();
-    rmSync(work, { recursive: true, force: true });
+    await stopRig({ agents, children, nc, nats, db, work });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

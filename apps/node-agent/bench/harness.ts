@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NodeStatus } from '@sdn/contracts';
 import { EventStore, objectEventType, openEventStoreDataSource, SECTION_META, type NewEvent, type SectionName } from '@sdn/event-store';
@@ -93,6 +94,36 @@ export function child(name: string, script: string, env: NodeJS.ProcessEnv, onLi
 export async function stopChildren(children: ChildProcess[]): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))));
+}
+
+/** What a bench started, taken down agents first and the work directory last. */
+export interface BenchRig {
+  agents: { stop(): Promise<void> }[];
+  children: ChildProcess[];
+  nc: { close(): Promise<void> };
+  nats: { destroy(): Promise<void> };
+  db: { drop(): Promise<void> };
+  work: string;
+}
+
+export async function stopRig(r: BenchRig): Promise<void> {
+  await Promise.all(r.agents.map((a) => a.stop()));
+  await stopChildren(r.children);
+  await r.nc.close();
+  await r.nats.destroy();
+  await r.db.drop();
+  rmSync(r.work, { recursive: true, force: true });
+}
+
+/** A bench's entry point: exit 0 when it finished, 1 with the error otherwise (open handles never keep it alive). */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }
 
 export async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms = 120_000): Promise<void> {

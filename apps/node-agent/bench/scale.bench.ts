@@ -29,7 +29,7 @@
  * BENCH_ROUNDS (3: one full apply, then one-vnet changes), BENCH_HEARTBEAT_MS (30000).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -39,7 +39,7 @@ import { zonedSyntheticConfig } from '@sdn/model';
 import { freePort, PrivateNatsServer } from '@sdn/netns-lab';
 import { Agent } from '../src/agent';
 import { configFromEnv } from '../src/config/agent-config';
-import { BENCH_TOKEN, call, child, nodeInterfaces, pct, runningVersion, seedConfig, statusHead, stopChildren, waitFor, type SeedConfig } from './harness';
+import { BENCH_TOKEN, call, child, nodeInterfaces, pct, runningVersion, runBench, seedConfig, statusHead, stopRig, waitFor, type SeedConfig } from './harness';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
 const VNETS = Number(process.env.BENCH_VNETS ?? 2500);
@@ -182,19 +182,8 @@ async function main(): Promise<void> {
     console.log(`one-vnet change: ${sum(all.change)} (target max < 2 000 ms)`);
     console.log(`harness (${AGENTS} agents) memory ${memoryOf(process.pid).rss.toFixed(0)} MiB; total ${((Date.now() - started) / 1000).toFixed(0)} s; machine load ${load()}`);
   } finally {
-    await Promise.all(agents.map((a) => a.stop()));
-    await stopChildren(children);
-    await nc.close();
-    await nats.destroy();
-    await db.drop();
-    rmSync(work, { recursive: true, force: true });
+    await stopRig({ agents, children, nc, nats, db, work });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
