@@ -86,6 +86,7 @@ export class Agent {
       live: this.applier.live,
       stateDir: this.applier.paths.stateDir,
       listZone: (zone) => ipamZoneAddresses(this.bus!.nc, this.topology, zone),
+      watchIpEvents: (changed) => watchIpEvents(this.bus!.nc, this.topology, changed),
       log,
     });
   }
@@ -111,7 +112,6 @@ export class Agent {
     await this.publishStatus();
     this.timers.push(setInterval(() => void this.publishStatus(true), this.cfg.heartbeatMs));
     this.timers.push(setInterval(() => void this.publishFacts(false), this.cfg.factsIntervalMs));
-    this.stoppers.add(watchIpEvents(this.bus.nc, this.topology, (zone) => this.dhcp.ipChanged(zone)));
     await this.dhcp.start().catch((e: unknown) => this.log(`DHCP servers not started: ${String(e)}`));
     this.timers.push(setInterval(() => void this.dhcp.syncAll(), DHCP_RESYNC_MS));
     this.loops.push(this.bundleLoop(busLog));

@@ -15,6 +15,8 @@ export interface DhcpServersOptions {
   stateDir: string;
   /** The zone's addresses from its IPAM. */
   listZone(zone: string): Promise<IpamAddress[]>;
+  /** Subscribes to the IP events (`changed(zone)` per event); returns the unsubscribe. */
+  watchIpEvents(changed: (zone: string) => void): () => void;
   log(msg: string): void;
   dnsmasq?: string;
   /** Time between the restarts of a dnsmasq that keeps exiting, doubled up to 30 s. */
@@ -49,6 +51,7 @@ export class DhcpServers {
   private readonly pendingSync = new Map<string, NodeJS.Timeout>();
   private syncing: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private unwatch?: () => void;
 
   constructor(private readonly o: DhcpServersOptions) {}
 
@@ -72,6 +75,7 @@ export class DhcpServers {
   /** After an agent restart: the zones of the last applied bundle are served again (dnsmasq of a previous run is replaced). */
   async start(): Promise<void> {
     this.zones = await readFile(this.stateFile, 'utf8').then((t) => (JSON.parse(t) as string[]).filter((z) => typeof z === 'string'), () => []);
+    this.watchWhileServing();
     await this.syncAll();
     for (const zone of this.zones) {
       await this.killStale(zone);
@@ -94,6 +98,7 @@ export class DhcpServers {
     }
     const before = new Set(this.zones);
     this.zones = next;
+    this.watchWhileServing();
     await writeAtomic(this.stateFile, JSON.stringify(next));
     // Entries first: a new dnsmasq reads them at start.
     await this.syncAll();
@@ -102,6 +107,18 @@ export class DhcpServers {
         await this.stopInstance(zone);
         await this.startInstance(zone);
       }
+    }
+  }
+
+  /**
+   * IP events reach the node only while it serves a DHCP zone: every other
+   * node (most of a large cluster) would receive each allocation for nothing.
+   */
+  private watchWhileServing(): void {
+    if (this.zones.length && !this.unwatch && !this.stopped) this.unwatch = this.o.watchIpEvents((zone) => this.ipChanged(zone));
+    else if (!this.zones.length && this.unwatch) {
+      this.unwatch();
+      this.unwatch = undefined;
     }
   }
 
@@ -150,6 +167,8 @@ export class DhcpServers {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatch?.();
+    this.unwatch = undefined;
     for (const t of this.pendingSync.values()) clearTimeout(t);
     await Promise.all([...this.instances.keys()].map((z) => this.stopInstance(z)));
   }
