@@ -1,4 +1,5 @@
 import { isSet, nodeList, text, type RunningConfig } from '@sdn/model';
+import { deployedOn } from './node-scope';
 
 /** Zone types whose files on a node depend only on the zones deployed there (no controller, no cross-zone routing). */
 const LOCAL_ZONE_TYPES = new Set(['simple', 'vlan', 'qinq', 'vxlan']);
@@ -31,7 +32,7 @@ export function nodeRenderConfig(config: RunningConfig, node: string): RunningCo
     perConfig.set(config, cached);
   }
   if (!cached.local) return config;
-  const deployed = cached.zones.filter((z) => z.nodes.length === 0 || z.nodes.includes(node)).map((z) => z.id);
+  const deployed = cached.zones.filter((z) => deployedOn(z.nodes, node)).map((z) => z.id);
   if (deployed.length === cached.zones.length) return config;
   const key = deployed.join(',');
   let cut = cached.bySet.get(key);

@@ -14,6 +14,11 @@ interface ZoneInfo {
   entry: ZoneEntry;
 }
 
+/** A zone is deployed on a node when it lists no nodes or lists that node (spec §5.2). */
+export function deployedOn(zoneNodes: readonly string[], node: string): boolean {
+  return zoneNodes.length === 0 || zoneNodes.includes(node);
+}
+
 /** Per config: its zones parsed once, and the scope of each distinct set of deployed zones (usually one for all nodes). */
 const perConfig = new WeakMap<RunningConfig, { zones: ZoneInfo[]; bySet: Map<string, NodeScope> }>();
 
@@ -38,7 +43,7 @@ export function nodeScope(config: RunningConfig, node: string): NodeScope {
     }));
     perConfig.set(config, (cached = { zones, bySet: new Map() }));
   }
-  const deployed = cached.zones.filter((z) => z.nodes.length === 0 || z.nodes.includes(node));
+  const deployed = cached.zones.filter((z) => deployedOn(z.nodes, node));
   const key = deployed.map((z) => z.id).join(',');
   let scope = cached.bySet.get(key);
   if (!scope) {

@@ -2,6 +2,7 @@ import * as ipaddr from 'ipaddr.js';
 import { isSet, nodeList, sortedKeys, text, type RunningConfig, type Zone } from '@sdn/model';
 import type { NodeFacts } from '../facts/node-facts';
 import { tunnelMtu, zoneMtu } from '../ifupdown/mtu';
+import { deployedOn } from '../node-scope';
 
 /** Where the reference keeps a DHCP zone's dnsmasq files (§6.8); bundle paths are relative to it. */
 export const DNSMASQ_CONFIG_ROOT = '/etc/dnsmasq.d';
@@ -28,8 +29,7 @@ export function dhcpZonesOfNode(config: RunningConfig, node: string): string[] {
   return sortedKeys(zones).filter((id) => {
     const z = zones[id];
     if (!isSet(z.dhcp) || !NODE_GATEWAY_DHCP_TYPES.has(text(z.type))) return false;
-    const nodes = nodeList(z.nodes);
-    return nodes.length === 0 || nodes.includes(node);
+    return deployedOn(nodeList(z.nodes), node);
   });
 }
 
