@@ -63,24 +63,15 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
       }
       // The API never returns secrets: an IPAM token or DNS key in the files is sent along with other changes only.
       const secrets = secretKeys(kind);
-      const set: SdnObject = {};
-      const changes: string[] = [];
-      for (const [k, v] of Object.entries(o.object)) {
-        if (secrets.includes(k) || isDeepStrictEqual(cur[k], v)) continue;
-        if (k === 'type') {
-          plan.push({ action: 'refuse', kind, id, reason: `exists as type '${String(cur.type)}', the files say '${String(v)}' (a type cannot change; delete it first)`, where });
-          break;
-        }
-        if (kind === 'subnets' && k === 'vnet') {
-          plan.push({ action: 'refuse', kind, id, reason: `exists in vnet '${String(cur.vnet)}', the files say '${String(v)}'`, where });
-          break;
-        }
-        set[k] = v;
-        changes.push(cur[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(cur[k])} → ${show(v)}`);
+      if (o.object.type !== undefined && !isDeepStrictEqual(cur.type, o.object.type)) {
+        plan.push({ action: 'refuse', kind, id, reason: `exists as type '${String(cur.type)}', the files say '${String(o.object.type)}' (a type cannot change; delete it first)`, where });
+        continue;
       }
-      if (plan.at(-1)?.id === id && plan.at(-1)?.action === 'refuse') continue;
-      const remove = Object.keys(cur).filter((k) => k !== 'type' && o.object[k] === undefined && !secrets.includes(k));
-      for (const k of remove) changes.push(`delete ${k}`);
+      if (kind === 'subnets' && o.object.vnet !== undefined && !isDeepStrictEqual(cur.vnet, o.object.vnet)) {
+        plan.push({ action: 'refuse', kind, id, reason: `exists in vnet '${String(cur.vnet)}', the files say '${String(o.object.vnet)}'`, where });
+        continue;
+      }
+      const { set, remove, changes } = propertyDiff(cur, o.object, { skip: ['type', ...secrets] });
       if (!changes.length) {
         plan.push({ action: 'unchanged', kind, id, where });
         continue;
@@ -115,20 +106,26 @@ async function planFabrics(client: ApiClient, objects: readonly SourceObject[]):
       plan.push({ action: 'refuse', kind: 'fabrics', id: o.id, reason: `exists as '${String(cur.type)}', the files say '${String(o.object.type)}' (a protocol cannot change; delete it first)`, where });
       continue;
     }
-    const want = fabricProps(o.object);
-    const have = fabricProps(cur);
-    const set: SdnObject = {};
-    const changes: string[] = [];
-    for (const [k, v] of Object.entries(want)) {
-      if (sameFabricValue(have[k], v)) continue;
-      set[k] = v;
-      changes.push(have[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(have[k])} → ${show(v)}`);
-    }
-    const remove = Object.keys(have).filter((k) => want[k] === undefined);
-    for (const k of remove) changes.push(`delete ${k}`);
+    const { set, remove, changes } = propertyDiff(fabricProps(cur), fabricProps(o.object), { same: sameFabricValue });
     plan.push(changes.length ? { action: 'change', kind: 'fabrics', id: o.id, object: o.object, set, remove, where, changes } : { action: 'unchanged', kind: 'fabrics', id: o.id, where });
   }
   return plan;
+}
+
+/** What turns `have` into `want`: keys to set, keys to remove, and the change lines shown (keys in `skip` are left out on both sides). */
+function propertyDiff(have: SdnObject, want: SdnObject, o: { skip?: readonly string[]; same?: (a: unknown, b: unknown) => boolean } = {}): { set: SdnObject; remove: string[]; changes: string[] } {
+  const skip = o.skip ?? [];
+  const same = o.same ?? isDeepStrictEqual;
+  const set: SdnObject = {};
+  const changes: string[] = [];
+  for (const [k, v] of Object.entries(want)) {
+    if (skip.includes(k) || same(have[k], v)) continue;
+    set[k] = v;
+    changes.push(have[k] === undefined ? `${k}=${show(v)}` : `${k} ${show(have[k])} → ${show(v)}`);
+  }
+  const remove = Object.keys(have).filter((k) => !skip.includes(k) && want[k] === undefined);
+  for (const k of remove) changes.push(`delete ${k}`);
+  return { set, remove, changes };
 }
 
 function describe(a: PlanAction, p: Painter): string {
