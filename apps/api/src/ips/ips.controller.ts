@@ -38,11 +38,15 @@ export class IpsController {
       if (err) throw ApiError.param(name, err);
     }
     // A phpIPAM/NetBox zone: ipam-service is told which IPAM (the pending config, §1.10) and the
-    // vnet's subnets. A pve zone sends neither: its hot path looks nothing up.
+    // vnet's subnets. A pve zone sends the subnets only for a next free whose vnet has a
+    // dhcp-range (§6.7: the ranges in order, instead of the whole subnet); otherwise ipam-service
+    // looks nothing up.
     const pending = this.sdn.current.pending;
     const ext = externalIpamOf(pending, zone);
-    const target = ext ? { ...ext, subnets: vnetSubnets(pending, String(p.vnet)) } : {};
-    return { zone, vnet: String(p.vnet), ip: optString(p, 'ip', 64), mac: optString(p, 'mac', 64), hostname: optString(p, 'hostname', 255), vmid: optString(p, 'vmid', 16), subnet: optString(p, 'subnet', 64), ...target };
+    const ip = optString(p, 'ip', 64);
+    const subnets = ext || !ip ? vnetSubnets(pending, String(p.vnet)) : [];
+    const target = ext ? { ...ext, subnets } : subnets.some((s) => s.dhcpRanges?.length) ? { subnets } : {};
+    return { zone, vnet: String(p.vnet), ip, mac: optString(p, 'mac', 64), hostname: optString(p, 'hostname', 255), vmid: optString(p, 'vmid', 16), subnet: optString(p, 'subnet', 64), ...target };
   }
 
   @Post()

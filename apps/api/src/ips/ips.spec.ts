@@ -97,6 +97,27 @@ describe('API IP endpoints → ipam-service', () => {
     expect(await entries()).toEqual(before);
   });
 
+  it('POST without an ip on a vnet with dhcp-range takes the ranges in order (§6.7), never the rest of the subnet', async () => {
+    await api.post('vnets', { vnet: 'vr', zone: 'zi' }).expect(200);
+    const ranges = ['start-address=10.9.0.10,end-address=10.9.0.11', 'start-address=10.9.0.20,end-address=10.9.0.20'];
+    await api.post('vnets/vr/subnets', { subnet: '10.9.0.0/24', type: 'subnet', gateway: '10.9.0.1', 'dhcp-range': ranges }).expect(200);
+    for (let i = 0; i < 200 && !(await entries()).some((r) => r.ip === '10.9.0.1'); i++) await new Promise((r) => setTimeout(r, 25));
+    const rips = 'vnets/vr/ips';
+    expect((await api.post(rips, { zone: 'zi', mac: 'bc:24:11:00:09:01', hostname: 'r1' }).expect(200)).body.data).toMatchObject({ ip: '10.9.0.10', subnet: '10.9.0.0/24', hostname: 'r1' });
+    // An explicit address outside the ranges is still the caller's to register.
+    await api.post(rips, { zone: 'zi', ip: '10.9.0.11' }).expect(200);
+    expect((await api.post(rips, { zone: 'zi', count: 1 }).expect(200)).body.data.map((x: { ip: string }) => x.ip)).toEqual(['10.9.0.20']);
+    const before = await entries();
+    // Ranges exhausted: an error in words, not an address from the rest of the subnet.
+    expect((await api.post(rips, { zone: 'zi', hostname: 'r9' }).expect(400)).body.errors).toEqual({ vnet: "can't find free ip in the dhcp ranges of subnet '10.9.0.0/24'" });
+    await api.del(rips, { zone: 'zi', ip: '10.9.0.10' }).expect(200);
+    await api.del(rips, { zone: 'zi', ip: '10.9.0.20' }).expect(200);
+    // A batch larger than the ranges hold: all or nothing.
+    expect((await api.post(rips, { zone: 'zi', count: 3 }).expect(400)).body.errors).toEqual({ vnet: "can't find free ip in the dhcp ranges of subnet '10.9.0.0/24'" });
+    expect((await entries()).map((e) => e.ip)).toEqual(before.map((e) => e.ip).filter((ip) => ip !== '10.9.0.10' && ip !== '10.9.0.20'));
+    expect((await api.post(rips, { zone: 'zi', count: 2 }).expect(200)).body.data.map((x: { ip: string }) => x.ip)).toEqual(['10.9.0.10', '10.9.0.20']);
+  });
+
   it('every change reaches the bus as an IP event with the request’s correlation id', async () => {
     const r = await api.post(ips, { zone: 'zi', hostname: 'traced' }).set('X-Correlation-Id', 'trace-ips-1').expect(200);
     const subject = bus.topology.eventSubject('ip', 'IpAllocated');

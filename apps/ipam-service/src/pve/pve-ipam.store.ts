@@ -107,7 +107,8 @@ export class PveIpamStore {
     });
   }
 
-  private async requireSubnet(m: Q, zone: string, cidr: string) {
+  /** Throws the IPAM's words when the subnet is not registered (the cause of an allocation that found nothing). */
+  async requireSubnet(m: Q, zone: string, cidr: string): Promise<void> {
     const s = await m.query(`SELECT 1 FROM ipam_subnet WHERE ipam=$1 AND zone=$2 AND subnet=$3`, this.key(zone, cidr));
     if (s.length === 0) throw new IpamError(`subnet '${cidr}' not found in ipam`);
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { IpEventV1 } from '@sdn/contracts';
+import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
 import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { ipamAllocations, ipamConflicts, ipamFailures } from '@sdn/metrics';
-import { PveIpamStore } from '../pve/pve-ipam.store';
+import { PveIpamStore, type PveIpAttrs } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
 import { ExternalIps, type SubnetEntry } from './external-ips';
@@ -72,7 +72,8 @@ export class IpamRpc {
     try {
       const ext = await this.viaExternal(r, (x, s) => x.allocate(r, s));
       if (ext) return ext;
-      const subnet = (await this.pickSubnet(r)).cidr;
+      const entry = await this.pickSubnet(r);
+      const subnet = entry.cidr;
       const attrs = { mac: r.mac, hostname: r.hostname, vmid: r.vmid === undefined ? undefined : String(r.vmid), vnet: r.vnet };
       const cid = r.correlationId ?? randomUUID();
       const rec = (ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid: attrs.vmid });
@@ -86,6 +87,8 @@ export class IpamRpc {
           await writeIpEvent(m, ipEnvelope('IpAllocated', ipEvent(rec(got)), cid));
           return got;
         })];
+      } else if (entry.dhcpRanges?.length) {
+        ips = await this.inRanges(r.zone, subnet, entry.dhcpRanges, Math.max(1, Math.min(r.count ?? 1, 4096)), attrs, (ip) => ipEnvelope('IpAllocated', ipEvent(rec(ip)), cid));
       } else {
         const n = Math.max(1, Math.min(r.count ?? 1, 4096));
         // A batch is one transaction: all N addresses (and events) or none.
@@ -107,6 +110,29 @@ export class IpamRpc {
     } catch (e) {
       return fail(e);
     }
+  }
+
+  /**
+   * §6.7 next free with `dhcp-range`s: each range in order until one yields an address (a full
+   * range is passed over, §6.3), never the rest of the subnet; N addresses (a batch) and their
+   * events in one transaction, all or none, as the whole-subnet path.
+   */
+  private inRanges(zone: string, subnet: string, ranges: { start: string; end: string }[], n: number, attrs: PveIpAttrs, event: (ip: string) => EventEnvelope<IpEventV1>): Promise<string[]> {
+    return this.store.transaction(async (m) => {
+      const got: string[] = [];
+      for (const range of ranges) {
+        let ip: string | null;
+        while (got.length < n && (ip = await this.store.rangeNextFreeIp(zone, subnet, range, attrs, m))) {
+          await writeIpEvent(m, event(ip));
+          got.push(ip);
+        }
+      }
+      if (got.length < n) {
+        await this.store.requireSubnet(m, zone, subnet);
+        throw new IpamError(`can't find free ip in the dhcp ranges of subnet '${subnet}'`);
+      }
+      return got;
+    });
   }
 
   async update(r: AllocateRequest & { ip: string }): Promise<RpcResult<IpRecord>> {
