@@ -5,7 +5,8 @@
 # NODE_IMAGE defaults to the official Node.js 22 LTS image; point it at a mirror or a local copy if needed.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# Everything needed to compile: the full dependency tree (cached while package*.json are unchanged).
+# Everything needed to compile: the full dependency tree (cached while package*.json are unchanged). The web
+# panel is built here too (vite, as `npm start` does): the image carries only its bundle.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -14,7 +15,7 @@ COPY .swcrc tsconfig.base.json ./
 COPY tools/build tools/build
 COPY libs libs
 COPY apps apps
-RUN node tools/build/build.js
+RUN node tools/build/build.js && npm run -s build:web
 
 # Production dependencies only: no compiler, test runner or linter in the image.
 FROM ${NODE_IMAGE} AS prod-deps
@@ -30,7 +31,7 @@ FROM ${NODE_IMAGE} AS base
 # them, a mirror's or locally built base image may not have it.
 RUN apt-get update && apt-get install -y --no-install-recommends openssl && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && groupadd --system --gid 10001 sdn && useradd --system --uid 10001 --gid sdn --home-dir /var/lib/sdn --shell /usr/sbin/nologin sdn \
- && mkdir -p /var/lib/sdn/nats-auth /var/lib/sdn/tls /var/lib/sdn/node && chown -R sdn:sdn /var/lib/sdn
+ && mkdir -p /var/lib/sdn/nats-auth /var/lib/sdn/tls /var/lib/sdn/node /var/lib/sdn/secrets && chown -R sdn:sdn /var/lib/sdn && chmod 700 /var/lib/sdn/secrets
 WORKDIR /app
 COPY deploy/docker/sdn-run.sh /usr/local/bin/sdn-run
 COPY deploy/docker/sdn-init.sh /usr/local/bin/sdn-init
@@ -38,10 +39,12 @@ COPY deploy/docker/sdn-health.js /usr/local/bin/sdn-health
 ENV NODE_ENV=production SDN_DATA_DIR=/var/lib/sdn SDN_APP=api
 ENTRYPOINT ["sdn-run"]
 
-# The product image: every service and sdnctl.
+# The product image: every service and sdnctl, and the web panel where the API looks for it (SDN_WEB_DIR's
+# default, apps/web/dist beside the compiled apps).
 FROM base AS runtime
 COPY --from=prod-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
+COPY --from=build /src/apps/web/dist ./dist/apps/web/dist
 COPY package.json ./
 USER sdn
 

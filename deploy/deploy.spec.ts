@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 import { SETTINGS } from '@sdn/config';
 
@@ -51,6 +51,7 @@ describe('docker-compose.yml', () => {
     image?: string;
     profiles?: string[];
     environment?: Record<string, string>;
+    volumes?: string[];
     healthcheck?: { test: string[] };
     deploy?: { replicas?: number };
     depends_on?: Record<string, { condition: string }>;
@@ -92,12 +93,52 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('needs no database password: PostgreSQL and the services with a database read the file sdn-init writes', () => {
+    // Before, `docker compose up` (and `config`) refused to start without SDN_DB_PASSWORD.
+    expect(compose).not.toMatch(/SDN_DB_PASSWORD:\?/);
+    /** The volume `service` mounts at the directory of `file`, and whether read-only. */
+    const volumeOf = (service: string, file: string) => {
+      const dir = posix.dirname(file);
+      const m = (services[service].volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === dir);
+      return m ? `${m[0]}${m[2] === 'ro' ? ' (ro)' : ''}` : `${service}: nothing mounted at ${dir}`;
+    };
+    const init = read('deploy/docker/sdn-init.sh');
+    const written = `${/^SECRETS=(\S+)$/m.exec(init)?.[1]}/db-password`;
+    expect(init).toContain('"$SECRETS/db-password"');
+    const volume = volumeOf('sdn-init', written);
+    expect(volume).toMatch(/^[\w-]+$/);
+    expect(volumeOf('postgres', services.postgres.environment?.POSTGRES_PASSWORD_FILE ?? '')).toBe(`${volume} (ro)`);
+    for (const app of ['api', 'ipam-service']) {
+      const env = services[app].environment ?? {};
+      expect(new URL(env.SDN_DATABASE_URL).password).toBe('');
+      expect(volumeOf(app, env.SDN_DATABASE_PASSWORD_FILE ?? '')).toBe(`${volume} (ro)`);
+    }
+    // The other services get no access to it.
+    for (const app of ['config-service', 'dns-service', 'node-agent', 'haproxy', 'pdns']) expect(JSON.stringify(services[app].volumes ?? [])).not.toContain(volume);
+  });
+
   it('runs Prometheus and Grafana only under the monitoring profile', () => {
     for (const service of ['prometheus', 'grafana']) {
       const block = compose.split(new RegExp(`^  ${service}:$`, 'm'))[1]?.split(/^  \S/m)[0] ?? '';
       expect(block).toMatch(/profiles: \[monitoring\]/);
     }
     expect(compose.match(/profiles:/g)).toHaveLength(2);
+  });
+});
+
+describe('Dockerfile', () => {
+  const stage = (name: string) => read('Dockerfile').split(/^FROM /m).find((s) => s.split('\n')[0].endsWith(` AS ${name}`)) ?? '';
+
+  it("puts the web panel where the API's SDN_WEB_DIR default finds it in the product image", () => {
+    // The image holds the repository's layout compiled under /app/dist (tools/build/build.js); the default is
+    // relative to the checkout, so in the image it is the same path under /app/dist.
+    const inImage = posix.join('/app/dist', relative(ROOT, (SETTINGS.webDir.default as () => string)()));
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/^base AS runtime$/m);
+    expect(stage('base')).toMatch(/^WORKDIR \/app$/m);
+    const target = /^COPY --from=build \/src\/apps\/web\/dist (\S+)$/m.exec(runtime)?.[1] ?? '(no COPY of the panel)';
+    expect(posix.resolve('/app', target)).toBe(inImage);
+    expect(stage('build')).toMatch(/^RUN .*npm run -s build:web/m);
   });
 });
 

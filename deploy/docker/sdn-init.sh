@@ -2,14 +2,32 @@
 # The compose deployment's one-shot setup (service sdn-init). Idempotent: what exists is kept.
 #  - NATS: one nkey identity per service and per node in SDN_AGENT_NODES (comma-separated), and the
 #    nats-server config with their public keys and permissions (what `npm start` generates for itself).
+#  - The database password (secrets/db-password, read by PostgreSQL and the services): SDN_DB_PASSWORD when
+#    set, else the one generated on the first start.
 #  - TLS: a CA and a certificate for the proxy's published port (names: localhost, haproxy, 127.0.0.1 and
 #    SDN_TLS_HOSTNAMES, comma-separated), unless haproxy.pem was put into the volume by the operator.
 set -eu
 AUTH=/var/lib/sdn/nats-auth
 TLS=/var/lib/sdn/tls
+SECRETS=/var/lib/sdn/secrets
 
 sdn-run sdnctl nats config --out "$AUTH/nats.conf" --dir "$AUTH/identities" --nodes "${SDN_AGENT_NODES:-node1}" \
   --listen 0.0.0.0:4222 --store-dir /data
+
+# Written without a newline, so every reader (libs/config, the postgres entrypoint's `$(cat)`) sees the same
+# bytes; the value itself is never printed.
+umask 077
+write_db_password() { printf '%s' "$1" > "$SECRETS/db-password.tmp" && mv "$SECRETS/db-password.tmp" "$SECRETS/db-password"; }
+if [ -n "${SDN_DB_PASSWORD:-}" ]; then
+  write_db_password "$SDN_DB_PASSWORD"
+  echo "database password: from SDN_DB_PASSWORD"
+elif [ -s "$SECRETS/db-password" ]; then
+  echo "database password: keeping $SECRETS/db-password"
+else
+  write_db_password "$(openssl rand -hex 24)"
+  echo "database password: generated into $SECRETS/db-password"
+fi
+umask 022
 
 if [ -s "$TLS/haproxy.pem" ]; then
   echo "TLS: keeping $TLS/haproxy.pem"

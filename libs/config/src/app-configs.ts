@@ -1,4 +1,4 @@
-import { readAll, type Env } from './setting';
+import { read, readAll, type Env } from './setting';
 import { SETTINGS as S } from './settings';
 
 /**
@@ -8,6 +8,19 @@ import { SETTINGS as S } from './settings';
  * `env` defaults to the process's: this module is the one place that reads it.
  */
 const processEnv = (): Env => process.env;
+
+/**
+ * `url` with SDN_DATABASE_PASSWORD filled in when it names no password: a password file (a Docker secret,
+ * the one compose's sdn-init generates) then serves a URL kept in plain configuration. Encoded here because
+ * the URL setter leaves `%` as it is, which PostgreSQL's client would then decode.
+ */
+function withDatabasePassword(url: string, env: Env): string {
+  const password = read(S.databasePassword, env);
+  const u = new URL(url);
+  if (password === undefined || u.password) return url;
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
 
 /** NATS credentials: nkey seed file, JWT creds file, user/password or token (structurally @sdn/bus's BusCredentials). */
 export interface NatsCredentials {
@@ -83,7 +96,7 @@ export function apiConfig(env: Env = processEnv()) {
   return {
     host: v.host,
     port: v.port,
-    databaseUrl: v.databaseUrl,
+    databaseUrl: withDatabasePassword(v.databaseUrl, env),
     dbPoolSize: v.dbPoolSize,
     bootstrapToken: v.bootstrapToken,
     nodeName: v.nodeName,
@@ -118,14 +131,11 @@ export function configServiceConfig(env: Env = processEnv()) {
 export type ConfigServiceSettings = ReturnType<typeof configServiceConfig>;
 
 export function ipamServiceConfig(env: Env = processEnv()) {
-  return {
-    ...serviceBaseConfig(env),
-    bus: busConfig(env),
-    ...readAll(
-      { pgUrl: S.ipamDatabaseUrl, poolSize: S.ipamDbPool, relayDelayMs: S.ipamRelayDelayMs, syncMaxAgeMs: S.ipamSyncMaxAgeMs, sweepEveryMs: S.ipamSyncSweepMs, secretKey: S.secretKey },
-      env,
-    ),
-  };
+  const v = readAll(
+    { pgUrl: S.ipamDatabaseUrl, poolSize: S.ipamDbPool, relayDelayMs: S.ipamRelayDelayMs, syncMaxAgeMs: S.ipamSyncMaxAgeMs, sweepEveryMs: S.ipamSyncSweepMs, secretKey: S.secretKey },
+    env,
+  );
+  return { ...serviceBaseConfig(env), bus: busConfig(env), ...v, pgUrl: withDatabasePassword(v.pgUrl, env) };
 }
 export type IpamServiceSettings = ReturnType<typeof ipamServiceConfig>;
 
@@ -166,7 +176,8 @@ export function auditConsumerConfig(env: Env = processEnv()) {
 }
 
 export function sdnctlConfig(env: Env = processEnv()) {
-  return { bus: busConfig(env), ...readAll({ databaseUrl: S.databaseUrl, natsIdentityDir: S.natsIdentityDir, debug: S.debug }, env) };
+  const v = readAll({ databaseUrl: S.databaseUrl, natsIdentityDir: S.natsIdentityDir, debug: S.debug }, env);
+  return { bus: busConfig(env), ...v, databaseUrl: withDatabasePassword(v.databaseUrl, env) };
 }
 
 /** What `sdnctl` needs to reach the API (no database or NATS settings are read for it). */
@@ -180,11 +191,13 @@ export function sdnctlClientConfig(env: Env = processEnv()) {
 /** `npm start`: its own NATS on 4223 unless one is named (a shared 4222 may belong to another program). */
 export function launcherConfig(env: Env = processEnv()) {
   const named = env.SDN_NATS_URL || env.NATS_URL;
+  const v = readAll(
+    { databaseUrl: S.databaseUrl, nodeName: S.nodeName, apiHost: S.apiHost, apiPort: S.apiPort, bootstrapToken: S.bootstrapToken, secretKey: S.secretKey, natsIdentityDir: S.natsIdentityDir, natsAuth: S.natsAuth, namespace: S.busNamespace },
+    env,
+  );
   return {
-    ...readAll(
-      { databaseUrl: S.databaseUrl, nodeName: S.nodeName, apiHost: S.apiHost, apiPort: S.apiPort, bootstrapToken: S.bootstrapToken, secretKey: S.secretKey, natsIdentityDir: S.natsIdentityDir, natsAuth: S.natsAuth, namespace: S.busNamespace },
-      env,
-    ),
+    ...v,
+    databaseUrl: withDatabasePassword(v.databaseUrl, env),
     bus: busConfig(named ? env : { ...env, SDN_NATS_URL: 'nats://127.0.0.1:4223' }),
     natsUrlNamed: !!named,
   };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { apiConfig, busConfig, configServiceConfig, ConfigError, dnsServiceConfig, EXIT_CONFIG, ipamServiceConfig, launcherConfig, nodeAgentConfig, SETTINGS, settingsTable, withSettingsTable } from './index';
+import { apiConfig, busConfig, configServiceConfig, ConfigError, dnsServiceConfig, EXIT_CONFIG, ipamServiceConfig, launcherConfig, nodeAgentConfig, sdnctlConfig, SETTINGS, settingsTable, withSettingsTable } from './index';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -50,6 +50,22 @@ describe('settings', () => {
       expect(busConfig({ NATS_USER: 'u', NATS_PASS_FILE: join(dir, 'pass') }).credentials.pass).toBe('pa ss');
       writeFileSync(join(dir, 'token'), 'root@pam!ci=s3cr3t\n');
       expect(apiConfig({ SDN_BOOTSTRAP_TOKEN_FILE: join(dir, 'token') }).bootstrapToken).toBe('root@pam!ci=s3cr3t');
+    });
+
+    it('fills SDN_DATABASE_PASSWORD(_FILE) into the database URLs that name no password, percent-encoded', () => {
+      writeFileSync(join(dir, 'dbpw'), 'p@ss:w/rd%\n');
+      const env = { SDN_DATABASE_URL: 'postgres://sdn@postgres:5432/sdn', SDN_DATABASE_PASSWORD_FILE: join(dir, 'dbpw') };
+      const url = 'postgres://sdn:p%40ss%3Aw%2Frd%25@postgres:5432/sdn';
+      expect(apiConfig(env).databaseUrl).toBe(url);
+      expect(ipamServiceConfig(env).pgUrl).toBe(url);
+      expect(sdnctlConfig(env).databaseUrl).toBe(url);
+      expect(launcherConfig(env).databaseUrl).toBe(url);
+      // What PostgreSQL's client gets back from the URL is the password as written in the file.
+      expect(decodeURIComponent(new URL(url).password)).toBe('p@ss:w/rd%');
+      // A URL with its own password keeps it (a separate IPAM database with its own user).
+      expect(ipamServiceConfig({ ...env, SDN_IPAM_DATABASE_URL: 'postgres://ipam:own@db/ipam' }).pgUrl).toBe('postgres://ipam:own@db/ipam');
+      expect(apiConfig({ SDN_DATABASE_URL: 'postgres://sdn@postgres/sdn' }).databaseUrl).toBe('postgres://sdn@postgres/sdn');
+      expect(() => apiConfig({ ...env, SDN_DATABASE_PASSWORD: 'x' })).toThrow(/^SDN_DATABASE_PASSWORD and SDN_DATABASE_PASSWORD_FILE are both set/);
     });
 
     it('refuses a value and a file for one setting, and names an unreadable file', () => {

@@ -51,6 +51,13 @@ export const SETTINGS = {
     defaultDoc: 'SDN_DATABASE_URL when set, else `postgres://postgres@127.0.0.1:5432/sdn_ipam`',
     schema: url(['postgres', 'postgresql']),
   }),
+  databasePassword: setting({
+    name: 'SDN_DATABASE_PASSWORD',
+    secret: true,
+    apps: ['api', 'ipam-service', 'sdnctl', 'start'],
+    doc: 'Password for SDN_DATABASE_URL and SDN_IPAM_DATABASE_URL, each unless it names one itself (docker-compose.yml gives the one `sdn-init` generates as `SDN_DATABASE_PASSWORD_FILE`)',
+    schema: optionalText,
+  }),
   dbPool: setting({ name: 'SDN_DB_POOL', apps: ['api'], doc: "Connections in the API's pool: writes use one at a time, the rest serve reads and the relay", default: '10', schema: integer(1, 1000) }),
   ipamDbPool: setting({ name: 'SDN_IPAM_DB_POOL', aliases: ['IPAM_POOL_SIZE'], apps: ['ipam-service'], doc: "Connections in the IPAM service's pool", default: '20', schema: integer(1, 1000) }),
   natsUrl: setting({
