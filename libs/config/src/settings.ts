@@ -160,6 +160,13 @@ export const SETTINGS = {
     schema: integer(0),
   }),
   apiIpamInFlight: setting({ name: 'SDN_API_IPAM_IN_FLIGHT', apps: ['api'], doc: 'Allocation messages the API keeps in flight to the IPAM service', default: '2', schema: integer(1, 1000) }),
+  apiIpamRetryMs: setting({
+    name: 'SDN_API_IPAM_RETRY_MS',
+    apps: ['api'],
+    doc: 'How long the API keeps sending an IPAM request again while no IPAM replica answers (a replica or NATS server died or restarts) before it answers 503',
+    default: '30000',
+    schema: integer(0),
+  }),
   bootstrapToken: setting({
     name: 'SDN_BOOTSTRAP_TOKEN',
     secret: true,

@@ -20,6 +20,6 @@ export class IpamsStatusController {
   status(@ReqParams() p: Params) {
     // The reference's own refusal, and its status: a handler error is a 500 there (§1 errors).
     if (String(p.ipam) !== 'pve') throw new ApiError(500, 'Currently only PVE IPAM is supported!');
-    return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {});
+    return this.ipam.call<unknown[]>(IPAM_PATTERNS.status, {}, 'ip', { repeatable: true });
   }
 }

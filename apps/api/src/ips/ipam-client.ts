@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, type NatsError } from 'nats';
 import { IPAM_PATTERNS } from '@sdn/contracts';
@@ -43,17 +44,33 @@ export class IpamClient {
     this.maxInFlight = this.config.ipamInFlight;
   }
 
-  private async request<T>(pattern: string, body: unknown): Promise<RpcResult<T>> {
-    const nc = this.nats.current();
-    if (!nc) throw new ApiError(503, 'ipam service unavailable: not connected to NATS');
-    const m = await nc.request(ipamRpcSubject(this.config.busNamespace, pattern), enc.encode(JSON.stringify(body)), { timeout: 10_000 });
-    return JSON.parse(dec.decode(m.data)) as RpcResult<T>;
+  /**
+   * One request, sent again while it cannot have reached an IPAM replica (not connected, no
+   * responders: a replica or NATS server died or restarts) and, when `resend` says the request
+   * is safe to repeat, also after a timeout (the replica that had it may have died after
+   * committing). Gives up after SDN_API_IPAM_RETRY_MS.
+   */
+  private async request<T>(pattern: string, body: unknown, resend?: (body: unknown) => unknown): Promise<RpcResult<T>> {
+    const deadline = Date.now() + this.config.ipamRetryMs;
+    const subject = ipamRpcSubject(this.config.busNamespace, pattern);
+    for (let attempt = 1, pause = 100; ; attempt++, pause = Math.min(pause * 2, 2000)) {
+      try {
+        const nc = this.nats.current();
+        if (!nc) throw new ApiError(503, 'ipam service unavailable: not connected to NATS');
+        const m = await nc.request(subject, enc.encode(JSON.stringify(attempt > 1 && resend ? resend(body) : body)), { timeout: 10_000 });
+        return JSON.parse(dec.decode(m.data)) as RpcResult<T>;
+      } catch (e) {
+        if (!sendAgain(e, !!resend) || Date.now() + pause > deadline) throw e;
+        this.log.warn({ pattern, attempt, error: (e as Error).message }, 'ipam request not answered; sending it again');
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
-  async call<T>(pattern: string, body: unknown, onErrorField = 'ip'): Promise<T> {
+  async call<T>(pattern: string, body: unknown, onErrorField = 'ip', opts: { repeatable?: boolean } = {}): Promise<T> {
     let r: RpcResult<T>;
     try {
-      r = await this.request<T>(pattern, body);
+      r = await this.request<T>(pattern, body, opts.repeatable ? (b) => b : undefined);
     } catch (e) {
       if (e instanceof ApiError) throw e;
       throw new ApiError(503, `ipam service unavailable: ${(e as Error).message}`);
@@ -63,8 +80,10 @@ export class IpamClient {
 
   /** IPAM_PATTERNS.allocate for one caller, batched with the callers of the same moment. */
   allocate(body: AllocateRequest, onErrorField: string): Promise<IpRecord[]> {
+    // The built-in IPAM finds a request again by its id (see AllocateRequest.requestId).
+    const request = body.ipam ? body : { ...body, requestId: randomUUID() };
     return new Promise((resolve, reject) => {
-      this.waiting.push({ body, field: onErrorField, resolve, reject });
+      this.waiting.push({ body: request, field: onErrorField, resolve, reject });
       this.pump();
     });
   }
@@ -82,18 +101,16 @@ export class IpamClient {
 
   private async send(batch: Waiting[]): Promise<void> {
     try {
+      // Repeatable after a timeout only when every request in the message carries its id.
+      const repeatable = batch.every((w) => w.body.requestId);
+      const again = (b: AllocateRequest): AllocateRequest => ({ ...b, retry: true });
       let results: RpcResult<IpRecord[]>[];
-      if (batch.length === 1) results = [await this.request<IpRecord[]>(IPAM_PATTERNS.allocate, batch[0].body)];
+      if (batch.length === 1) results = [await this.request<IpRecord[]>(IPAM_PATTERNS.allocate, batch[0].body, repeatable ? (b) => again(b as AllocateRequest) : undefined)];
       else {
-        const r = await this.request<RpcResult<IpRecord[]>[]>(IPAM_PATTERNS.allocateEach, { requests: batch.map((w) => w.body) }).catch((e: NatsError) => {
-          // An ipam-service older than allocateEach (during an upgrade): one message per caller.
-          if (e.code !== ErrorCode.NoResponders) throw e;
-          this.log.warn('ipam-service does not answer allocate-each; sending one request per caller');
-          return null;
-        });
-        if (r === null) results = await Promise.all(batch.map((w) => this.request<IpRecord[]>(IPAM_PATTERNS.allocate, w.body)));
-        else if (!r.ok) throw new Error(r.error);
-        else results = r.data;
+        const each = { requests: batch.map((w) => w.body) };
+        const r = await this.request<RpcResult<IpRecord[]>[]>(IPAM_PATTERNS.allocateEach, each, repeatable ? () => ({ requests: each.requests.map(again) }) : undefined);
+        if (!r.ok) throw new Error(r.error);
+        results = r.data;
       }
       batch.forEach((w, i) => {
         try {
@@ -107,6 +124,17 @@ export class IpamClient {
       for (const w of batch) w.reject(err);
     }
   }
+}
+
+/**
+ * Whether a failed request may be sent again: never delivered (no connection, no responders,
+ * the connection closed or is reconnecting) always; timed out only when it is `repeatable`.
+ */
+function sendAgain(e: unknown, repeatable: boolean): boolean {
+  if (e instanceof ApiError) return e.status === 503;
+  const code = (e as NatsError).code;
+  if (code === ErrorCode.NoResponders || code === ErrorCode.Disconnect || code === ErrorCode.ConnectionClosed || code === ErrorCode.ConnectionDraining) return true;
+  return code === ErrorCode.Timeout && repeatable;
 }
 
 function unwrap<T>(r: RpcResult<T> | undefined, field: string): T {

@@ -65,7 +65,8 @@ export class IpsController {
   async update(@ReqParams() p: Params, @CorrelationId() correlationId?: string) {
     const b = this.body(p);
     if (!b.ip) throw ApiError.params({ ip: 'property is missing and it is not optional' });
-    return this.ipam.call<IpRecord>(IPAM_PATTERNS.update, { ...b, correlationId });
+    // Setting the same attributes twice is harmless: sent again after a timeout too.
+    return this.ipam.call<IpRecord>(IPAM_PATTERNS.update, { ...b, correlationId }, 'ip', { repeatable: true });
   }
 
   @Delete()

@@ -33,6 +33,8 @@ export class IpamIpEntity {
   @Column('text', { nullable: true }) vmid!: string | null;
   /** automatic allocations always show mac/hostname/vmid (possibly null), explicit ones only set fields */
   @Column('boolean', { default: false }) auto!: boolean;
+  /** The API's id of the allocation request that registered it (migration 1764300000006). */
+  @Column('uuid', { name: 'request_id', nullable: true }) requestId!: string | null;
 }
 
 /**

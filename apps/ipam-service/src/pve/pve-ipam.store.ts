@@ -8,6 +8,8 @@ export interface PveIpAttrs {
   vmid?: string | null;
   vnet?: string | null;
   isGateway?: boolean;
+  /** The caller's allocation request id (`AllocateRequest.requestId`), found again by `byRequest`. */
+  requestId?: string | null;
 }
 export interface IpRow {
   zone: string;
@@ -47,10 +49,10 @@ const norm = (r: IpRow): IpRow => ({ ...r, ip: canonicalIp(r.ip) });
  */
 const NEXT_FREE_SQL = `
   WITH t AS MATERIALIZED (SELECT u.ip, (u.n - 1)::int AS ord FROM unnest(ipam_take_free($1, $2, $3, $4::int)) WITH ORDINALITY AS u(ip, n)),
-  r AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS x(ord int, vnet text, mac text, hostname text, vmid text, id uuid, env jsonb)),
+  r AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS x(ord int, vnet text, mac text, hostname text, vmid text, request_id uuid, id uuid, env jsonb)),
   a AS MATERIALIZED (SELECT r.*, t.ip FROM r JOIN t USING (ord)),
-  i AS (INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto)
-    SELECT $1, $2, $3, ip, vnet, false, mac, hostname, vmid, true FROM a),
+  i AS (INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto, request_id)
+    SELECT $1, $2, $3, ip, vnet, false, mac, hostname, vmid, true, request_id FROM a),
   o AS (INSERT INTO ipam_event_outbox (id, envelope)
     SELECT id, env || jsonb_build_object('aggregateId', $2 || '/' || host(ip), 'payload', (env -> 'payload') || jsonb_build_object('ip', host(ip)))
     FROM a WHERE id IS NOT NULL ORDER BY ord)
@@ -136,11 +138,20 @@ export class PveIpamStore {
 
   private async insertIp(m: Q, zone: string, cidr: string, ip: string, a: PveIpAttrs, auto: boolean) {
     const r = await m.query(
-      `INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING RETURNING ip`,
-      [...this.key(zone, cidr), ip, a.vnet ?? null, !!a.isGateway, a.isGateway ? null : a.mac ?? null, a.isGateway ? null : a.hostname ?? null, a.isGateway ? null : a.vmid ?? null, auto],
+      `INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto, request_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING ip`,
+      [...this.key(zone, cidr), ip, a.vnet ?? null, !!a.isGateway, a.isGateway ? null : a.mac ?? null, a.isGateway ? null : a.hostname ?? null, a.isGateway ? null : a.vmid ?? null, auto, a.requestId ?? null],
     );
     return r.length === 1;
+  }
+
+  /** The addresses registered by the allocation request `requestId` (see `PveIpAttrs.requestId`), lowest first. */
+  async byRequest(requestId: string): Promise<{ zone: string; subnet: string; ip: string }[]> {
+    const rows: { zone: string; subnet: string; ip: string }[] = await this.db.query(
+      `SELECT zone, subnet, host(ip) AS ip FROM ipam_ip WHERE request_id = $1 AND ipam = $2 ORDER BY ip`,
+      [requestId, this.ipam],
+    );
+    return rows.map((r) => ({ ...r, ip: canonicalIp(r.ip) }));
   }
 
   /** Explicit registration (§6.3 add ip). */
@@ -234,7 +245,7 @@ export class PveIpamStore {
    * a transaction the statement is prepared once per connection (parse and plan skipped after).
    */
   async nextFreeIps(zone: string, cidr: string, items: { attrs: PveIpAttrs; event?: NextFreeEvent }[], tx?: Q): Promise<(string | null)[]> {
-    const rows = items.map((x, ord) => ({ ord, vnet: x.attrs.vnet ?? null, mac: x.attrs.mac ?? null, hostname: x.attrs.hostname ?? null, vmid: x.attrs.vmid ?? null, id: x.event?.id ?? null, env: x.event ?? null }));
+    const rows = items.map((x, ord) => ({ ord, vnet: x.attrs.vnet ?? null, mac: x.attrs.mac ?? null, hostname: x.attrs.hostname ?? null, vmid: x.attrs.vmid ?? null, request_id: x.attrs.requestId ?? null, id: x.event?.id ?? null, env: x.event ?? null }));
     const values = [...this.key(zone, cidr), items.length, JSON.stringify(rows)];
     const r: { ord: number; ip: string }[] = tx ? await tx.query(NEXT_FREE_SQL, values) : (await this.pool().query({ name: 'ipam_next_free_group', text: NEXT_FREE_SQL, values })).rows;
     const out: (string | null)[] = items.map(() => null);

@@ -11,6 +11,8 @@ import type { PluginFactory } from './subnet-events';
 
 export type { AllocateRequest, IpRecord, RpcResult } from '@sdn/ipam';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const ok = <T>(data: T): RpcResult<T> => ({ ok: true, data });
 const fail = (e: unknown): RpcResult<never> =>
   e instanceof IpamError && e.field ? { ok: false, error: e.message, field: e.field } : { ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -72,11 +74,19 @@ export class IpamRpc {
     try {
       const ext = await this.viaExternal(r, (x, s) => x.allocate(r, s));
       if (ext) return ext;
+      if (r.requestId !== undefined && !UUID.test(r.requestId)) throw new IpamError(`requestId '${r.requestId}' is not a UUID`, 'requestId');
+      const vmid = r.vmid === undefined ? undefined : String(r.vmid);
+      const record = (subnet: string, ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid });
+      // A request sent again: its first attempt may have committed before its reply was lost.
+      if (r.retry && r.requestId) {
+        const before = await this.store.byRequest(r.requestId);
+        if (before.length) return ok(before.map((x) => record(x.subnet, x.ip)));
+      }
       const entry = await this.pickSubnet(r);
       const subnet = entry.cidr;
-      const attrs = { mac: r.mac, hostname: r.hostname, vmid: r.vmid === undefined ? undefined : String(r.vmid), vnet: r.vnet };
+      const attrs = { mac: r.mac, hostname: r.hostname, vmid, vnet: r.vnet, requestId: r.requestId };
       const cid = r.correlationId ?? randomUUID();
-      const rec = (ip: string): IpRecord => ({ zone: r.zone, vnet: r.vnet, subnet, ip, mac: r.mac, hostname: r.hostname, vmid: attrs.vmid });
+      const rec = (ip: string): IpRecord => record(subnet, ip);
       // The address and its IpAllocated event commit together (outbox); the relay publishes it.
       const template = () => ipEnvelope('IpAllocated', ipEvent(rec('')), cid);
       let ips: string[];

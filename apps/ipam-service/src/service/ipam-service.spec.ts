@@ -91,4 +91,31 @@ describe('ipam-service replicas', () => {
     const status = await call(IPAM_PATTERNS.status, {});
     expect(status.data.find((x: any) => x.ip === '10.20.0.1')).toMatchObject({ gateway: 1, zone: 'z1' });
   });
+
+  it('a request sent again with its requestId gets the addresses of its first attempt, on any replica, and no second set', async () => {
+    const sub = { zone: 'z1', vnet: 'v1', subnet: '10.20.0.0/24' };
+    const requestId = randomUUID();
+    const first = await call(IPAM_PATTERNS.allocate, { ...sub, hostname: 'again', requestId });
+    expect(first).toMatchObject({ ok: true, data: [{ hostname: 'again' }] });
+    const before = (await r1.store.list({ zone: 'z1' })).length;
+    // Both replicas answer the queue group in turn: four retries reach each of them.
+    for (let i = 0; i < 4; i++) expect(await call(IPAM_PATTERNS.allocate, { ...sub, hostname: 'again', requestId, retry: true })).toEqual(first);
+    const each = await call(IPAM_PATTERNS.allocateEach, { requests: [{ ...sub, hostname: 'again', requestId, retry: true }] });
+    expect(each.data).toEqual([first]);
+    // An explicit address sent again is not refused as taken by its own first attempt.
+    const explicitId = randomUUID();
+    const explicit = await call(IPAM_PATTERNS.allocate, { ...sub, ip: '10.20.0.240', requestId: explicitId });
+    expect(await call(IPAM_PATTERNS.allocate, { ...sub, ip: '10.20.0.240', requestId: explicitId, retry: true })).toEqual(explicit);
+    // A batch (count) comes back whole.
+    const batchId = randomUUID();
+    const batch = await call(IPAM_PATTERNS.allocate, { ...sub, count: 3, requestId: batchId });
+    expect(await call(IPAM_PATTERNS.allocate, { ...sub, count: 3, requestId: batchId, retry: true })).toEqual(batch);
+    expect((await r1.store.list({ zone: 'z1' })).length).toBe(before + 1 + 3);
+    // A retry whose first attempt never arrived allocates (once).
+    const lostId = randomUUID();
+    const lost = await call(IPAM_PATTERNS.allocate, { ...sub, requestId: lostId, retry: true });
+    expect(lost).toMatchObject({ ok: true, data: [{ zone: 'z1' }] });
+    expect(await call(IPAM_PATTERNS.allocate, { ...sub, requestId: lostId, retry: true })).toEqual(lost);
+    expect(await call(IPAM_PATTERNS.allocate, { ...sub, requestId: 'x; DROP' })).toEqual({ ok: false, error: "requestId 'x; DROP' is not a UUID", field: 'requestId' });
+  });
 });

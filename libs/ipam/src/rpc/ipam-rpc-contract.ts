@@ -15,6 +15,16 @@ export interface AllocateRequest {
   count?: number;
   correlationId?: string;
   /**
+   * The caller's id of this allocation (a UUID), stored with the addresses it got. The API sends
+   * it so that a request it had to send again (the first attempt timed out: the replica or NATS
+   * server that had it was killed, and the address may have been committed) gets the addresses of
+   * the first attempt instead of a second set. Built-in IPAM only: phpIPAM and NetBox keep no such
+   * id, so the API does not send their allocations twice.
+   */
+  requestId?: string;
+  /** Set on the second and later attempts with the same `requestId`: only they pay for the lookup. */
+  retry?: boolean;
+  /**
    * Set by the API only for a zone whose IPAM is external (phpIPAM, NetBox), with `subnets`
    * (that IPAM keeps no subnet list here): the IPAM object as stored, token sealed. A pve zone
    * sends neither, so the built-in store's hot path has nothing to look up.
