@@ -31,6 +31,7 @@ export interface Zone {
   dnszone?: string;
   mtu?: Scalar;
   dhcp?: string;
+  'dhcp-nodes'?: NodeSet;
   bridge?: string;
   'bridge-disable-mac-learning'?: Scalar;
   tag?: Scalar;

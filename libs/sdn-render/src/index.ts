@@ -3,6 +3,7 @@ export * from './render';
 export * from './node-scope';
 export * from './node-config';
 export * from './dhcp/dnsmasq';
+export * from './dhcp/dhcp-ports';
 export * from './conformance/case';
 export * from './conformance/run';
 export * from './fabrics/daemons';

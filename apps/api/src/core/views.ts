@@ -3,13 +3,13 @@
  * section digests and the per-kind response decorations.
  */
 import { createHash } from 'node:crypto';
-import { byteOrder, splitList } from '@sdn/model';
+import { byteOrder, splitList, ZONE_NODE_SET_KEYS } from '@sdn/model';
 import { sectionRevision, type SdnObject, type SectionName } from '@sdn/event-store';
 import { SECRET_PROPERTIES } from '@sdn/secrets';
 
 type Ids = Readonly<Record<string, SdnObject>>;
 
-const SET_KEYS = new Set(['nodes', 'exitnodes', 'dhcp-range', 'interfaces']);
+const SET_KEYS = new Set([...ZONE_NODE_SET_KEYS, 'dhcp-range', 'interfaces']);
 
 /** §4.2 canonical encoding: sets/arrays as sorted comma lists, everything else as its string. */
 export function canonical(key: string, v: unknown): string | undefined {
@@ -106,7 +106,7 @@ export function decorate(section: SectionName, id: string, o: SdnObject): SdnObj
   const out: SdnObject = { ...o };
   for (const k of SECRET_KEYS[section] ?? []) delete out[k];
   const fix = (x: SdnObject) => {
-    for (const k of ['nodes', 'exitnodes']) if (k in x) x[k] = nodeListString(x[k]);
+    for (const k of ZONE_NODE_SET_KEYS) if (k in x) x[k] = nodeListString(x[k]);
     if (Array.isArray(x['dhcp-range'])) x['dhcp-range'] = x['dhcp-range'].map(parseRange).filter(Boolean);
   };
   fix(out);

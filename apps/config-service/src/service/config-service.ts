@@ -5,6 +5,7 @@ import { bundleRenderDuration, bundleSize, bundlesPublished } from '@sdn/metrics
 import type { RunningConfig } from '@sdn/model';
 import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
 import { BundleBus, BundleTooLargeError, type PublishOutcome } from '../bundles/bundle-bus';
+import { natsIpamCall, reconcileDhcpPorts, type IpamCall } from '../dhcp-ports/dhcp-port-reservations';
 
 export interface ConfigServiceOptions {
   bus: Bus;
@@ -14,6 +15,8 @@ export interface ConfigServiceOptions {
   retryDelayMs?(deliveryCount: number): number;
   render?: PlanInput['render'];
   clock?(): Date;
+  /** The IPAM's request/reply, for the DHCP ports' addresses (default: IPAM_PATTERNS on the bus). */
+  ipam?: IpamCall;
   /** Called once a handled message's bundles are all published, before the message is acked (metrics, tests). */
   afterPublished?(report: ReconcileReport): Promise<void> | void;
 }
@@ -140,6 +143,7 @@ export class ConfigService {
       report.version = cfg.version;
       report.correlationId = cfg.correlationId;
       const facts = await this.store.latestFacts(todo);
+      if (report.rounds === 1) await this.reserveDhcpPorts(cfg, [...facts.keys()], todo === undefined);
       t = phase('readMs', t);
       // Node by node, each bundle sent off as soon as it is rendered: packing (zlib's thread pool) and
       // the publish proceed while the next node renders, so the first nodes apply while the last render.
@@ -196,5 +200,23 @@ export class ConfigService {
     }
     await this.opts.afterPublished?.(report);
     return report;
+  }
+
+  /**
+   * The IPAM entries of the DHCP ports `nodes` serve, before their bundles go
+   * out. Not fatal: a node then runs its port without an address until the
+   * next reconcile of it (its facts come again shortly) reserves one.
+   */
+  private async reserveDhcpPorts(cfg: ConfigVersion, nodes: string[], allNodes: boolean): Promise<void> {
+    const ipam = (this.opts.ipam ??= natsIpamCall(this.opts.bus.nc, this.opts.bus.topology.namespace));
+    try {
+      const plan = await reconcileDhcpPorts(ipam, cfg.running, nodes, allNodes);
+      if (plan.skipped.length) this.log.warn(`DHCP ports: stale reservations not checked (next apply tries again): ${plan.skipped.join('; ')}`, { version: cfg.version });
+      if (plan.allocate.length || plan.release.length) {
+        this.log.info(`DHCP ports: ${plan.allocate.length} address(es) reserved, ${plan.release.length} released`, { version: cfg.version, correlationId: cfg.correlationId });
+      }
+    } catch (e) {
+      this.log.error(`DHCP ports: IPAM reservations not updated: ${String(e)}`, { version: cfg.version, correlationId: cfg.correlationId });
+    }
   }
 }

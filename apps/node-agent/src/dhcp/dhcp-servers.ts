@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DNSMASQ_CONFIG_ROOT, DNSMASQ_LEASE_ROOT, ethersPath, renderEthers } from '@sdn/render';
 import { writeAtomic } from '../apply/atomic-write';
 import { writeDnsmasqFiles, zonesOfFiles } from './dnsmasq-files';
+import { DhcpPorts } from './dhcp-ports';
 import { reservationsOf, type IpamAddress } from './reservations';
 
 export interface DhcpServersOptions {
@@ -32,6 +33,8 @@ interface Instance {
   delay: number;
   timer?: NodeJS.Timeout;
   spawnedAt: number;
+  /** The namespace of the zone's DHCP ports (VLAN, QinQ, VXLAN zones); unset: the node's own, on the vnet bridges. */
+  netns?: string;
 }
 
 /** dnsmasq dies of a SIGHUP that comes before it has installed its handler: a fresh one is signalled only after this. */
@@ -52,8 +55,11 @@ export class DhcpServers {
   private syncing: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private unwatch?: () => void;
+  private readonly ports: DhcpPorts;
 
-  constructor(private readonly o: DhcpServersOptions) {}
+  constructor(private readonly o: DhcpServersOptions) {
+    this.ports = new DhcpPorts(o.root, o.log);
+  }
 
   private get configRoot(): string {
     return join(this.o.root, DNSMASQ_CONFIG_ROOT);
@@ -94,6 +100,7 @@ export class DhcpServers {
     const changed = files ? await writeDnsmasqFiles(this.configRoot, files, this.zones) : [];
     for (const zone of this.zones.filter((z) => !next.includes(z))) {
       await this.stopInstance(zone);
+      if (this.o.live) await this.ports.remove(zone).catch((e: unknown) => this.o.log(`DHCP zone ${zone}: ports not removed: ${String(e)}`));
       await rm(join(this.configRoot, zone), { recursive: true, force: true });
     }
     const before = new Set(this.zones);
@@ -143,13 +150,15 @@ export class DhcpServers {
   sync(zone: string): Promise<void> {
     const run = this.syncing.then(async () => {
       if (this.stopped || !this.zones.includes(zone)) return;
-      let text: string;
+      let addresses: IpamAddress[];
       try {
-        text = renderEthers(reservationsOf(await this.o.listZone(zone)));
+        addresses = await this.o.listZone(zone);
       } catch (e) {
         this.o.log(`DHCP zone ${zone}: static entries not updated, the IPAM did not answer: ${String(e)}`);
         return;
       }
+      await this.ensurePorts(zone, addresses);
+      const text = renderEthers(reservationsOf(addresses));
       const path = join(this.configRoot, ethersPath(zone));
       if ((await readFile(path, 'utf8').catch(() => null)) === text) return;
       await writeAtomic(path, text);
@@ -163,6 +172,17 @@ export class DhcpServers {
     });
     this.syncing = run.catch(() => undefined);
     return run;
+  }
+
+  /** A port zone's namespace, veths and port addresses (from the same IPAM answer as the entries). */
+  private async ensurePorts(zone: string, addresses: IpamAddress[]): Promise<void> {
+    if (!this.o.live) return;
+    try {
+      const spec = await this.ports.spec(zone);
+      if (spec) await this.ports.ensure(zone, spec, addresses);
+    } catch (e) {
+      this.o.log(`DHCP zone ${zone}: ports not ready: ${String(e)}`);
+    }
   }
 
   async stop(): Promise<void> {
@@ -183,6 +203,7 @@ export class DhcpServers {
     const ethers = join(dir, 'ethers');
     await access(ethers).catch(() => writeAtomic(ethers, ''));
     const inst: Instance = { child: null, stopping: false, delay: this.o.restartDelayMs ?? 1000, spawnedAt: 0 };
+    if (await this.ports.spec(zone)) inst.netns = this.ports.netns(zone);
     this.instances.set(zone, inst);
     this.spawn(zone, inst);
   }
@@ -196,11 +217,13 @@ export class DhcpServers {
       `--pid-file=${this.pidFile(zone)}`,
     ];
     const bin = this.o.dnsmasq ?? DNSMASQ_BIN;
+    // A port zone's dnsmasq sees only the namespace of its ports (the mount namespace stays the agent's).
+    const exe = inst.netns ? ['nsenter', `--net=${inst.netns}`, bin] : [bin];
     // Under another root the rendered absolute paths (/etc/dnsmasq.d, /var/lib/misc) are the root's,
     // seen through a private mount namespace, as the lab runs ifupdown2.
     const argv =
       this.o.root === '/'
-        ? [bin, ...args]
+        ? [...exe, ...args]
         : [
             'unshare',
             '-m',
@@ -208,7 +231,7 @@ export class DhcpServers {
             '-c',
             `mkdir -p ${DNSMASQ_CONFIG_ROOT} && mount --bind "$0${DNSMASQ_CONFIG_ROOT}" ${DNSMASQ_CONFIG_ROOT} && mount --bind "$0${DNSMASQ_LEASE_ROOT}" ${DNSMASQ_LEASE_ROOT} && exec "$@"`,
             this.o.root,
-            bin,
+            ...exe,
             ...args,
           ];
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { writeAtomic } from '../apply/atomic-write';
 
 /**
- * A bundle path under /etc/dnsmasq.d: `<zone>/00-default.conf` or
- * `<zone>/10-<vnet>.conf`. Anything else (`..`, absolute, other names) is
- * refused: the agent writes these files as root.
+ * A bundle path under /etc/dnsmasq.d: `<zone>/00-default.conf`,
+ * `<zone>/10-<vnet>.conf` or a port zone's `<zone>/dhcp-ports.json`.
+ * Anything else (`..`, absolute, other names) is refused: the agent writes
+ * these files as root.
  */
-const BUNDLE_PATH = /^([A-Za-z][A-Za-z0-9]{1,7})\/(00-default|10-[A-Za-z][A-Za-z0-9]{1,7})\.conf$/;
+const BUNDLE_PATH = /^([A-Za-z][A-Za-z0-9]{1,7})\/(00-default\.conf|10-[A-Za-z][A-Za-z0-9]{1,7}\.conf|dhcp-ports\.json)$/;
 
 /** The zones of a bundle's dnsmasq files; throws on a path outside the layout. */
 export function zonesOfFiles(files: Record<string, unknown>): string[] {

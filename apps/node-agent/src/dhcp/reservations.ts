@@ -4,6 +4,8 @@ import type { Reservation } from '@sdn/render';
 export interface IpamAddress {
   ip: string;
   mac?: string | null;
+  /** CIDR of the subnet the address is in. */
+  subnet?: string;
   gateway?: boolean | number | null;
 }
 

@@ -3,6 +3,7 @@ import type { NodeSet } from '../model';
 import type { ObjectKind } from './kind';
 import { SCHEMAS } from './normalise';
 import { subnetView } from './subnet-id';
+import { ZONE_NODE_SET_KEYS } from './zones';
 
 /**
  * An object as the API returns it (§1.7–§1.13): stored properties plus its
@@ -14,7 +15,7 @@ export function objectView(kind: ObjectKind, id: string, obj: Record<string, unk
   const out: Record<string, unknown> = { ...obj, [SCHEMAS[kind].idParam]: id };
   if (kind === 'vnets') out.type = 'vnet';
   if (kind === 'zones') {
-    for (const key of ['nodes', 'exitnodes']) {
+    for (const key of ZONE_NODE_SET_KEYS) {
       if (out[key] !== undefined) out[key] = nodeList(out[key] as NodeSet).sort().join(',');
     }
   }

@@ -30,7 +30,12 @@ const ZONE_PROPERTIES: Record<string, PropertyDef> = {
   dhcp: {
     kind: 'enum',
     values: ['dnsmasq'],
-    description: 'DHCP backend: a dnsmasq per node on the zone\'s vnet bridges, handing out the addresses the IPAM holds for each MAC (simple and evpn zones; needs `ipam`).',
+    description:
+      'DHCP backend: dnsmasq handing out the addresses the IPAM holds for each MAC (needs `ipam`). Simple and evpn zones: on every node, on the vnet bridges. VLAN, QinQ and VXLAN zones: on the `dhcp-nodes`, each from a DHCP port in its own network namespace with an address reserved in the built-in IPAM.',
+  },
+  'dhcp-nodes': {
+    kind: 'node-set',
+    description: 'Nodes serving DHCP in a VLAN, QinQ or VXLAN zone (comma separated; within the zone\'s nodes); unset: every node of the zone.',
   },
   bridge: { kind: 'string', format: 'kernel-ifname', description: 'Existing local bridge (Linux or OVS) the zone\'s vnets attach to.' },
   'bridge-disable-mac-learning': { kind: 'boolean', default: false, description: 'Disable MAC learning on guest ports (static FDB entries instead).' },
@@ -54,6 +59,12 @@ const ZONE_PROPERTIES: Record<string, PropertyDef> = {
 };
 
 const COMMON = ['nodes', 'ipam', 'dns', 'reversedns', 'dnszone', 'mtu'] as const;
+const DHCP_PORT = ['dhcp', 'dhcp-nodes'] as const;
+/** Zone types without an address on the nodes: DHCP is served from a port in its own namespace on the `dhcp-nodes`. */
+export const DHCP_PORT_ZONE_TYPES: ReadonlySet<string> = new Set(['vlan', 'qinq', 'vxlan']);
+
+/** The zone properties that are node sets (stored `{node: 1}`, shown as sorted comma lists). */
+export const ZONE_NODE_SET_KEYS: readonly string[] = Object.keys(ZONE_PROPERTIES).filter((k) => ZONE_PROPERTIES[k].kind === 'node-set');
 
 /**
  * §2.1. `faucet` is registered by the reference but not functional (B.27):
@@ -70,9 +81,10 @@ export const ZONE_SCHEMA: KindSchema = {
   properties: ZONE_PROPERTIES,
   types: {
     simple: { required: [], optional: [...COMMON, 'dhcp'] },
-    vlan: { required: ['bridge'], optional: [...COMMON, 'bridge-disable-mac-learning'] },
-    qinq: { required: ['bridge', 'tag'], optional: [...COMMON, 'bridge-disable-mac-learning', 'vlan-protocol'] },
-    vxlan: { required: [], optional: [...COMMON, 'peers', 'fabric', 'vxlan-port'] },
+    // Our extension: no address on the nodes, so DHCP is served from a port in its own namespace (DHCP_PORT).
+    vlan: { required: ['bridge'], optional: [...COMMON, ...DHCP_PORT, 'bridge-disable-mac-learning'] },
+    qinq: { required: ['bridge', 'tag'], optional: [...COMMON, ...DHCP_PORT, 'bridge-disable-mac-learning', 'vlan-protocol'] },
+    vxlan: { required: [], optional: [...COMMON, ...DHCP_PORT, 'peers', 'fabric', 'vxlan-port'] },
     evpn: {
       required: ['controller', 'vrf-vxlan'],
       optional: [

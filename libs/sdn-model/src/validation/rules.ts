@@ -38,6 +38,9 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   { id: 'X-exit-primary', description: 'exitnodes-primary is one of exitnodes' },
   { id: 'X-exit-nodes', description: 'exitnodes are within the zone nodes when nodes is set' },
   { id: 'X-dhcp-ipam', description: 'a zone with dhcp has an ipam' },
+  { id: 'X-dhcp-nodes', description: 'dhcp-nodes needs dhcp and lies within the zone nodes when nodes is set' },
+  { id: 'X-dhcp-port-ipam', description: 'a vlan/qinq/vxlan zone with dhcp uses the built-in ipam (its DHCP ports are reserved there)' },
+  { id: 'X-dhcp-port-room', description: 'IPv4 subnets of a vlan/qinq/vxlan zone with dhcp have an address per serving node and one for a guest' },
   { id: 'X-dhcp-v6-gateway', description: 'IPv6 subnets of a zone with dhcp have a gateway (§6.8 skips them with a warning)' },
   // VNets (§3.3)
   { id: 'V1', description: 'vnet zone exists' },

@@ -1,5 +1,5 @@
 import { BUILTIN_IPAM } from '../schema/ipams';
-import { IPV6_MIN_MTU, VXLAN_OVERHEAD, MTU_MAX } from '../schema/zones';
+import { DHCP_PORT_ZONE_TYPES, IPV6_MIN_MTU, VXLAN_OVERHEAD, MTU_MAX } from '../schema/zones';
 import { int, isSet, nodeList, sortedKeys, text } from '../values';
 import { forEachDuplicate, groupBy, type RuleContext } from './context';
 
@@ -29,6 +29,7 @@ export function checkZones(ctx: RuleContext): void {
       if (noGateway.length) ctx.error(at('dhcp'), `dhcp cannot serve IPv6 subnet ${noGateway[0]}: it has no gateway`);
       for (const s of noGateway) ctx.error(`subnets.${s}.gateway`, `zone ${id} serves DHCP: an IPv6 subnet needs a gateway (router advertisements announce it)`);
     }
+    checkDhcpPorts(ctx, id);
 
     if (type === 'vxlan') {
       // Z7
@@ -72,6 +73,36 @@ export function checkZones(ctx: RuleContext): void {
   }
 
   checkVrfVxlan(ctx);
+}
+
+/**
+ * VLAN, QinQ and VXLAN zones serve DHCP from a port per serving node, each
+ * with an address the built-in IPAM reserves (so no guest is ever given
+ * it): the serving nodes must be nodes of the zone, the IPAM must be the
+ * built-in one, and every IPv4 subnet must have room for the ports and at
+ * least one guest.
+ */
+function checkDhcpPorts(ctx: RuleContext, id: string): void {
+  const z = ctx.zones[id];
+  const at = (key: string) => `zones.${id}.${key}`;
+  const serving = nodeList(z['dhcp-nodes']);
+  if (z['dhcp-nodes'] !== undefined && !isSet(z.dhcp)) ctx.error(at('dhcp-nodes'), 'dhcp-nodes requires dhcp');
+  const nodes = ctx.zoneNodes(id);
+  const outside = nodes ? serving.filter((n) => !nodes.has(n)) : [];
+  if (outside.length) ctx.error(at('dhcp-nodes'), `DHCP nodes ${outside.join(',')} are not in the zone's nodes`);
+  if (!isSet(z.dhcp) || !DHCP_PORT_ZONE_TYPES.has(text(z.type))) return;
+  const ipam = text(z.ipam);
+  if (ipam && ipam !== BUILTIN_IPAM) ctx.error(at('ipam'), `a ${text(z.type)} zone serves DHCP from ports whose addresses the built-in IPAM '${BUILTIN_IPAM}' reserves: ipam must be '${BUILTIN_IPAM}'`);
+  // Unknown when neither list is set (every node of the cluster, which the config does not name).
+  const ports = serving.length || nodes?.size;
+  if (!ports) return;
+  for (const s of ctx.vnetsOf(id).flatMap((v) => ctx.subnetsOf(v))) {
+    const parts = ctx.subnetParts(s);
+    if (parts?.parsed.family !== 4) continue;
+    // Network and broadcast (a /31 or /32 has no room at all here), the gateway.
+    const hosts = 2 ** (32 - parts.parsed.prefix) - 2 - (isSet(ctx.subnets[s].gateway) ? 1 : 0);
+    if (hosts < ports + 1) ctx.error(`subnets.${s}`, `zone ${id} serves DHCP from ${ports} node(s): subnet ${parts.cidr} needs an address for each node's DHCP port and one for a guest, it has ${Math.max(hosts, 0)}`);
+  }
 }
 
 /** Z10 and the documented-but-unchecked rule that the L3 VNI differs from every vnet VNI (B.19). */

@@ -110,10 +110,11 @@ describe('dnsmasq files (§6.8 layout)', () => {
     expect(Object.keys(renderDnsmasq(c, { nodename: 'n2' })!)).toContain('dhcpz/00-default.conf');
   });
 
-  it('a zone type without gateways on the nodes gets no node-local dnsmasq', () => {
+  it('a zone type without gateways on the nodes is served from DHCP ports on its dhcp-nodes only (dhcp-ports.spec.ts)', () => {
     const c = config();
-    c.zones!.ids.dhcpz = { type: 'vlan', bridge: 'vmbr0', ipam: 'pve', dhcp: 'dnsmasq' };
+    c.zones!.ids.dhcpz = { type: 'vlan', bridge: 'vmbr0', ipam: 'pve', dhcp: 'dnsmasq', 'dhcp-nodes': { n2: 1 } };
     expect(renderDnsmasq(c, { nodename: 'n1' })).toBeUndefined();
+    expect(Object.keys(renderDnsmasq(c, { nodename: 'n2' })!)).toContain('dhcpz/dhcp-ports.json');
   });
 });
 

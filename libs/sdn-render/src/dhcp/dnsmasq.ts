@@ -1,8 +1,8 @@
 import * as ipaddr from 'ipaddr.js';
-import { isSet, nodeList, sortedKeys, text, type RunningConfig, type Zone } from '@sdn/model';
+import { isSet, sortedKeys, text, type RunningConfig, type Zone } from '@sdn/model';
 import type { NodeFacts } from '../facts/node-facts';
 import { tunnelMtu, zoneMtu } from '../ifupdown/mtu';
-import { deployedOn } from '../node-scope';
+import { DHCP_PORTS_FILE, dhcpPortMac, isDhcpPortZone, servesDhcp, type DhcpPortsSpec } from './dhcp-ports';
 
 /** Where the reference keeps a DHCP zone's dnsmasq files (§6.8); bundle paths are relative to it. */
 export const DNSMASQ_CONFIG_ROOT = '/etc/dnsmasq.d';
@@ -23,13 +23,17 @@ export function ethersPath(zone: string): string {
   return `${zone}/ethers`;
 }
 
-/** The DHCP zones served on `node`: `dhcp` set, a node-gateway type, deployed on the node (sorted). */
+/**
+ * The DHCP zones served on `node` (sorted): `dhcp` set, deployed on the node,
+ * and either a node-gateway type or a port zone (dhcp-ports.ts) that names
+ * the node among its `dhcp-nodes`.
+ */
 export function dhcpZonesOfNode(config: RunningConfig, node: string): string[] {
   const zones = config.zones?.ids ?? {};
   return sortedKeys(zones).filter((id) => {
     const z = zones[id];
-    if (!isSet(z.dhcp) || !NODE_GATEWAY_DHCP_TYPES.has(text(z.type))) return false;
-    return deployedOn(nodeList(z.nodes), node);
+    if (!isSet(z.dhcp) || !(NODE_GATEWAY_DHCP_TYPES.has(text(z.type)) || isDhcpPortZone(z))) return false;
+    return servesDhcp(z, node);
   });
 }
 
@@ -49,34 +53,43 @@ export function renderDnsmasq(config: RunningConfig, facts: Pick<NodeFacts, 'nod
   const vnets = config.vnets?.ids ?? {};
   for (const zoneId of zones) {
     const zone = config.zones!.ids[zoneId];
-    files[`${zoneId}/00-default.conf`] = defaultConf(zoneId, dhcpMtu(zone));
+    const ports = isDhcpPortZone(zone);
+    files[`${zoneId}/00-default.conf`] = defaultConf(zoneId, dhcpMtu(zone), !ports);
+    const spec: DhcpPortsSpec = { vnets: {} };
     for (const vnetId of sortedKeys(vnets).filter((v) => text(vnets[v].zone) === zoneId)) {
-      const lines = vnetLines(config, zoneId, vnetId);
-      if (lines.length) files[`${zoneId}/10-${vnetId}.conf`] = [...lines, `interface=${vnetId}`].join('\n') + '\n';
+      const { lines, subnets } = vnetLines(config, zoneId, vnetId);
+      if (!lines.length) continue;
+      // In a port zone the DHCP port inside the namespace carries the vnet's name: the same line serves both layouts.
+      files[`${zoneId}/10-${vnetId}.conf`] = [...lines, `interface=${vnetId}`].join('\n') + '\n';
+      spec.vnets[vnetId] = { mac: dhcpPortMac(zoneId, vnetId, facts.nodename), subnets };
     }
+    if (ports) files[`${zoneId}/${DHCP_PORTS_FILE}`] = JSON.stringify(spec, null, 1) + '\n';
   }
   return files;
 }
 
 /** The MTU announced by DHCP option 26 and RAs: the MTU of the zone's bridges. */
 function dhcpMtu(zone: Zone): string {
-  return text(zone.type) === 'evpn' ? tunnelMtu(zone) : (zoneMtu(zone) ?? '1500');
+  const type = text(zone.type);
+  return type === 'evpn' || type === 'vxlan' ? tunnelMtu(zone) : (zoneMtu(zone) ?? '1500');
 }
 
-function defaultConf(zone: string, mtu: string): string {
+/**
+ * `routerAdvertisements`: only where the node is the subnets' gateway; a
+ * DHCP port is no router, the guests' IPv6 router is on the wire.
+ */
+function defaultConf(zone: string, mtu: string, routerAdvertisements: boolean): string {
   const dir = `${DNSMASQ_CONFIG_ROOT}/${zone}`;
+  const ra = routerAdvertisements ? 'enable-ra\nquiet-ra\n' : '';
   return `except-interface=lo
-enable-ra
-quiet-ra
-bind-dynamic
+${ra}bind-dynamic
 no-hosts
 dhcp-leasefile=${DNSMASQ_LEASE_ROOT}/dnsmasq.${zone}.leases
 dhcp-hostsfile=${dir}/ethers
 dhcp-ignore=tag:!known
 
 dhcp-option=26,${mtu}
-ra-param=*,mtu:${mtu},0
-
+${routerAdvertisements ? `ra-param=*,mtu:${mtu},0\n` : ''}
 # Send an empty WPAD option. This may be REQUIRED to get windows 7 to behave.
 dhcp-option=252,"\\n"
 
@@ -99,9 +112,10 @@ dhcp-ignore-names=tag:wpad-ignore
  * the DNS server. IPv6 subnets without gateway are skipped as in the
  * reference (validation refuses them, this guards older running configs).
  */
-function vnetLines(config: RunningConfig, zoneId: string, vnetId: string): string[] {
+function vnetLines(config: RunningConfig, zoneId: string, vnetId: string): { lines: string[]; subnets: string[] } {
   const subnets = config.subnets?.ids ?? {};
   const lines: string[] = [];
+  const served: string[] = [];
   for (const id of sortedKeys(subnets)) {
     const s = subnets[id];
     if (text(s.vnet) !== vnetId || !id.startsWith(`${zoneId}-`)) continue;
@@ -112,10 +126,11 @@ function vnetLines(config: RunningConfig, zoneId: string, vnetId: string): strin
     if (v6 && !gateway) continue;
     const mask = v6 ? prefix : ipaddr.IPv4.subnetMaskFromPrefixLength(Number(prefix)).toString();
     lines.push(`dhcp-range=set:${id},${network},static,${mask},infinite`);
+    served.push(id);
     if (!v6 && gateway) lines.push(`dhcp-option=tag:${id},option:router,${gateway}`);
     if (isSet(s['dhcp-dns-server'])) lines.push(`dhcp-option=tag:${id},${v6 ? 'option6' : 'option'}:dns-server,${text(s['dhcp-dns-server'])}`);
   }
-  return lines;
+  return { lines, subnets: served };
 }
 
 /** One reservation per MAC (§6.8 step 3): `<mac>,<ip4>`, `<mac>,[<ip6>]` or `<mac>,<ip4>,[<ip6>]`. */
