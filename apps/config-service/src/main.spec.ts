@@ -10,7 +10,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 const NODES = Array.from({ length: 12 }, (_, i) => [`n${i + 1}`, `10.0.0.${i + 1}`] as const);
 const VERSIONS = 5;
 const KILL_AT = 3;
-const config = (v: number) => sampleConfig(v, { vnets: 300 });
+// A vnet more in the zone every node carries, each version: every node gets a full bundle (version-only messages: config-service.spec).
+const config = (v: number) => sampleConfig(v, { vnets: 300 + v });
 
 const output: string[] = [];
 

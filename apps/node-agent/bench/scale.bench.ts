@@ -13,9 +13,10 @@
  * BENCH_ZONE_NODES (25) nodes (the zone's `nodes` and `peers`): like a cloud's
  * hypervisors, a node carries the networks of its group, not all of them.
  * Round 1 applies the whole config (every node gets its first bundle); each
- * later round adds one vnet to one zone and applies it. Every node still gets
- * a new bundle then: its interfaces file starts with `#version:N`, as
- * Proxmox's does, so each node reports the new version applied.
+ * later round adds one vnet to one zone and applies it. Every node reports
+ * the new version applied (its interfaces file starts with `#version:N`, as
+ * Proxmox's does): the zone's nodes get a full bundle, the others a
+ * version-only message (NodeBundleVersionV1) and rewrite that line.
  *
  * Per round: from `PUT /cluster/sdn` until every node reports the new
  * version applied (p50, p99, max; also the zone's own nodes for a one-vnet
@@ -33,7 +34,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { bundleSubject } from '@sdn/contracts';
+import { bundleSubject, bundleVersionSubject } from '@sdn/contracts';
 import { createTestDatabase } from '@sdn/event-store';
 import { zonedSyntheticConfig } from '@sdn/model';
 import { freePort, PrivateNatsServer } from '@sdn/netns-lab';
@@ -126,11 +127,20 @@ async function main(): Promise<void> {
       const done = new Map<string, number>();
       let bundles = 0;
       let bundleBytes = 0;
+      let bumps = 0;
+      let bumpBytes = 0;
       const bundleSub = nc.subscribe(bundleSubject('*'));
       void (async () => {
         for await (const m of bundleSub) {
           bundles++;
           bundleBytes += m.data.length;
+        }
+      })();
+      const bumpSub = nc.subscribe(bundleVersionSubject('*'));
+      void (async () => {
+        for await (const m of bumpSub) {
+          bumps++;
+          bumpBytes += m.data.length;
         }
       })();
       const statusSub = nc.subscribe('sdn.node.*.status');
@@ -156,6 +166,7 @@ async function main(): Promise<void> {
       const lat = [...done.values()].map((x) => x - t0).sort((a, b) => a - b);
       if (lat.length < want.size) throw new Error(`round ${round}: only ${lat.length}/${want.size} nodes reported version ${version}`);
       bundleSub.unsubscribe();
+      bumpSub.unsubscribe();
       statusSub.unsubscribe();
       (round === 1 ? all.full : all.change).push(...lat);
       const zoneLat = [...done].filter(([n]) => inZone.has(n)).map(([, x]) => x - t0).sort((a, b) => a - b);
@@ -169,7 +180,7 @@ async function main(): Promise<void> {
           `PUT -> applied on all ${want.size} nodes: p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${lat[lat.length - 1]} ms (PUT answered in ${putMs} ms)` +
           (zoneLat.length ? `; on the ${zoneLat.length} nodes of ${zone}: p50 ${pct(zoneLat, 50)} ms, max ${zoneLat[zoneLat.length - 1]} ms` : '') +
           '\n' +
-          `  bundles on the bus: ${bundles} (${(bundleBytes / 1024).toFixed(0)} KiB packed); NATS server traffic until the last node: ` +
+          `  bundles on the bus: ${bundles} (${(bundleBytes / 1024).toFixed(0)} KiB packed), version-only messages: ${bumps} (${(bumpBytes / 1024).toFixed(0)} KiB); NATS server traffic until the last node: ` +
           `${after.in_msgs - before.in_msgs} messages / ${((after.in_bytes - before.in_bytes) / 1048576).toFixed(1)} MiB in, ` +
           `${after.out_msgs - before.out_msgs} messages / ${((after.out_bytes - before.out_bytes) / 1048576).toFixed(1)} MiB out\n` +
           `  config service: read ${phases?.[1] ?? '?'} / render ${phases?.[2] ?? '?'} / pack+publish ${phases?.[3] ?? '?'} ms; memory ${mem.rss.toFixed(0)} MiB resident, peak ${mem.peak.toFixed(0)} MiB\n` +

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivateNatsServer } from '@sdn/netns-lab';
 import { nodeScope } from '@sdn/render';
-import { BUNDLE_ENCODING_GZIP_V1, check, CONTRACTS, STATUS_STREAM, statusSubject } from '@sdn/contracts';
+import { BUNDLE_ENCODING_GZIP_V1, bundleContentHash, check, CONTRACTS, STATUS_STREAM, statusSubject } from '@sdn/contracts';
 import { Agent } from './agent';
 import { configFromEnv } from './config/agent-config';
 import { ClusterDriver } from './dataplane/cluster-driver';
@@ -168,5 +168,83 @@ suite('Agent (safe mode, private NATS)', () => {
     } finally {
       await old.stop();
     }
+  });
+  describe('version-only messages', () => {
+    // The same vnet whatever the version: versions differ only in the file's version line.
+    const same = (v: number) => ({ interfaces: `#version:${v}\n\nauto vkeep\niface vkeep\n\tbridge_ports none\n` });
+    const keepScope = (v: number) => nodeScope({ version: v, zones: { ids: { z1: { type: 'simple' } } }, vnets: { ids: { vkeep: { zone: 'z1' } } } } as never, 'pve1');
+    const sdnFile = () => readFileSync(join(root, 'etc/network/interfaces.d/sdn'), 'utf8');
+    const bump = (version: number, base: { version: number; hash: string }, over: Record<string, unknown> = {}) => ({
+      node: 'pve1',
+      version,
+      hash: bundleContentHash(same(version)),
+      baseVersion: base.version,
+      baseHash: base.hash,
+      task: `UPID:v${version}`,
+      renderedAt: new Date().toISOString(),
+      ...over,
+    });
+
+    it('rewrites the version line only: the file a full bundle of that version writes, nothing re-applied', async () => {
+      const agent = newAgent();
+      await agent.start();
+      try {
+        const base = driver.bundle('pve1', 20, same(20), keepScope(20));
+        await driver.publishBundle(base);
+        await driver.waitStatus('pve1', (x) => x.version === 20 && x.apply.state === 'applied');
+        const apply = jest.spyOn(agent.applier, 'apply');
+        await driver.publishVersion(bump(21, base));
+        const s = await driver.waitStatus('pve1', (x) => x.version === 21 && x.apply.state === 'applied');
+        expect(s.apply.task).toBe('UPID:v21');
+        expect(s.vnets).toEqual({ vkeep: { zone: 'z1', state: 'available' } });
+        expect(sdnFile()).toBe(same(21).interfaces);
+        // A second one on the same base (the config service re-versions the latest full bundle).
+        await driver.publishVersion(bump(22, base));
+        await driver.waitStatus('pve1', (x) => x.version === 22 && x.apply.state === 'applied');
+        expect(sdnFile()).toBe(same(22).interfaces);
+        expect(apply).not.toHaveBeenCalled();
+        expect(JSON.parse(readFileSync(join(root, 'var/lib/sdn-agent/applied.json'), 'utf8'))).toMatchObject({ version: 22, hash: bundleContentHash(same(22)), baseHash: base.hash });
+      } finally {
+        await agent.stop();
+      }
+      // Restarted: the status names the version-only message's version with the base bundle's zones and vnets.
+      const again = newAgent();
+      await again.start();
+      try {
+        expect(await driver.status('pve1')).toMatchObject({ version: 22, vnets: { vkeep: { zone: 'z1', state: 'available' } } });
+      } finally {
+        await again.stop();
+      }
+    });
+
+    it('applies the base bundle in full when the node does not run its files, and drops a message whose base is gone', async () => {
+      const agent = newAgent();
+      await agent.start();
+      try {
+        const base = driver.bundle('pve1', 30, same(30), keepScope(30));
+        await driver.publishBundle(base);
+        await driver.waitStatus('pve1', (x) => x.version === 30 && x.apply.state === 'applied');
+        // Edited by hand: rewriting the version line would keep the edit, so the base is fetched and applied whole.
+        appendFileSync(join(root, 'etc/network/interfaces.d/sdn'), '\nauto byhand\niface byhand\n');
+        const apply = jest.spyOn(agent.applier, 'apply');
+        await driver.publishVersion(bump(31, base));
+        await driver.waitStatus('pve1', (x) => x.version === 31 && x.apply.state === 'applied');
+        expect(sdnFile()).toBe(same(31).interfaces);
+        expect(apply).toHaveBeenCalledTimes(1);
+        // A base that is no longer the node's latest full bundle: a newer bundle supersedes the message.
+        logs.length = 0;
+        await driver.publishVersion(bump(32, { version: 29, hash: 'f'.repeat(64) }));
+        await driver.waitFor('the message dropped', async () => logs.some((l) => l.includes('version 32: version-only message for bundle ffffffffffff, which is no longer')));
+        expect((await driver.status('pve1'))?.version).toBe(31);
+        // Re-versioned files that do not give the message's hash are refused, not written.
+        appendFileSync(join(root, 'etc/network/interfaces.d/sdn'), '\n# edited\n');
+        await driver.publishVersion(bump(33, base, { hash: 'e'.repeat(64) }));
+        const s = await driver.waitStatus('pve1', (x) => x.apply.version === 33 && x.apply.state === 'error');
+        expect(s.apply.message).toMatch(/^version-only message: bundle version 30 re-versioned does not give hash e{64}/);
+        expect(s.version).toBe(31);
+      } finally {
+        await agent.stop();
+      }
+    });
   });
 });

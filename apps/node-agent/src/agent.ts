@@ -1,5 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { CONTRACTS, ContractViolation, nodeStatusV1Of, unpackNodeBundleBytes, type ByteNodeBundleV1, type NodeBundleV1, type NodeStatusV1, type NodeStatusV2 } from '@sdn/contracts';
+import {
+  bundleBytesHash,
+  CONTRACTS,
+  ContractViolation,
+  nodeStatusV1Of,
+  unpackNodeBundleBytes,
+  type ByteNodeBundleV1,
+  type Contract,
+  type NodeBundleV1,
+  type NodeBundleVersionV1,
+  type NodeStatusV1,
+  type NodeStatusV2,
+} from '@sdn/contracts';
 import { consumerCaughtUp, natsReady, type ReadinessCheck } from '@sdn/service-kit';
 import {
   busTopology,
@@ -7,6 +19,7 @@ import {
   ensureStreams,
   nodeAgentDurable,
   nodeBundleConsumer,
+  nodeBundleVersionConsumer,
   nodeInboxPrefix,
   publishContract,
   readLastMessage,
@@ -16,8 +29,8 @@ import {
   type BusLogger,
   type BusTopology,
 } from '@sdn/bus';
-import { parseInterfaces, sourcesSdnFile } from '@sdn/render';
-import { Applier, type AppliedState } from './apply/applier';
+import { parseInterfaces, sourcesSdnFile, withVersionLineBytes } from '@sdn/render';
+import { Applier, type AppliedState, type ApplyOutcome } from './apply/applier';
 import { DhcpServers } from './dhcp/dhcp-servers';
 import { writeAtomic } from './apply/atomic-write';
 import { guestScopePath } from './guest-ports/plug-port';
@@ -114,7 +127,7 @@ export class Agent {
     this.timers.push(setInterval(() => void this.publishFacts(false), this.cfg.factsIntervalMs));
     await this.dhcp.start().catch((e: unknown) => this.log(`DHCP servers not started: ${String(e)}`));
     this.timers.push(setInterval(() => void this.dhcp.syncAll(), DHCP_RESYNC_MS));
-    this.loops.push(this.bundleLoop(busLog));
+    this.loops.push(...this.bundleLoops(busLog));
   }
 
   /**
@@ -125,19 +138,20 @@ export class Agent {
    * healthcheck waits for the agent before anything was ever applied).
    */
   readinessChecks(): Record<string, ReadinessCheck> {
-    const { stream, durable, filterSubject } = nodeBundleConsumer(this.topology, this.cfg.node);
+    const caughtUp = (spec: ReturnType<typeof nodeBundleConsumer>, contract: typeof CONTRACTS.nodeBundle | typeof CONTRACTS.nodeBundleVersion) => async () => {
+      const bus = this.bus;
+      if (!bus) return false;
+      try {
+        return await consumerCaughtUp(bus.jsm, spec.stream, spec.durable)();
+      } catch (e) {
+        if ((e as { api_error?: { err_code?: number } })?.api_error?.err_code !== CONSUMER_NOT_FOUND) throw e;
+        return (await readLastMessage<unknown>(bus.jsm, spec.stream, spec.filterSubject, contract, { direct: true })) === undefined;
+      }
+    };
     return {
       nats: () => (this.bus ? natsReady(this.bus.nc)() : false),
-      bundle: async () => {
-        const bus = this.bus;
-        if (!bus) return false;
-        try {
-          return await consumerCaughtUp(bus.jsm, stream, durable)();
-        } catch (e) {
-          if ((e as { api_error?: { err_code?: number } })?.api_error?.err_code !== CONSUMER_NOT_FOUND) throw e;
-          return (await readLastMessage(bus.jsm, stream, filterSubject, CONTRACTS.nodeBundle, { direct: true })) === undefined;
-        }
-      },
+      bundle: caughtUp(nodeBundleConsumer(this.topology, this.cfg.node), CONTRACTS.nodeBundle),
+      bundleVersion: caughtUp(nodeBundleVersionConsumer(this.topology, this.cfg.node), CONTRACTS.nodeBundleVersion),
     };
   }
 
@@ -259,16 +273,34 @@ export class Agent {
     return next;
   }
 
+  /** Applies one version-only message (serialised with the bundles); exposed for in-process use. */
+  applyVersion(message: NodeBundleVersionV1): Promise<void> {
+    const next = this.applying.then(() => this.doApplyVersion(message));
+    this.applying = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The node's latest full bundle as stored (what version-only messages re-version). */
+  private latestBundle() {
+    return readLastMessage(this.bus!.jsm, this.topology.streams.bundles.name, this.topology.bundleSubject(this.cfg.node), CONTRACTS.nodeBundle, { direct: true });
+  }
+
   /**
    * After a restart the bundle consumer has nothing new to deliver: the
-   * node's last stored bundle says which config (and zones/vnets) is current.
+   * node's last stored bundle says which config (and zones/vnets) is
+   * current, and a version-only message re-versioning it, which version.
    */
   private async loadKnownConfig(): Promise<void> {
     try {
-      const last = await readLastMessage(this.bus!.jsm, this.topology.streams.bundles.name, this.topology.bundleSubject(this.cfg.node), CONTRACTS.nodeBundle, { direct: true });
+      const last = await this.latestBundle();
       if (!last) return;
       const bundle = await unpackNodeBundleBytes(last.value);
-      if (bundle.node === this.cfg.node) this.learn(bundle);
+      if (bundle.node !== this.cfg.node) return;
+      this.learn(bundle);
+      const bump = await readLastMessage(this.bus!.jsm, this.topology.streams.bundles.name, this.topology.bundleVersionSubject(this.cfg.node), CONTRACTS.nodeBundleVersion, {
+        direct: true,
+      });
+      if (bump && bump.value.baseHash === bundle.hash) this.learnVersion(bump.value);
     } catch (e) {
       this.log(`latest bundle not readable, status waits for the next one: ${String(e)}`);
     }
@@ -278,20 +310,55 @@ export class Agent {
     if (bundle.scope && (!this.known || bundle.version >= this.known.version)) this.known = { version: bundle.version, scope: bundle.scope };
   }
 
-  private async doApply(packed: NodeBundleV1): Promise<void> {
-    if (this.applied && packed.version < this.applied.version) {
-      this.log(`ignoring bundle version ${packed.version}: version ${this.applied.version} is already applied`);
+  /** Same zones and vnets as the base bundle (the config service sends a version-only message only then), newer version. */
+  private learnVersion(m: NodeBundleVersionV1): void {
+    if (this.known && this.known.version < m.version) this.known = { version: m.version, scope: this.known.scope };
+  }
+
+  /**
+   * A version-only message: bump the version in place when this node runs
+   * the base bundle's files; otherwise fetch the base (the node's latest
+   * full bundle on the stream) and apply it in full under the new version,
+   * checked against the message's hash. A base that is no longer the latest
+   * full bundle was replaced by a newer render, which is (or was) delivered
+   * on the bundle consumer: the message is then stale and dropped.
+   */
+  private async doApplyVersion(m: NodeBundleVersionV1): Promise<void> {
+    if (this.applied && m.version < this.applied.version) {
+      this.log(`ignoring version-only message for version ${m.version}: version ${this.applied.version} is already applied`);
+      return;
+    }
+    const task = { ...(m.task ? { task: m.task } : {}), ...(m.correlationId ? { correlationId: m.correlationId } : {}) };
+    const out = await this.applier.applyVersion(m);
+    if (out) return this.finishApply(m.version, task, out, () => this.learnVersion(m));
+    const last = await this.latestBundle().catch((e: unknown) => {
+      if (e instanceof ContractViolation || e instanceof SyntaxError) return undefined;
+      throw e;
+    });
+    if (last?.value.hash !== m.baseHash) {
+      this.log(`version ${m.version}: version-only message for bundle ${m.baseHash.slice(0, 12)}, which is no longer this node's latest; a newer bundle follows`, { version: m.version, ...task });
+      return;
+    }
+    this.log(`version ${m.version}: this node does not run the files of bundle version ${m.baseVersion}; applying that bundle in full as version ${m.version}`, { version: m.version, ...task });
+    return this.doApply(last.value, m);
+  }
+
+  /** `as`: apply the bundle as the version-only message's version (its base, when the node did not run it). */
+  private async doApply(packed: NodeBundleV1, as?: NodeBundleVersionV1): Promise<void> {
+    const head = as ?? packed;
+    if (this.applied && head.version < this.applied.version) {
+      this.log(`ignoring bundle version ${head.version}: version ${this.applied.version} is already applied`);
       return;
     }
     const at = () => new Date().toISOString();
     // Task and correlation id of the apply go back in the status: the API's task view and one grep find them.
-    const task = { ...(packed.task ? { task: packed.task } : {}), ...(packed.correlationId ? { correlationId: packed.correlationId } : {}) };
-    const corr = packed.correlationId ? ` (correlation ${packed.correlationId})` : '';
+    const task = { ...(head.task ? { task: head.task } : {}), ...(head.correlationId ? { correlationId: head.correlationId } : {}) };
+    const corr = head.correlationId ? ` (correlation ${head.correlationId})` : '';
     // The schema's fields too, so a log query can select the apply's lines without parsing messages.
-    const fields = { version: packed.version, ...task };
+    const fields = { version: head.version, ...task };
     const refuse = async (message: string) => {
-      this.lastApply = { version: packed.version, state: 'error', message, ...task, at: at() };
-      this.log(`bundle version ${packed.version}${corr}: error: ${message}`, fields);
+      this.lastApply = { version: head.version, state: 'error', message, ...task, at: at() };
+      this.log(`bundle version ${head.version}${corr}: error: ${message}`, fields);
       await this.publishStatus();
     };
     let bundle: ByteNodeBundleV1;
@@ -303,6 +370,16 @@ export class Agent {
       if (!(e instanceof ContractViolation)) throw e;
       // Redelivery would fail the same way: report and let the message go.
       return refuse(`bundle not usable (${e.message}); not applied`);
+    }
+    if (as) {
+      const interfaces = withVersionLineBytes(bundle.files.interfaces, as.version);
+      const files = { ...bundle.files, interfaces: interfaces ?? bundle.files.interfaces };
+      // The files must be those a full bundle of this version would carry, byte for byte.
+      if (!interfaces || bundleBytesHash(files.interfaces, files.frr ?? null, files.dnsmasq) !== as.hash) {
+        return refuse(`version-only message: bundle version ${packed.version} re-versioned does not give hash ${as.hash}; not applied`);
+      }
+      const { task: _t, correlationId: _c, ...rest } = bundle;
+      bundle = { ...rest, ...task, version: as.version, hash: as.hash, renderedAt: as.renderedAt, files };
     }
     this.learn(bundle);
     this.lastApply = { version: bundle.version, state: 'pending', ...task, at: at() };
@@ -325,56 +402,67 @@ export class Agent {
         out = { ...out, state: 'error' as const, message: `DHCP: ${(e as Error).message}` };
       }
     }
+    return this.finishApply(bundle.version, task, out);
+  }
+
+  /** Records and reports the outcome of an apply (full or version-only). */
+  private async finishApply(version: number, task: { task?: string; correlationId?: string }, out: ApplyOutcome, learn?: () => void): Promise<void> {
     this.applied = out.running;
-    this.lastApply = { version: bundle.version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: at() };
-    this.log(`bundle version ${bundle.version}${corr}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`, { ...fields, state: out.state, ms: out.ms });
+    if (out.state !== 'error') learn?.();
+    const corr = task.correlationId ? ` (correlation ${task.correlationId})` : '';
+    this.lastApply = { version, state: out.state === 'error' ? 'error' : 'applied', ...(out.message ? { message: out.message } : {}), ...task, at: new Date().toISOString() };
+    this.log(`bundle version ${version}${corr}: ${out.state} in ${out.ms} ms${out.message ? `: ${out.message}` : ''}`, { version, ...task, state: out.state, ms: out.ms });
     await this.publishStatus();
-    if (out.state === 'applied') await this.publishFacts(false);
+    // A version-only apply changed no interface: the facts (devices, addresses) are as they were.
+    if (out.state === 'applied' && !learn) await this.publishFacts(false);
   }
 
   /**
    * Durable consumer on this node's bundle subject (@sdn/bus). The consume
    * loop is restarted if it ever ends while the agent runs.
    */
-  private async waitForBundleConsumer(): Promise<void> {
-    const { stream, durable } = nodeBundleConsumer(this.topology, this.cfg.node);
+  private async waitForBundleConsumer(spec: ReturnType<typeof nodeBundleConsumer>): Promise<void> {
+    const { stream, durable } = spec;
     while (!this.stopped) {
       if (await this.bus!.jsm.consumers.info(stream, durable).then(() => true, () => false)) return;
       await sleep(2000);
     }
   }
 
-  private async bundleLoop(log: BusLogger): Promise<void> {
+  private bundleLoops(log: BusLogger): Promise<void>[] {
+    const mine = <T extends { node: string }>(handle: (m: T) => Promise<void>) => async (m: T) => {
+      if (m.node !== this.cfg.node) {
+        this.log(`ignoring a bundle addressed to node '${m.node}'`);
+        return;
+      }
+      await handle(m);
+    };
+    return [
+      this.consumeLoop('bundle consumer', log, nodeBundleConsumer(this.topology, this.cfg.node), CONTRACTS.nodeBundle, mine((b) => this.applyBundle(b))),
+      this.consumeLoop('bundle version consumer', log, nodeBundleVersionConsumer(this.topology, this.cfg.node), CONTRACTS.nodeBundleVersion, mine((m) => this.applyVersion(m))),
+    ];
+  }
+
+  private async consumeLoop<T>(name: string, log: BusLogger, spec: ReturnType<typeof nodeBundleConsumer>, contract: Contract<T>, handle: (m: T) => Promise<void>): Promise<void> {
     // The same failure every second (no consumer yet for this node) is logged once.
     let lastFailure = '';
     while (!this.stopped) {
       try {
-        const consumer = await startDurableConsumer(this.bus!.js, this.bus!.jsm, {
-          // Under a node identity the config service has created it; on an open server this creates it.
-          ...nodeBundleConsumer(this.topology, this.cfg.node),
-          contract: CONTRACTS.nodeBundle,
-          log,
-          handle: async (bundle) => {
-            if (bundle.node !== this.cfg.node) {
-              this.log(`ignoring a bundle addressed to node '${bundle.node}'`);
-              return;
-            }
-            await this.applyBundle(bundle);
-          },
-        });
+        // Under a node identity the config service has created it; on an open server this creates it.
+        const consumer = await startDurableConsumer(this.bus!.js, this.bus!.jsm, { ...spec, contract, log, handle });
         lastFailure = '';
         const stop = () => consumer.stop();
         this.stoppers.add(stop);
-        await consumer.done.catch((e) => this.log(`bundle consumer ended: ${String(e)}`));
+        await consumer.done.catch((e) => this.log(`${name} ended: ${String(e)}`));
         this.stoppers.delete(stop);
       } catch (e) {
         const denied = (e as { code?: string })?.code === 'PERMISSIONS_VIOLATION';
         if (!this.stopped && String(e) !== lastFailure) {
           lastFailure = String(e);
-          this.log(`bundle consumer: ${lastFailure}; retrying${denied ? ' once the config service has created it (before the first bundle)' : ''}`);
+          this.log(`${name}: ${lastFailure}; retrying${denied ? ' once the config service has created it (before the first bundle)' : ''}`);
         }
         // Under a node identity: look (allowed) instead of trying to create (refused, and logged by the server) every second.
-        if (denied) await this.waitForBundleConsumer();
+        if (denied) await this.waitForBundleConsumer(spec);
       }
       if (!this.stopped) await sleep(1000);
     }

@@ -39,3 +39,11 @@ function hashDnsmasq(h: Hash, entries: [string, Uint8Array][]): void {
  */
 export const BUNDLE_HASH_HEADER = 'Sdn-Bundle-Hash';
 export const BUNDLE_VERSION_HEADER = 'Sdn-Bundle-Version';
+/**
+ * On full bundles: `bundleContentKey` of the bundle, what the config service
+ * compares to send a version-only message instead. Absent (bundles of an
+ * older config service): the next bundle is a full one.
+ */
+export const BUNDLE_CONTENT_KEY_HEADER = 'Sdn-Bundle-Content-Key';
+/** On version-only messages: the hash of the full bundle they re-version. */
+export const BUNDLE_BASE_HASH_HEADER = 'Sdn-Bundle-Base-Hash';

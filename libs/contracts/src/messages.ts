@@ -160,6 +160,41 @@ export const nodeBundleV1Schema: Check = (v, p, out) => {
   (enc === undefined ? inlineBundle : packedBundle)(v, p, out);
 };
 
+/**
+ * Message on `sdn.node.<node>.bundle-version`: "run version `version`; your
+ * files are those of the full bundle `baseHash` (the latest on
+ * `sdn.node.<node>.bundle`) with the interfaces file's `#version:` line set to
+ * `version`". The config service sends it instead of a full bundle when
+ * nothing but the version changed for the node (files, scope, FRR daemons and
+ * warnings alike): an apply that touches a few nodes then costs the others a
+ * few hundred bytes and no reload. `hash` is the NodeBundleV1 hash of the
+ * files so re-versioned, so the agent checks that what it writes is exactly
+ * what a full bundle of `version` would have carried. An agent whose files
+ * are not `baseHash`'s (offline meanwhile, refused it, edited by hand) reads
+ * the base from the stream and applies it in full under `version`; a base
+ * that is no longer the latest full bundle means a newer full bundle follows.
+ */
+export interface NodeBundleVersionV1 {
+  node: string;
+  version: number;
+  hash: string;
+  baseVersion: number;
+  baseHash: string;
+  task?: string;
+  correlationId?: string;
+  renderedAt: string;
+}
+export const nodeBundleVersionV1Schema: Check = object({
+  node: nonEmptyStr,
+  version: int,
+  hash: nonEmptyStr,
+  baseVersion: int,
+  baseHash: nonEmptyStr,
+  task: optional(str),
+  correlationId: optional(str),
+  renderedAt: nonEmptyStr,
+});
+
 /** Message on `sdn.node.<node>.facts`: the node facts the renderer needs (`NodeFacts` of @sdn/render). */
 export interface NodeFactsMessageV1 {
   node: string;

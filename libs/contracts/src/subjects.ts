@@ -18,6 +18,16 @@ export function bundleSubject(node: string): string {
   return `sdn.node.${node}.bundle`;
 }
 
+/**
+ * Version-only messages (NodeBundleVersionV1), in the bundles stream beside
+ * the full bundles: the latest full bundle of a node stays stored while the
+ * versions that did not change its files follow on this subject.
+ */
+export const BUNDLE_VERSIONS_SUBJECTS = 'sdn.node.*.bundle-version';
+export function bundleVersionSubject(node: string): string {
+  return `sdn.node.${node}.bundle-version`;
+}
+
 /** Node facts published by each agent; latest per node kept. */
 export const FACTS_STREAM = 'SDN_FACTS';
 export const FACTS_SUBJECTS = 'sdn.node.*.facts';

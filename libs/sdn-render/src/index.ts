@@ -8,3 +8,4 @@ export * from './conformance/case';
 export * from './conformance/run';
 export * from './fabrics/daemons';
 export * from './guest-ports/plug';
+export * from './ifupdown/version-line';

@@ -103,6 +103,15 @@ describe('dry-run reading facts and bundles from JetStream (isolated bus)', () =
     expect((await api.get('dry-run/summary').expect(200)).body.data).toEqual([
       expect.objectContaining({ node, changed: false, 'interfaces-added': 0, 'interfaces-removed': 0, 'facts-known': true, 'bundle-version': 7 }),
     ]);
+    // A version-only message on that bundle: the node runs its files under version 8 (the version line rewritten).
+    const v8 = { interfaces: files.interfaces.replace(/^#version:\d+/, '#version:8') };
+    await bus.js.publish(
+      bus.topology.bundleVersionSubject(node),
+      JSON.stringify({ node, version: 8, hash: bundleContentHash(v8), baseVersion: 7, baseHash: bundle.hash, renderedAt: new Date().toISOString() }),
+    );
+    const bumped = (await api.get(`dry-run?node=${node}`).expect(200)).body.data;
+    expect(bumped['bundle-version']).toBe(8);
+    expect((bumped['interfaces-diff'] as string).split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual(['-#version:8', `+${files.interfaces.split('\n')[0]}`]);
     // A malformed bundle (contract violation) is ignored rather than diffed against.
     await bus.js.publish(bus.topology.bundleSubject(node), JSON.stringify({ node, version: 'x' }));
     expect((await api.get(`dry-run?node=${node}`).expect(200)).body.data['bundle-version']).toBeNull();

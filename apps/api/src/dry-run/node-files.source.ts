@@ -7,10 +7,13 @@ import {
   type InlineNodeBundleV1,
   type NodeBundleV1,
   nodeBundleV1Schema,
+  type NodeBundleVersionV1,
+  nodeBundleVersionV1Schema,
   type NodeFactsMessageV1,
   nodeFactsV1Schema,
   unpackNodeBundle,
 } from '@sdn/contracts';
+import { withVersionLine } from '@sdn/render';
 import { API_CONFIG, type ApiConfig } from '../core/config';
 import { NatsService } from '../core/nats.service';
 
@@ -80,15 +83,28 @@ export class JetStreamNodeFilesSource extends NodeFilesSource {
     return this.last(this.topology.streams.facts.name, this.topology.factsSubject(node), nodeFactsV1Schema);
   }
 
+  /**
+   * The version-only message that re-versions `full` (the node's latest full
+   * bundle), if any: the node then runs `full`'s files under its version.
+   */
+  private async bump(node: string, full: NodeBundleV1): Promise<NodeBundleVersionV1 | null> {
+    const m = await this.last<NodeBundleVersionV1>(this.topology.streams.bundles.name, this.topology.bundleVersionSubject(node), nodeBundleVersionV1Schema);
+    return m && m.baseHash === full.hash && m.version > full.version ? m : null;
+  }
+
   async bundle(node: string): Promise<InlineNodeBundleV1 | null> {
     const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
     // Bundles travel packed (gzip); content that does not unpack reads as unknown too.
-    return b ? unpackNodeBundle(b).catch(() => null) : null;
+    const inline = b ? await unpackNodeBundle(b).catch(() => null) : null;
+    const m = inline && (await this.bump(node, b!));
+    const interfaces = m ? withVersionLine(inline.files.interfaces, m.version) : undefined;
+    return m && interfaces !== undefined ? { ...inline, version: m.version, hash: m.hash, files: { ...inline.files, interfaces } } : inline;
   }
 
   override async bundleHead(node: string): Promise<BundleHead | null> {
     const b = await this.last<NodeBundleV1>(this.topology.streams.bundles.name, this.topology.bundleSubject(node), nodeBundleV1Schema);
-    return b ? { version: b.version, hash: b.hash } : null;
+    const m = b && (await this.bump(node, b));
+    return m ? { version: m.version, hash: m.hash } : b ? { version: b.version, hash: b.hash } : null;
   }
 
   /**

@@ -1,5 +1,7 @@
 import {
   assertContract,
+  BUNDLE_BASE_HASH_HEADER,
+  BUNDLE_CONTENT_KEY_HEADER,
   BUNDLE_HASH_HEADER,
   BUNDLE_VERSION_HEADER,
   CONTRACTS,
@@ -8,16 +10,19 @@ import {
   packNodeBundle,
   type InlineNodeBundleV1,
   type NodeBundleV1,
+  type NodeBundleVersionV1,
   type NodeFactsMessageV1,
 } from '@sdn/contracts';
-import { ensureDurableConsumer, isWrongLastSequence, nodeBundleConsumer, publishContract, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus } from '@sdn/bus';
+import { ensureDurableConsumer, isWrongLastSequence, nodeBundleConsumer, nodeBundleVersionConsumer, publishContract, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus, type StoredHeaders } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
 import type { ConfigVersion, LastBundle } from '../planner/plan-bundles';
 
 /** A node's latest bundle as far as a compare-and-set publish needs it. */
 export interface StoredBundle extends LastBundle {
-  /** Stream sequence of the bundle (0: the node has none). */
+  /** Stream sequence of the latest full bundle (0: the node has none). */
   seq: number;
+  /** Stream sequence of the latest version-only message (0: none). */
+  versionSeq: number;
 }
 
 export type PublishOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -61,6 +66,7 @@ export class BundleBus {
   private async ensureNodeConsumer(node: string): Promise<void> {
     if (this.nodeConsumers.has(node)) return;
     await ensureDurableConsumer(this.bus.jsm, nodeBundleConsumer(this.t, node), this.bus.log);
+    await ensureDurableConsumer(this.bus.jsm, nodeBundleVersionConsumer(this.t, node), this.bus.log);
     this.nodeConsumers.add(node);
   }
 
@@ -68,17 +74,49 @@ export class BundleBus {
     return this.bus.topology;
   }
 
-  /** Latest bundle headers per node (all nodes, or the given ones). Payloads are not fetched: bundles are large. */
+  /**
+   * Latest bundle headers per node (all nodes, or the given ones): the full
+   * bundle and the version-only message, the latter counting only while it
+   * re-versions that full bundle (a newer full bundle replaces it). Payloads
+   * are not fetched: bundles are large.
+   */
   async lastBundles(nodes?: string[]): Promise<Map<string, StoredBundle>> {
     const { name, subjects } = this.t.streams.bundles;
-    const filters = nodes ? nodes.map((n) => this.t.bundleSubject(n)) : [subjects];
-    const out = new Map<string, StoredBundle>();
-    for (const found of await Promise.all(filters.map((f) => readLastHeadersPerSubject(this.bus.js, this.bus.jsm, name, f)))) {
-      for (const h of found.values()) {
+    const read = (filters: string[]) => Promise.all(filters.map((f) => readLastHeadersPerSubject(this.bus.js, this.bus.jsm, name, f)));
+    const [fulls, versions] = await Promise.all([
+      read(nodes ? nodes.map((n) => this.t.bundleSubject(n)) : [subjects]),
+      read(nodes ? nodes.map((n) => this.t.bundleVersionSubject(n)) : [this.t.bundleVersionSubject('*')]),
+    ]);
+    const byNode = (found: Map<string, StoredHeaders>[]) => {
+      const out = new Map<string, StoredHeaders>();
+      for (const h of found.flatMap((m) => [...m.values()])) {
         const node = this.t.nodeOfSubject(h.subject);
-        if (!node) continue;
-        const version = Number(h.headers[BUNDLE_VERSION_HEADER]);
-        out.set(node, { seq: h.seq, hash: h.headers[BUNDLE_HASH_HEADER], version: Number.isInteger(version) ? version : undefined });
+        if (node) out.set(node, h);
+      }
+      return out;
+    };
+    const version = (h: StoredHeaders) => {
+      const v = Number(h.headers[BUNDLE_VERSION_HEADER]);
+      return Number.isInteger(v) ? v : undefined;
+    };
+    const full = byNode(fulls);
+    const out = new Map<string, StoredBundle>();
+    for (const [node, f] of full) {
+      const head = { version: version(f), hash: f.headers[BUNDLE_HASH_HEADER], contentKey: f.headers[BUNDLE_CONTENT_KEY_HEADER] };
+      out.set(node, { seq: f.seq, versionSeq: 0, version: head.version, hash: head.hash, full: head });
+    }
+    for (const [node, v] of byNode(versions)) {
+      const last = out.get(node);
+      if (!last) {
+        out.set(node, { seq: 0, versionSeq: v.seq });
+        continue;
+      }
+      last.versionSeq = v.seq;
+      const vv = version(v);
+      const base = last.full;
+      if (vv !== undefined && base?.version !== undefined && v.headers[BUNDLE_BASE_HASH_HEADER] === base.hash && vv > base.version) {
+        last.version = vv;
+        last.hash = v.headers[BUNDLE_HASH_HEADER];
       }
     }
     return out;
@@ -136,7 +174,7 @@ export class BundleBus {
    * stored once. Throws BundleTooLargeError when even the packed bundle
    * exceeds the server's max_payload.
    */
-  async publish(inline: InlineNodeBundleV1, after: number): Promise<PublishOutcome> {
+  async publish(inline: InlineNodeBundleV1, after: number, contentKey?: string): Promise<PublishOutcome> {
     // The content is checked before it is packed (the envelope again by publishContract): nothing that breaks the contract is sent.
     assertContract(CONTRACTS.nodeBundle.name, CONTRACTS.nodeBundle.schema, inline);
     const bundle: NodeBundleV1 = await packNodeBundle(inline);
@@ -153,6 +191,7 @@ export class BundleBus {
         headers: {
           [BUNDLE_HASH_HEADER]: bundle.hash,
           [BUNDLE_VERSION_HEADER]: String(bundle.version),
+          ...(contentKey ? { [BUNDLE_CONTENT_KEY_HEADER]: contentKey } : {}),
           ...(bundle.correlationId ? { [CORRELATION_ID_HEADER]: bundle.correlationId } : {}),
         },
       });
@@ -161,6 +200,32 @@ export class BundleBus {
       if (isWrongLastSequence(e)) return 'conflict';
       // The headers pushed it over after all.
       if ((e as { code?: string })?.code === 'MAX_PAYLOAD_EXCEEDED') throw new BundleTooLargeError(inline.node, inline.version, bytes, max, filesBytesOf(inline));
+      throw e;
+    }
+  }
+
+  /**
+   * A version-only message, compare-and-set on the node's version subject
+   * (`after`: its latest sequence there). That cannot see the full-bundle
+   * subject: the caller checks that no full bundle was stored meanwhile
+   * (ConfigService.reconcile) and re-plans the node otherwise.
+   */
+  async publishVersion(message: NodeBundleVersionV1, after: number): Promise<PublishOutcome> {
+    await this.ensureNodeConsumer(message.node);
+    try {
+      const ack = await publishContract(this.bus.js, this.t.bundleVersionSubject(message.node), CONTRACTS.nodeBundleVersion, message, {
+        msgID: `bundle-version:${message.node}:${after}:${message.hash}`,
+        expectLastSubjectSequence: after,
+        headers: {
+          [BUNDLE_HASH_HEADER]: message.hash,
+          [BUNDLE_VERSION_HEADER]: String(message.version),
+          [BUNDLE_BASE_HASH_HEADER]: message.baseHash,
+          ...(message.correlationId ? { [CORRELATION_ID_HEADER]: message.correlationId } : {}),
+        },
+      });
+      return ack.duplicate ? 'duplicate' : 'stored';
+    } catch (e) {
+      if (isWrongLastSequence(e)) return 'conflict';
       throw e;
     }
   }

@@ -1,5 +1,5 @@
 import { bundleContentHash } from '@sdn/contracts';
-import { planBundles, renderFactsOf, type PlanInput } from './plan-bundles';
+import { bundleContentKey, planBundles, renderFactsOf, type PlanInput } from './plan-bundles';
 import { factsMessage, sampleConfig } from './test-fixtures';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -120,6 +120,71 @@ describe('planBundles', () => {
     expect(byNode.n3.files.frr).toBeDefined();
     expect(byNode.n3.frrDaemons).toEqual({ fabricd: false, ospfd: false });
     expect(planBundles(input()).publish.every((b) => b.files.frr === undefined && b.frrDaemons === undefined)).toBe(true);
+  });
+});
+
+describe('planBundles: version-only messages', () => {
+  const v4 = planBundles(input());
+  /** The nodes' latest full bundles are those of version 4, stored with their content keys. */
+  const stored = (over: Partial<{ contentKey?: string }> = {}) =>
+    new Map(v4.publish.map((b) => [b.node, { version: 4, hash: b.hash, full: { version: 4, hash: b.hash, contentKey: v4.contentKeys.get(b.node), ...over } }]));
+
+  it('records a content key for every full bundle it plans', () => {
+    expect([...v4.contentKeys.keys()]).toEqual(['n1', 'n2', 'n3']);
+    for (const b of v4.publish) expect(v4.contentKeys.get(b.node)).toBe(bundleContentKey(b));
+  });
+
+  it('sends a node whose render changed only in the version a version-only message naming its base', () => {
+    const plan = planBundles(input({ config: { version: 5, running: sampleConfig(5), task: 'UPID:t2', correlationId: 'c5' }, lastBundles: stored() }));
+    expect(plan.publish).toEqual([]);
+    const full5 = planBundles(input({ config: { version: 5, running: sampleConfig(5) } }));
+    expect(plan.versionOnly).toEqual(
+      v4.publish.map((b, i) => ({
+        node: b.node,
+        version: 5,
+        // The hash of the full bundle version 5 would be: the agent checks the files it re-versions against it.
+        hash: full5.publish[i].hash,
+        baseVersion: 4,
+        baseHash: b.hash,
+        task: 'UPID:t2',
+        correlationId: 'c5',
+        renderedAt: NOW,
+      })),
+    );
+    expect(full5.publish[0].files.interfaces.replace('#version:5\n', '#version:4\n')).toBe(v4.publish[0].files.interfaces);
+  });
+
+  it('sends the full bundle when the files, the zones and vnets, or the base is unknown', () => {
+    // n1 alone gets a new vnet (zone zs is restricted to n1).
+    const running = sampleConfig(5);
+    running.vnets!.ids.vs2 = { type: 'vnet', zone: 'zs' };
+    const plan = planBundles(input({ config: { version: 5, running }, lastBundles: stored() }));
+    expect(plan.publish.map((b) => b.node)).toEqual(['n1']);
+    expect(plan.versionOnly.map((m) => m.node)).toEqual(['n2', 'n3']);
+    // A zone deployed on n2 and n3 without vnets changes no file there, only the scope their status reports.
+    const withZone = sampleConfig(5);
+    withZone.zones!.ids.zy = { type: 'vxlan', peers: '10.0.0.2,10.0.0.3', ipam: 'pve' };
+    const z = planBundles(input({ config: { version: 5, running: withZone }, lastBundles: stored() }));
+    expect(z.publish.map((b) => b.node)).toEqual(['n1', 'n2', 'n3']);
+    // No content key (a full bundle of an older config service): full bundles, which record one.
+    const old = planBundles(input({ config: { version: 5, running: sampleConfig(5) }, lastBundles: stored({ contentKey: undefined }) }));
+    expect(old.publish.map((b) => b.node)).toEqual(['n1', 'n2', 'n3']);
+    expect(old.versionOnly).toEqual([]);
+    expect(old.contentKeys.size).toBe(3);
+  });
+
+  it('re-sends nothing when the node already runs this version (a redelivered event)', () => {
+    const full5 = planBundles(input({ config: { version: 5, running: sampleConfig(5) } }));
+    const bumped = new Map(full5.publish.map((b) => [b.node, { version: 5, hash: b.hash, full: { version: 4, hash: 'h4', contentKey: full5.contentKeys.get(b.node) } }]));
+    const plan = planBundles(input({ config: { version: 5, running: sampleConfig(5) }, lastBundles: bumped }));
+    expect(plan.publish).toEqual([]);
+    expect(plan.versionOnly).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('has no content key for files without a version line (nothing to re-version)', () => {
+    const plan = planBundles(input({ render: () => ({ interfaces: 'auto x\n' }) }));
+    expect(plan.contentKeys.size).toBe(0);
   });
 });
 

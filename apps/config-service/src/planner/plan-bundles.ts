@@ -1,6 +1,16 @@
-import { assertContract, bundleContentHash, ContractViolation, NODE_NAME_PATTERN, renderFactsV1Schema, type InlineNodeBundleV1, type NodeFactsMessageV1 } from '@sdn/contracts';
+import { createHash } from 'node:crypto';
+import {
+  assertContract,
+  bundleContentHash,
+  ContractViolation,
+  NODE_NAME_PATTERN,
+  renderFactsV1Schema,
+  type InlineNodeBundleV1,
+  type NodeBundleVersionV1,
+  type NodeFactsMessageV1,
+} from '@sdn/contracts';
 import type { RunningConfig } from '@sdn/model';
-import { fabricDaemons, nodeScope, renderNode, unsupportedFeatures, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+import { fabricDaemons, nodeScope, renderNode, unsupportedFeatures, withoutVersionLine, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 
 /** A running config version to render. */
 export interface ConfigVersion {
@@ -14,8 +24,11 @@ export interface ConfigVersion {
 
 /** What the node's latest bundle on the bus says about itself (undefined fields: unknown). */
 export interface LastBundle {
+  /** What the node is to run now: the latest full bundle's, or the version-only message's that re-versions it. */
   version?: number;
   hash?: string;
+  /** The latest full bundle, the base of any version-only message; without a content key the next bundle is full. */
+  full?: { version?: number; hash?: string; contentKey?: string };
 }
 
 export interface PlanInput {
@@ -42,6 +55,10 @@ export type SkipReason =
 export interface BundlePlan {
   /** Inline bundles; the publisher packs them for the wire. */
   publish: InlineNodeBundleV1[];
+  /** `bundleContentKey` of each bundle in `publish` that has one, by node (stored with it for the next plan). */
+  contentKeys: Map<string, string>;
+  /** Nodes whose render differs from their latest full bundle only in the version. */
+  versionOnly: NodeBundleVersionV1[];
   skipped: { node: string; reason: SkipReason; detail?: string }[];
 }
 
@@ -60,17 +77,36 @@ export function renderFactsOf(node: string, message: NodeFactsMessageV1): { fact
 }
 
 /**
+ * What a bundle carries apart from its version: the files with the
+ * interfaces file's version line left out, the scope, the FRR daemons and the
+ * warnings. Two bundles with the same key differ at most in the version
+ * line, so the later one can travel as a version-only message. Undefined
+ * when the interfaces file has no version line (nothing to re-version).
+ */
+export function bundleContentKey(b: InlineNodeBundleV1): string | undefined {
+  const body = withoutVersionLine(b.files.interfaces);
+  if (body === undefined) return undefined;
+  return createHash('sha256')
+    .update(bundleContentHash({ ...b.files, interfaces: body }))
+    .update(JSON.stringify([b.scope ?? null, b.frrDaemons ?? null, b.warnings ?? null]))
+    .digest('hex');
+}
+
+/**
  * Decides which bundles to publish for one config version: renders every node
  * that has facts (the renderer applies each zone's `nodes` restriction, so a
  * node outside every zone gets an empty file — which is how vnets are removed
  * from it), hashes the files, and keeps only bundles that change what the node
- * has. Each bundle names the zones and vnets deployed on its node. Pure: the caller does all I/O, so this runs in unit tests without NATS.
+ * has. Each bundle names the zones and vnets deployed on its node. A node
+ * whose new bundle would differ from its latest full bundle only in the
+ * version gets a version-only message instead (when that full bundle's
+ * content key is known). Pure: the caller does all I/O, so this runs in unit tests without NATS.
  */
 export function planBundles(input: PlanInput): BundlePlan {
   const render = input.render ?? renderNode;
   const { version, running, task, correlationId } = input.config;
   const warnings = unsupportedFeatures(running);
-  const plan: BundlePlan = { publish: [], skipped: [] };
+  const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [] };
   for (const node of [...input.facts.keys()].sort()) {
     const last = input.lastBundles.get(node);
     if (last?.version !== undefined && last.version > version) {
@@ -108,6 +144,14 @@ export function planBundles(input: PlanInput): BundlePlan {
     if (warnings.length) bundle.warnings = warnings;
     // Only with an frr.conf: a node the SDN config gives no FRR keeps its daemons file as it is (it may have no FRR at all).
     if (files.frr !== undefined) bundle.frrDaemons = fabricDaemons(running, node);
+    const key = bundleContentKey(bundle);
+    const base = last?.full;
+    if (key !== undefined && key === base?.contentKey && base.hash !== undefined && base.version !== undefined && base.version < version) {
+      const { task: t, correlationId: c, renderedAt } = bundle;
+      plan.versionOnly.push({ node, version, hash, baseVersion: base.version, baseHash: base.hash, ...(t === undefined ? {} : { task: t }), ...(c === undefined ? {} : { correlationId: c }), renderedAt });
+      continue;
+    }
+    if (key !== undefined) plan.contentKeys.set(node, key);
     plan.publish.push(bundle);
   }
   return plan;

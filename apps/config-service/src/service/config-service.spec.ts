@@ -3,7 +3,8 @@ import { BUNDLE_ENCODING_GZIP_V1, bundleContentHash } from '@sdn/contracts';
 import { connectBus, silentLogger, type IsolatedBus } from '@sdn/bus';
 import { renderNode } from '@sdn/render';
 import { sampleConfig, factsMessage } from '../planner/test-fixtures';
-import { bundleHistory, bundleHistoryBus, drained, publishConfigApplied, rawBundleHistory, registerNode, until } from '../testing/bus-fixtures';
+import { BundleBus } from '../bundles/bundle-bus';
+import { appliedVersions, bundleHistory, bundleHistoryBus, drained, publishConfigApplied, rawBundleHistory, registerNode, until, versionHistory } from '../testing/bus-fixtures';
 import { ConfigService, type ReconcileReport } from './config-service';
 
 const NODES: [string, string][] = [
@@ -25,7 +26,9 @@ describe('ConfigService (real NATS)', () => {
     await drained(bus, bus.topology.streams.events.name, 'config-service-config-applied');
     await drained(bus, bus.topology.streams.facts.name, 'config-service-facts');
   };
-  const versions = async (node: string) => (await bundleHistory(bus, node)).map((b) => b.version);
+  /** The versions the node was told to run, full bundles and version-only messages alike (sampleConfig(v) differs from v-1 only in the version). */
+  const versions = (node: string) => appliedVersions(bus, node);
+  const fullVersions = async (node: string) => (await bundleHistory(bus, node)).map((b) => b.version);
 
   beforeEach(async () => {
     bus = await bundleHistoryBus('config-service-spec');
@@ -164,11 +167,86 @@ describe('ConfigService (real NATS)', () => {
     expect(r1.handledVersions.length).toBeGreaterThan(0);
     expect(r2.handledVersions.length).toBeGreaterThan(0);
     for (const [n] of NODES) {
-      const history = await bundleHistory(bus, n);
-      const vs = history.map((h) => h.version);
+      const vs = await versions(n);
       expect(vs).toEqual([...new Set(vs)].sort((x, y) => x - y)); // strictly increasing: no duplicate, no going back
       expect(vs[vs.length - 1]).toBe(12);
     }
+  });
+
+  it('sends nodes whose files changed only in the version a version-only message on the full bundle they run', async () => {
+    const svc = await start();
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n3')).length === 1);
+    // Version 2 adds a vnet to zone zs, which only n1 carries.
+    const v2 = sampleConfig(2);
+    v2.vnets!.ids.vs2 = { type: 'vnet', zone: 'zs' };
+    await publishConfigApplied(bus, 2, v2, 'UPID:apply2');
+    await until(async () => (await versions('n3')).length === 2);
+    await idle();
+    expect(await fullVersions('n1')).toEqual([1, 2]);
+    expect(await versionHistory(bus, 'n1')).toEqual([]);
+    for (const [n, ip] of NODES.slice(1)) {
+      expect(await fullVersions(n)).toEqual([1]);
+      const [base] = await bundleHistory(bus, n);
+      const [m] = await versionHistory(bus, n);
+      // Its hash is that of the full bundle of version 2: the agent checks what it writes against it.
+      const full2 = renderNode(v2, factsMessage(n, ip).facts as never);
+      expect(m).toMatchObject({ node: n, version: 2, baseVersion: 1, baseHash: base.hash, hash: bundleContentHash(full2), task: 'UPID:apply2' });
+      expect(full2.interfaces).toBe(base.files.interfaces.replace('#version:1\n', '#version:2\n'));
+    }
+    // The state is on the bus, not in the replica: another one (or this one restarted) carries on the same way.
+    const other = new ConfigService({ bus });
+    const report = await other.reconcile('config', async () => ({ version: 3, running: sampleConfig(3) }));
+    expect(report.versionOnly.sort()).toEqual(['n2', 'n3']);
+    expect(report.published).toEqual(['n1']); // vs2 is gone again
+    expect((await versionHistory(bus, 'n2')).map((m) => [m.version, m.baseVersion])).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(svc.handledVersions).toEqual([1, 2]);
+  });
+
+  it('sends a full bundle when the stored one has no content key (an older config service wrote it)', async () => {
+    const store = new BundleBus(bus);
+    const old = new ConfigService({ bus });
+    // What an older release stored: the same bundles, without the content key header.
+    const seeded = await old.reconcile('config', async () => ({ version: 1, running: sampleConfig(1) }));
+    expect(seeded.published.sort()).toEqual(['n1', 'n2', 'n3']);
+    for (const [n] of NODES) {
+      const [b] = await bundleHistory(bus, n);
+      expect(await store.publish({ ...b, version: 2, files: { ...b.files, interfaces: b.files.interfaces.replace('#version:1', '#version:2') }, hash: bundleContentHash({ ...b.files, interfaces: b.files.interfaces.replace('#version:1', '#version:2') }) }, (await store.lastBundles([n])).get(n)!.seq)).toBe('stored');
+    }
+    const report = await old.reconcile('config', async () => ({ version: 3, running: sampleConfig(3) }));
+    expect(report.published.sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(report.versionOnly).toEqual([]);
+    // Those carry the key: the next version is version-only.
+    const next = await old.reconcile('config', async () => ({ version: 4, running: sampleConfig(4) }));
+    expect(next.versionOnly.sort()).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  it('re-plans a node whose full bundle another writer replaced while a version-only message was on its way', async () => {
+    const a = new ConfigService({ bus });
+    const b = new ConfigService({ bus });
+    await a.reconcile('config', async () => ({ version: 1, running: sampleConfig(1) }));
+    // A reads the latest bundles, then waits; meanwhile B stores n2's bundle of version 1 for other facts.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const aDone = a.reconcile('config', async () => {
+      await gate;
+      return { version: 2, running: sampleConfig(2) };
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await registerNode(bus, 'n2', '10.0.0.9');
+    expect((await b.reconcile('facts', async () => ({ version: 1, running: sampleConfig(1) }), ['n2'])).published).toEqual(['n2']);
+    await registerNode(bus, 'n2', '10.0.0.2');
+    release();
+    const report = await aDone;
+    // A's version-only message re-versioned a full bundle that was no longer n2's latest: n2 is planned again.
+    expect(report.rounds).toBe(2);
+    const n2 = await bundleHistory(bus, 'n2');
+    expect(n2.map((x) => x.version)).toEqual([1, 1, 2]);
+    expect(n2[2].hash).toBe(bundleContentHash(renderNode(sampleConfig(2), factsMessage('n2', '10.0.0.2').facts as never)));
+    expect((await new BundleBus(bus).lastBundles(['n2'])).get('n2')).toMatchObject({ version: 2, hash: n2[2].hash });
   });
 
   it('re-plans a node when another writer stored its bundle in between (compare-and-set)', async () => {

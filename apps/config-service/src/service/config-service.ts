@@ -4,7 +4,7 @@ import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
 import { bundleRenderDuration, bundleSize, bundlesPublished } from '@sdn/metrics';
 import type { RunningConfig } from '@sdn/model';
 import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
-import { BundleBus, BundleTooLargeError, type PublishOutcome } from '../bundles/bundle-bus';
+import { BundleBus, BundleTooLargeError, type PublishOutcome, type StoredBundle } from '../bundles/bundle-bus';
 import { natsIpamCall, reconcileDhcpPorts, type IpamCall } from '../dhcp-ports/dhcp-port-reservations';
 
 export interface ConfigServiceOptions {
@@ -28,6 +28,8 @@ export interface ReconcileReport {
   /** Of the rendered config's ConfigApplied event. */
   correlationId?: string;
   published: string[];
+  /** Nodes sent a version-only message (their files changed only in the version line). */
+  versionOnly: string[];
   skipped: Partial<Record<SkipReason | 'too-large', string[]>>;
   /** Rounds needed because another writer published a node's bundle in between (compare-and-set conflicts). */
   rounds: number;
@@ -127,7 +129,7 @@ export class ConfigService {
    */
   async reconcile(trigger: ReconcileReport['trigger'], config: () => Promise<ConfigVersion | undefined>, nodes?: string[]): Promise<ReconcileReport> {
     const t0 = performance.now();
-    const report: ReconcileReport = { trigger, published: [], skipped: {}, rounds: 0, ms: 0, phases: { readMs: 0, renderMs: 0, publishMs: 0 } };
+    const report: ReconcileReport = { trigger, published: [], versionOnly: [], skipped: {}, rounds: 0, ms: 0, phases: { readMs: 0, renderMs: 0, publishMs: 0 } };
     const phase = (name: keyof ReconcileReport['phases'], since: number) => {
       const now = performance.now();
       report.phases[name] += Math.round(now - since);
@@ -147,27 +149,36 @@ export class ConfigService {
       t = phase('readMs', t);
       // Node by node, each bundle sent off as soon as it is rendered: packing (zlib's thread pool) and
       // the publish proceed while the next node renders, so the first nodes apply while the last render.
-      const plan: BundlePlan = { publish: [], skipped: [] };
+      const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [] };
       const sending: Promise<PublishOutcome | BundleTooLargeError>[] = [];
+      const bumping: Promise<PublishOutcome>[] = [];
       const now = (this.opts.clock?.() ?? new Date()).toISOString();
       for (const node of [...facts.keys()].sort()) {
         const endRender = bundleRenderDuration().startTimer();
         const one = planBundles({ config: cfg, facts: new Map([[node, facts.get(node)!]]), lastBundles, now, render: this.opts.render });
         endRender();
         plan.skipped.push(...one.skipped);
+        const last = lastBundles.get(node);
         for (const b of one.publish) {
           plan.publish.push(b);
-          sending.push(this.store.publish(b, lastBundles.get(b.node)?.seq ?? 0).catch((e: unknown) => (e instanceof BundleTooLargeError ? e : Promise.reject(e))));
+          sending.push(this.store.publish(b, last?.seq ?? 0, one.contentKeys.get(b.node)).catch((e: unknown) => (e instanceof BundleTooLargeError ? e : Promise.reject(e))));
+        }
+        for (const v of one.versionOnly) {
+          plan.versionOnly.push(v);
+          bumping.push(this.store.publishVersion(v, last?.versionSeq ?? 0));
         }
         await new Promise((r) => setImmediate(r));
       }
       t = phase('renderMs', t);
-      const outcomes = await Promise.all(sending);
+      const [outcomes, bumped] = await Promise.all([Promise.all(sending), Promise.all(bumping)]);
+      // Each compare-and-set sees one subject only: a full bundle and a version-only message stored
+      // for one node by two writers at once would each pass. The later of the two sees the other here.
+      const crossed = await this.crossedWriters(lastBundles, plan, todo);
       phase('publishMs', t);
       todo = [];
       plan.publish.forEach((b, i) => {
         const outcome = outcomes[i];
-        if (outcome === 'conflict') todo!.push(b.node);
+        if (outcome === 'conflict' || (outcome === 'stored' && crossed.has(b.node))) todo!.push(b.node);
         else if (outcome instanceof BundleTooLargeError) {
           (report.skipped['too-large'] ??= []).push(b.node);
           this.log.error(outcome.message, { node: b.node, version: b.version, bytes: outcome.bytes, maxPayload: outcome.maxPayload });
@@ -180,16 +191,22 @@ export class ConfigService {
           bundlesPublished().inc({ trigger });
         }
       });
+      plan.versionOnly.forEach((v, i) => {
+        const outcome = bumped[i];
+        if (outcome === 'conflict' || (outcome === 'stored' && crossed.has(v.node))) todo!.push(v.node);
+        else if (outcome === 'duplicate') (report.skipped.unchanged ??= []).push(v.node);
+        else report.versionOnly.push(v.node);
+      });
       for (const s of plan.skipped) {
-        if (report.published.includes(s.node)) continue;
+        if (report.published.includes(s.node) || report.versionOnly.includes(s.node)) continue;
         (report.skipped[s.reason] ??= []).push(s.node);
         if (s.reason === 'invalid-facts' || s.reason === 'render-failed') this.log.error(`node ${s.node}: ${s.reason}`, { version: cfg.version, detail: s.detail });
       }
     }
     report.ms = Math.round(performance.now() - t0);
     // Facts arrive often and usually change nothing: only say something when they did.
-    if (report.version !== undefined && (trigger === 'config' || report.published.length > 0)) {
-      this.log.info(`${trigger}: version ${report.version}, ${report.published.length} bundle(s) published`, {
+    if (report.version !== undefined && (trigger === 'config' || report.published.length + report.versionOnly.length > 0)) {
+      this.log.info(`${trigger}: version ${report.version}, ${report.published.length} bundle(s) published, ${report.versionOnly.length} version-only`, {
         correlationId: report.correlationId,
         nodes: report.published.length <= 20 ? report.published : undefined,
         skipped: Object.fromEntries(Object.entries(report.skipped).map(([k, v]) => [k, v.length])),
@@ -218,5 +235,23 @@ export class ConfigService {
     } catch (e) {
       this.log.error(`DHCP ports: IPAM reservations not updated: ${String(e)}`, { version: cfg.version, correlationId: cfg.correlationId });
     }
+  }
+
+  /**
+   * Nodes this round stored something for whose other subject moved since
+   * the round read it: a full bundle here while someone stored a
+   * version-only message, or the reverse. Re-planning them reads both again;
+   * without it a version-only message could re-version a full bundle that
+   * is no longer the latest (the agent would ignore it, and the node would
+   * stay behind until the next change).
+   */
+  private async crossedWriters(before: ReadonlyMap<string, StoredBundle>, plan: BundlePlan, todo?: string[]): Promise<Set<string>> {
+    const crossed = new Set<string>();
+    if (plan.publish.length + plan.versionOnly.length === 0) return crossed;
+    // A whole-cluster round reads all nodes in one scan per subject; a few nodes one by one.
+    const now = await this.store.lastBundles(todo);
+    for (const b of plan.publish) if ((now.get(b.node)?.versionSeq ?? 0) !== (before.get(b.node)?.versionSeq ?? 0)) crossed.add(b.node);
+    for (const v of plan.versionOnly) if ((now.get(v.node)?.seq ?? 0) !== (before.get(v.node)?.seq ?? 0)) crossed.add(v.node);
+    return crossed;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CONTRACTS, unpackNodeBundle, type ConfigAppliedV1, type EventEnvelope, type InlineNodeBundleV1, type NodeBundleV1 } from '@sdn/contracts';
+import { CONTRACTS, unpackNodeBundle, type ConfigAppliedV1, type EventEnvelope, type InlineNodeBundleV1, type NodeBundleV1, type NodeBundleVersionV1 } from '@sdn/contracts';
 import { decodeJson, isolatedBus, publishContract, scanStream, type Bus, type IsolatedBus } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
 import { factsMessage } from '../planner/test-fixtures';
@@ -41,6 +41,22 @@ export async function rawBundleHistory(bus: Bus, node: string): Promise<NodeBund
 /** Every bundle stored for `node`, oldest first, unpacked as the agent reads it. */
 export async function bundleHistory(bus: Bus, node: string): Promise<InlineNodeBundleV1[]> {
   return Promise.all((await rawBundleHistory(bus, node)).map((b) => unpackNodeBundle(b)));
+}
+
+/** Every version-only message stored for `node`, oldest first. */
+export async function versionHistory(bus: Bus, node: string): Promise<(NodeBundleVersionV1 & { seq: number })[]> {
+  const found = await scanStream(bus.js, bus.jsm, bus.topology.streams.bundles.name, { filter: bus.topology.bundleVersionSubject(node) });
+  return found.map((m) => ({ ...(decodeJson(m.data) as NodeBundleVersionV1), seq: m.seq }));
+}
+
+/**
+ * The versions `node` was told to run, in the order they were stored: full
+ * bundles and version-only messages alike.
+ */
+export async function appliedVersions(bus: Bus, node: string): Promise<number[]> {
+  const full = await scanStream(bus.js, bus.jsm, bus.topology.streams.bundles.name, { filter: bus.topology.bundleSubject(node) });
+  const all = [...full.map((m) => ({ seq: m.seq, version: (decodeJson(m.data) as NodeBundleV1).version })), ...(await versionHistory(bus, node))];
+  return all.sort((a, b) => a.seq - b.seq).map((m) => m.version);
 }
 
 /** Resolves when the durable has nothing pending nor unacked. */

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { access, constants, open, readFile } from 'node:fs/promises';
-import type { InlineNodeBundleV1, NodeBundleFileBytes } from '@sdn/contracts';
-import { parseInterfaces, setDaemonLines } from '@sdn/render';
+import type { InlineNodeBundleV1, NodeBundleFileBytes, NodeBundleVersionV1 } from '@sdn/contracts';
+import { parseInterfaces, setDaemonLines, withVersionLineBytes } from '@sdn/render';
 import { managedPaths, type AgentConfig } from '../config/agent-config';
 import { removeIfExists, writeAtomic } from './atomic-write';
 import { archiveBundle } from './history';
@@ -13,6 +14,14 @@ export interface AppliedState {
   hash: string;
   task?: string;
   at: string;
+  /** Hash of the full bundle whose files these are when a version-only message re-versioned them (NodeBundleVersionV1.baseHash). */
+  baseHash?: string;
+  /**
+   * sha256 of the interfaces file and (when the bundle manages it) frr.conf
+   * as written: a version-only apply rewrites the version line only when the
+   * files are still these (a hand-edited file gets the full bundle again).
+   */
+  digests?: { interfaces: string; frr?: string };
 }
 
 export interface ApplyOutcome {
@@ -122,9 +131,34 @@ export class Applier {
         ms: Date.now() - t0,
       };
     }
-    const running: AppliedState = { version: bundle.version, hash: bundle.hash, task: bundle.task, at: new Date().toISOString() };
+    const digests = { interfaces: digest(next.interfaces), ...(frrManaged ? { frr: digest(next.frr) } : {}) };
+    const running: AppliedState = { version: bundle.version, hash: bundle.hash, task: bundle.task, at: new Date().toISOString(), digests };
     await writeAtomic(`${this.paths.stateDir}/applied.json`, JSON.stringify(running));
     return { state: 'applied', version: bundle.version, running, ms: Date.now() - t0 };
+  }
+
+  /**
+   * A version-only message: when the files in place are those of its base
+   * bundle (as last written, by a full apply or an earlier version-only
+   * one), rewrites the interfaces file's version line and records the new
+   * version; nothing is reloaded (only a comment changed). Null when the
+   * files are not the base's: the caller applies the base bundle in full.
+   */
+  async applyVersion(m: NodeBundleVersionV1): Promise<ApplyOutcome | null> {
+    const t0 = Date.now();
+    const before = await this.state();
+    if (!before?.digests || (before.hash !== m.baseHash && before.baseHash !== m.baseHash)) return null;
+    if (before.hash === m.hash) return { state: 'unchanged', version: m.version, running: before, ms: Date.now() - t0 };
+    const current = await readWhole(this.paths.sdnInterfaces).catch(() => null);
+    if (current === null || digest(current) !== before.digests.interfaces) return null;
+    if (before.digests.frr !== undefined && digest(await readWhole(this.paths.frrConf).catch(() => null)) !== before.digests.frr) return null;
+    const next = withVersionLineBytes(current, m.version);
+    if (!next) return null;
+    await writeAtomic(this.paths.sdnInterfaces, next);
+    await this.onInterfacesWritten(next);
+    const running: AppliedState = { version: m.version, hash: m.hash, task: m.task, at: new Date().toISOString(), baseHash: m.baseHash, digests: { ...before.digests, interfaces: digest(next) } };
+    await writeAtomic(`${this.paths.stateDir}/applied.json`, JSON.stringify(running));
+    return { state: 'applied', version: m.version, running, ms: Date.now() - t0 };
   }
 
   /** Re-runs the ifupdown2 check (live mode) so heartbeats report the current interface state. */
@@ -298,6 +332,10 @@ function sameContent(a: Content | null, b: Content | null): boolean {
   const len = (c: Content, buf: Buffer | null) => (buf ? buf.length : Buffer.byteLength(c as string));
   if (len(a, ab) !== len(b, bb)) return false;
   return (ab ?? Buffer.from(a as string)).equals(bb ?? Buffer.from(b as string));
+}
+
+function digest(c: Content | null): string {
+  return c === null ? '' : createHash('sha256').update(c).digest('hex');
 }
 
 function lastLines(r: RunResult): string {

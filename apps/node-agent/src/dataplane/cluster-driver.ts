@@ -3,6 +3,7 @@ import {
   assertContract,
   bundleContentHash,
   bundleSubject,
+  bundleVersionSubject,
   FACTS_STREAM,
   factsSubject,
   nodeBundleV1Schema,
@@ -13,6 +14,7 @@ import {
   statusSubject,
   type InlineNodeBundleV1,
   type NodeBundleScopeV1,
+  type NodeBundleVersionV1,
   type NodeFactsMessageV1,
   type NodeStatusV1,
 } from '@sdn/contracts';
@@ -92,6 +94,12 @@ export class ClusterDriver {
   async publishBundle(b: InlineNodeBundleV1, opts: { inline?: boolean } = {}): Promise<void> {
     const wire = opts.inline ? b : await packNodeBundle(b);
     await this.nc.jetstream().publish(bundleSubject(b.node), JSON.stringify(wire));
+  }
+
+  /** Publishes a version-only message, checked against its contract as the config service does. */
+  async publishVersion(m: NodeBundleVersionV1): Promise<void> {
+    assertContract(CONTRACTS.nodeBundleVersion.name, CONTRACTS.nodeBundleVersion.schema, m);
+    await this.nc.jetstream().publish(bundleVersionSubject(m.node), JSON.stringify(m));
   }
 
   /** Each node gets its bundle of `config`. */

@@ -13,9 +13,16 @@ describe('natsPermissions (rules)', () => {
     expect(p.publish.allow!.filter((s) => /\.(CREATE|UPDATE|DELETE|PURGE)\./.test(s))).toEqual([]);
     // No wildcard reaches past the node's own names, except its inbox and its own acks.
     for (const s of [...p.publish.allow!, ...p.subscribe.allow!]) {
-      if (/[*>]/.test(s)) expect([`$JS.ACK.SDN_BUNDLES.node-agent-pva.>`, `${nodeInboxPrefix('pva')}.>`]).toContain(s);
+      if (/[*>]/.test(s)) expect([`$JS.ACK.SDN_BUNDLES.node-agent-pva.>`, `$JS.ACK.SDN_BUNDLES.node-agent-pva_version.>`, `${nodeInboxPrefix('pva')}.>`]).toContain(s);
     }
     expect(p.publish.allow).not.toContain('sdn.node.pva.bundle');
+    // Its version-only messages: its own second durable and its own last message; no name another node's durable can have.
+    expect(p.publish.allow).toEqual(expect.arrayContaining(['$JS.API.CONSUMER.MSG.NEXT.SDN_BUNDLES.node-agent-pva_version', '$JS.API.DIRECT.GET.SDN_BUNDLES.sdn.node.pva.bundle-version']));
+    expect(natsPermissions(parseNatsIdentity('node:pva-version'), t).publish.allow!.filter((r) => p.publish.allow!.includes(r))).toEqual([
+      '$JS.API.INFO',
+      ...['SDN_EVENTS', 'SDN_BUNDLES', 'SDN_FACTS', 'SDN_STATUS'].map((s) => `$JS.API.STREAM.INFO.${s}`),
+      'sdn.ipam.v1.list',
+    ]);
   });
 
   it('lets a node read what its DHCP servers serve: the IPAM list and the IP events, nothing else of the events', () => {

@@ -79,6 +79,25 @@ export function nodeBundleConsumer(t: BusTopology, node: string): DurableConsume
 }
 
 /**
+ * Durable consumer name of a node's agent on its version-only messages
+ * (bundles stream). `_` cannot occur in a node name, so no node's bundle
+ * durable (`node-agent-<node>`) is another node's version durable.
+ */
+export function nodeAgentVersionDurable(node: string): string {
+  return `node-agent-${node}_version`;
+}
+
+/**
+ * The durable consumer a node agent reads its version-only messages
+ * through, made like nodeBundleConsumer. A second consumer because the
+ * NATS servers we support (2.9) filter a consumer on one subject; the agent
+ * does not rely on the order between the two (NodeBundleVersionV1).
+ */
+export function nodeBundleVersionConsumer(t: BusTopology, node: string): DurableConsumerSpec {
+  return { stream: t.streams.bundles.name, durable: nodeAgentVersionDurable(node), filterSubject: t.bundleVersionSubject(node), ackWaitMs: 120_000 };
+}
+
+/**
  * Reply subjects of a node agent's connection. A node may subscribe only
  * under its own prefix, so it never sees replies meant for anyone else.
  */
@@ -145,11 +164,14 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
           t.statusSubject(id.node),
           `${JS}.INFO`,
           ...[events, bundles, facts, status].map((s) => `${JS}.STREAM.INFO.${s.name}`),
-          `${JS}.CONSUMER.INFO.${bundles.name}.${durable}`,
-          `${JS}.CONSUMER.MSG.NEXT.${bundles.name}.${durable}`,
-          `$JS.ACK.${bundles.name}.${durable}.>`,
+          ...[durable, nodeAgentVersionDurable(id.node)].flatMap((d) => [
+            `${JS}.CONSUMER.INFO.${bundles.name}.${d}`,
+            `${JS}.CONSUMER.MSG.NEXT.${bundles.name}.${d}`,
+            `$JS.ACK.${bundles.name}.${d}.>`,
+          ]),
           // The node's last bundle at start (status after a restart).
           `${JS}.DIRECT.GET.${bundles.name}.${t.bundleSubject(id.node)}`,
+          `${JS}.DIRECT.GET.${bundles.name}.${t.bundleVersionSubject(id.node)}`,
           // Its DHCP servers' static entries: the IPAM's addresses of a zone it serves.
           ns(IPAM_PATTERNS.list),
         ],
@@ -173,7 +195,7 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
       allow: ['>'],
       deny: [
         // The API asks nodes questions (request/reply); nothing else of a node's subjects is a service's to publish.
-        ...(id.service === 'api' ? [t.bundleSubject('*'), t.factsSubject('*'), t.statusSubject('*')] : [nodeSubjects]),
+        ...(id.service === 'api' ? [t.bundleSubject('*'), t.bundleVersionSubject('*'), t.factsSubject('*'), t.statusSubject('*')] : [nodeSubjects]),
         // No rewriting or emptying of the bundles stream, and no hand on the agents' consumers.
         ...['UPDATE', 'DELETE', 'PURGE', 'MSG.DELETE'].map((op) => `${JS}.STREAM.${op}.${b}`),
         `${JS}.CONSUMER.CREATE.${b}`,
@@ -184,6 +206,6 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
         `$JS.ACK.${b}.>`,
       ],
     },
-    subscribe: { allow: ['>'], deny: [t.bundleSubject('*'), queries] },
+    subscribe: { allow: ['>'], deny: [t.bundleSubject('*'), t.bundleVersionSubject('*'), queries] },
   };
 }

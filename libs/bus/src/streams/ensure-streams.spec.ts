@@ -39,7 +39,7 @@ describe('ensureStreams (real NATS)', () => {
   });
 
   it('survives concurrent setup by several services', async () => {
-    const specs = sdnStreamSpecs(bus.topology).map((s) => ({ ...s, name: `${s.name}_RACE`, subjects: [s.subjects[0].replace('sdn.', 'race.')] }));
+    const specs = sdnStreamSpecs(bus.topology).map((s) => ({ ...s, name: `${s.name}_RACE`, subjects: s.subjects.map((x) => x.replace('sdn.', 'race.')) }));
     await Promise.all([ensureStreams(bus.jsm, specs), ensureStreams(bus.jsm, specs), ensureStreams(bus.jsm, specs)]);
     for (const s of specs) {
       expect((await bus.jsm.streams.info(s.name)).config.max_msgs_per_subject).toBe(s.max_msgs_per_subject);

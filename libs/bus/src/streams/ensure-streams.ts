@@ -35,7 +35,9 @@ export function sdnStreamSpecs(topology: BusTopology, replicas?: number): Stream
     ...(replicas === undefined ? {} : { num_replicas: replicas }),
   });
   const { events, bundles, facts, status } = topology.streams;
-  return [{ ...base(events), max_msgs_per_subject: -1, duplicate_window: 5 * MINUTE_NS }, base(bundles), base(facts), base(status)];
+  // The bundles stream also keeps each node's latest version-only message, beside its latest full bundle.
+  const withVersions = { ...base(bundles), subjects: [bundles.subjects, topology.bundleVersionSubject('*')] };
+  return [{ ...base(events), max_msgs_per_subject: -1, duplicate_window: 5 * MINUTE_NS }, withVersions, base(facts), base(status)];
 }
 
 const isNotFound = (e: unknown) => (e as { api_error?: { err_code?: number } }).api_error?.err_code === 10059;

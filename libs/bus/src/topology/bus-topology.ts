@@ -8,6 +8,7 @@ import {
   STATUS_STREAM,
   STATUS_SUBJECTS,
   bundleSubject,
+  bundleVersionSubject,
   eventSubject,
   factsSubject,
   nodeQuerySubject,
@@ -32,6 +33,8 @@ export interface BusTopology {
   readonly streams: { events: StreamName; bundles: StreamName; facts: StreamName; status: StreamName };
   eventSubject(aggregate: string, event: string): string;
   bundleSubject(node: string): string;
+  /** Version-only messages of a node (NodeBundleVersionV1), stored in the bundles stream. */
+  bundleVersionSubject(node: string): string;
   factsSubject(node: string): string;
   statusSubject(node: string): string;
   /** Request/reply questions to one node's agent (not a stream). */
@@ -63,6 +66,7 @@ export function busTopology(namespace = ''): BusTopology {
     },
     eventSubject: (aggregate, event) => subject(eventSubject(aggregate, event)),
     bundleSubject: (node) => subject(bundleSubject(node)),
+    bundleVersionSubject: (node) => subject(bundleVersionSubject(node)),
     factsSubject: (node) => subject(factsSubject(node)),
     statusSubject: (node) => subject(statusSubject(node)),
     querySubject: (node) => subject(nodeQuerySubject(node)),

@@ -1,3 +1,4 @@
+import { versionLine } from './version-line';
 import { byteOrder } from '@sdn/model';
 
 /**
@@ -180,5 +181,5 @@ export function serialiseStanzasInOrder(version: string, stanzas: Stanzas, previ
   // One string per stanza rather than per line: large clusters have tens of
   // thousands of lines per node, and per-line pieces dominate the render time.
   const { blocks, order } = stanzas.sortedBlocks(previousOrder);
-  return { text: `#version:${version}\n${blocks.join('')}`, order };
+  return { text: `${versionLine(version)}${blocks.join('')}`, order };
 }
