@@ -10,7 +10,7 @@ import { eventStoreOutbox, OutboxRelay } from './relay';
 import { createTestDatabase } from './testing';
 
 /**
- * The order guarantee (EVENT_ORDER in @sdn/contracts): four relays, each on
+ * The order guarantee (libs/contracts/README.md, "Event order"): four relays, each on
  * its own PostgreSQL session and NATS connection like four API replicas, race
  * for the outbox while three writers append, and crash at random — in the
  * middle of a batch and between the last ack and the commit. The stream must

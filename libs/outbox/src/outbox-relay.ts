@@ -53,8 +53,9 @@ export interface RelayOptions {
  * crash anywhere before the commit leaves the rows in place: the next run
  * publishes them again and JetStream's de-duplication window drops the copies.
  *
- * Why the stream ends up in outbox order (the guarantee of EVENT_ORDER in
- * @sdn/contracts), whatever the replicas do and however they crash:
+ * Why the stream ends up in outbox order (the guarantee stated in
+ * libs/contracts/README.md, "Event order"), whatever the replicas do and
+ * however they crash:
  * - one lease holder: no two relays publish at the same time, and each starts
  *   from the oldest pending row, so nothing newer than a pending row is sent
  *   before it;

@@ -26,6 +26,32 @@ export class ApiError extends Error {
   }
 }
 
+/** Node's socket errors of a connection that could not be made or was cut. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** pg's own messages for a connection it lost or could not open (they carry no SQLSTATE). */
+const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable)/;
+
+/**
+ * The reason when `e` says PostgreSQL cannot be reached right now (refused,
+ * restarting, the connection cut), not that the request is wrong: SQLSTATE
+ * class 08 (connection exception), 57P01-57P03 (shut down by the
+ * administrator or a crash, cannot connect now), a socket errno, or pg's
+ * connection messages, looked up through TypeORM's QueryFailedError
+ * (`driverError`), `cause` and AggregateError (a connect to several addresses).
+ */
+export function databaseUnavailable(e: unknown, depth = 0): string | undefined {
+  if (depth > 4 || typeof e !== 'object' || e === null) return undefined;
+  const err = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || CONNECTION_ERRNOS.has(code)) return code;
+  if (typeof err.message === 'string' && CONNECTION_MESSAGES.test(err.message)) return err.message;
+  for (const inner of [err.driverError, err.cause, ...(Array.isArray(err.errors) ? err.errors : [])]) {
+    const found = databaseUnavailable(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Status text must be a single Latin-1 line. */
 function statusText(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -49,6 +75,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // Malformed bodies and the like are the client's parameter problem. (Refusals of the
       // HTTP layer, e.g. a body too large, arrive here as HttpExceptions with their status.)
       if (status === 400) errors = { body: message };
+    } else if (databaseUnavailable(e)) {
+      // PostgreSQL restarting or unreachable: the service is briefly unavailable, the request is not wrong.
+      status = 503;
+      message = 'database unavailable, try again';
+      res.header('Retry-After', '1');
+      this.log.warn(`${message}: ${databaseUnavailable(e)}`);
     } else {
       this.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
