@@ -168,4 +168,14 @@ suite('DHCP in a VXLAN zone (a DHCP port per serving node, static entries from t
     const lease = await dhcpVm(cluster.nodes.node3, 'bc:24:11:dd:60:01');
     expect([lease.ok, lease.ip]).toEqual([true, '10.60.0.42']);
   }, 120000);
+
+  it('a deleted subnet: the next apply releases its DHCP port, so the built-in IPAM can drop the subnet (its gateway entry goes with it)', async () => {
+    for (const e of (await ipamEntries()).filter((x) => x.mac?.startsWith('bc:24:11'))) await cluster.api('DELETE', `vnets/${VNET}/ips`, { zone: ZONE, ip: e.ip, mac: e.mac! });
+    await cluster.api('DELETE', `vnets/${VNET}/subnets/${ZONE}-10.60.0.0-24`);
+    const { task } = await cluster.apply();
+    await cluster.waitApplied(task, 60000);
+    await waitFor('no entry of the subnet left in the IPAM', async () => (await ipamEntries()).length === 0, 30000);
+    await waitFor('no dnsmasq without a subnet to serve', async () => (await dnsmasqPids('node1')).length === 0, 20000);
+    expect((await exec('ip', ['-n', cluster.nodes.node1.ns, 'link', 'show', 'dev', `dhcp_${VNET}`])).code).not.toBe(0);
+  }, 120000);
 });

@@ -1,6 +1,8 @@
 import type { RunningConfig } from '@sdn/model';
 import { dhcpNetnsPath, dhcpPortHostIfname, dhcpPortHostname, dhcpPortMac, dhcpPortNodeOf, servesDhcp } from './dhcp-ports';
 import { dhcpZonesOfNode, renderDnsmasq } from './dnsmasq';
+import { renderInterfacesWithWarnings } from '../ifupdown/render-interfaces';
+import { stanzaOf, testConfig, testFacts } from '../ifupdown/test-fixtures';
 
 /** A VLAN, a QinQ and a VXLAN zone serving DHCP from ports, and a VLAN zone that does not. */
 function config(): RunningConfig {
@@ -100,5 +102,23 @@ describe('DHCP ports of VLAN, QinQ and VXLAN zones', () => {
     expect(dhcpPortNodeOf({ ...entry, hostname: 'vm1' })).toBeUndefined();
     expect(dhcpPortHostIfname('longvnet')).toHaveLength(13);
     expect(dhcpNetnsPath('vxz')).toBe('/run/netns/sdn-dhcp-vxz');
+  });
+
+  it('the vnet bridges of a port zone keep the DHCP port across ifreloads (condone regex); other bridges are as the reference renders them', () => {
+    const config = testConfig({
+      zones: {
+        vxz: { type: 'vxlan', peers: '10.1.1.1,10.1.1.2', ipam: 'pve', dhcp: 'dnsmasq' },
+        vlz: { type: 'vlan', bridge: 'vmbr0', ipam: 'pve', dhcp: 'dnsmasq', 'dhcp-nodes': 'n9' },
+        qqz: { type: 'qinq', bridge: 'vmbr0', tag: 10, ipam: 'pve', dhcp: 'dnsmasq' },
+        plain: { type: 'vxlan', peers: '10.1.1.1,10.1.1.2' },
+      },
+      vnets: { vx1: { zone: 'vxz', tag: 100 }, vl1: { zone: 'vlz', tag: 20 }, qq1: { zone: 'qqz', tag: 30 }, pl1: { zone: 'plain', tag: 200 } },
+    });
+    const { text } = renderInterfacesWithWarnings(config, testFacts());
+    expect(stanzaOf(text, 'vx1')).toEqual(['bridge_ports vxlan_vx1', 'bridge-ports-condone-regex ^dhcp_vx1$', 'bridge_stp off', 'bridge_fd 0', 'mtu 1450']);
+    // Node independent (the port only exists where the node serves): one render per vnet, whatever the node.
+    expect(stanzaOf(text, 'vl1')).toContain('bridge-ports-condone-regex ^dhcp_vl1$');
+    expect(stanzaOf(text, 'qq1')).toContain('bridge-ports-condone-regex ^dhcp_qq1$');
+    expect(stanzaOf(text, 'pl1')).toEqual(['bridge_ports vxlan_pl1', 'bridge_stp off', 'bridge_fd 0', 'mtu 1450']);
   });
 });

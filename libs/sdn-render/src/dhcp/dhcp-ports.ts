@@ -54,6 +54,11 @@ export function dhcpPortHostIfname(vnet: string): string {
   return `dhcp_${vnet}`;
 }
 
+/** The outer end of the vnet's DHCP port when its zone serves DHCP from ports (the bridge must keep it across ifreloads), else undefined. */
+export function dhcpPortOfBridge(zone: Zone, vnet: string): string | undefined {
+  return isDhcpPortZone(zone) ? dhcpPortHostIfname(vnet) : undefined;
+}
+
 /** The network namespace of a zone's DHCP ports, under the node's root (`/run/netns`: `ip netns exec sdn-dhcp-<zone>` reaches it). */
 export function dhcpNetnsPath(zone: string): string {
   return `/run/netns/sdn-dhcp-${zone}`;

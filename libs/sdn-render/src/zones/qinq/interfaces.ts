@@ -2,6 +2,7 @@ import { isSet, text } from '@sdn/model';
 import { bridgeNodeView, ovsIntPortLines, type BridgeNodeView } from '../../ifupdown/bridge-view';
 import { VnetRenderError, type ZoneInterfacesRenderer } from '../../ifupdown/zone-renderer';
 import { VLAN_AWARE_LINES, vnetBridgeLines } from '../../ifupdown/vnet-bridge';
+import { dhcpPortOfBridge } from '../../dhcp/dhcp-ports';
 import { zoneMtu } from '../../ifupdown/mtu';
 
 /** OVS needs an explicit ethertype for the service tag; Linux bridges use the kernel default. */
@@ -59,6 +60,6 @@ export const qinqZoneInterfaces: ZoneInterfacesRenderer<BridgeNodeView> = {
     ]);
 
     const uplink = isSet(vnet.tag) ? `${z}.${text(vnet.tag)}` : pr;
-    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink, mtu }));
+    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink, mtu, condonePort: dhcpPortOfBridge(zone, vnetId) }));
   },
 };

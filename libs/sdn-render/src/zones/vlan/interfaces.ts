@@ -2,6 +2,7 @@ import { isSet, text } from '@sdn/model';
 import { bridgeNodeView, ovsIntPortLines, type BridgeNodeView } from '../../ifupdown/bridge-view';
 import { VnetRenderError, type ZoneInterfacesRenderer } from '../../ifupdown/zone-renderer';
 import { vnetBridgeLines } from '../../ifupdown/vnet-bridge';
+import { dhcpPortOfBridge } from '../../dhcp/dhcp-ports';
 import { zoneMtu } from '../../ifupdown/mtu';
 
 /**
@@ -39,6 +40,6 @@ export const vlanZoneInterfaces: ZoneInterfacesRenderer<BridgeNodeView> = {
       uplink = ln;
     }
 
-    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink, mtu }));
+    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink, mtu, condonePort: dhcpPortOfBridge(zone, vnetId) }));
   },
 };

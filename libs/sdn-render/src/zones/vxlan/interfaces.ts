@@ -4,6 +4,7 @@ import { fabricUnderlay, type ConfigWithFabrics } from '../../ifupdown/fabric-un
 import { assertViewUsable, VnetRenderError, type ZoneInterfacesRenderer, type ZoneNodeView, type ZoneViewContext } from '../../ifupdown/zone-renderer';
 import { LineGroup } from '../../ifupdown/stanzas';
 import { vnetBridgeLines } from '../../ifupdown/vnet-bridge';
+import { dhcpPortOfBridge } from '../../dhcp/dhcp-ports';
 import { tunnelMtu } from '../../ifupdown/mtu';
 
 /** A VXLAN zone depends on the node only through its underlay. */
@@ -56,6 +57,6 @@ export const vxlanZoneInterfaces: ZoneInterfacesRenderer<VxlanNodeView> = {
       ...(isSet(zone['vxlan-port']) ? [`vxlan-port ${text(zone['vxlan-port'])}`] : []),
       `mtu ${mtu}`,
     ]);
-    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink: vxlan, mtu }));
+    stanzas.addIfAbsent(vnetId, vnetBridgeLines(vnet, { uplink: vxlan, mtu, condonePort: dhcpPortOfBridge(zone, vnetId) }));
   },
 };
