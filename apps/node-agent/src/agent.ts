@@ -34,7 +34,7 @@ import { Applier, type AppliedState, type ApplyOutcome } from './apply/applier';
 import { DhcpServers } from './dhcp/dhcp-servers';
 import { writeAtomic } from './apply/atomic-write';
 import { guestScopePath } from './guest-ports/plug-port';
-import { ipamZoneAddresses, watchIpEvents } from './dhcp/ipam-feed';
+import { ipamZoneAddresses, reportDhcpLease, watchIpEvents } from './dhcp/ipam-feed';
 import { SdnFileCache } from './apply/sdn-file';
 import type { AgentConfig } from './config/agent-config';
 import { collectFacts, stableJson } from './facts/collect-facts';
@@ -100,6 +100,7 @@ export class Agent {
       stateDir: this.applier.paths.stateDir,
       listZone: (zone) => ipamZoneAddresses(this.bus!.nc, this.topology, zone),
       watchIpEvents: (changed) => watchIpEvents(this.bus!.nc, this.topology, changed),
+      reportLease: (zone, r) => reportDhcpLease(this.bus!.nc, this.topology, cfg.node, { ...r, zone }),
       log,
     });
   }

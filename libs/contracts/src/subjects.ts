@@ -53,7 +53,14 @@ export const IPAM_PATTERNS = {
   status: 'sdn.ipam.v1.status',
   /** A subnet change in an external IPAM, done before the API writes its event (spec §6.1: inside the API call). */
   subnet: 'sdn.ipam.v1.subnet',
+  /** What a node's DHCP servers saw of a guest (ipamDhcpLeaseSubject: one subject per node, so NATS permissions tell who speaks). */
+  dhcpLease: 'sdn.ipam.v1.dhcp-lease.*',
 } as const;
+
+/** The subject a node reports its DHCP leases on (IPAM_PATTERNS.dhcpLease); only that node may publish it. */
+export function ipamDhcpLeaseSubject(node: string): string {
+  return `sdn.ipam.v1.dhcp-lease.${node}`;
+}
 
 /** Request/reply subjects served by the DNS service. */
 export const DNS_PATTERNS = {

@@ -8,7 +8,7 @@ import { generateSecretKey } from '@sdn/secrets';
 import { adminQuery } from '@sdn/event-store';
 import { freePort } from './nats-server';
 
-export type ServiceName = 'api' | 'config-service' | 'ipam-service';
+export type ServiceName = 'api' | 'config-service' | 'ipam-service' | 'dns-service';
 
 export interface ControlPlaneOptions {
   /** Repository root: the services run from its sources (`node -r tools/register.js apps/…/main.ts`). */
@@ -30,6 +30,8 @@ export interface ControlPlaneOptions {
   env?: NodeJS.ProcessEnv;
   /** Also run the IPAM service (`/cluster/sdn/vnets/{vnet}/ips`, the DHCP servers' static entries). */
   ipam?: boolean;
+  /** Also run the DNS service (records in the DNS servers created through the API follow the IPAM's addresses). */
+  dns?: boolean;
 }
 
 export interface ApiResponse {
@@ -135,6 +137,7 @@ export class ControlPlane {
       ['api', 'apps/api/src/main.ts'],
       ['config-service', 'apps/config-service/src/main.ts'],
       ...(o.ipam ? ([['ipam-service', 'apps/ipam-service/src/main.ts']] as [ServiceName, string][]) : []),
+      ...(o.dns ? ([['dns-service', 'apps/dns-service/src/main.ts']] as [ServiceName, string][]) : []),
     ];
     for (const [name, main] of services) {
       if (!existsSync(join(o.repo, main))) throw new Error(`${main} does not exist yet`);

@@ -4,3 +4,4 @@ export * from './ping';
 export * from './nats-server';
 export * from './control-plane';
 export * from './seed-examples';
+export * from './pdns-server';

@@ -10,6 +10,8 @@ export interface PveIpAttrs {
   isGateway?: boolean;
   /** The caller's allocation request id (`AllocateRequest.requestId`), found again by `byRequest`. */
   requestId?: string | null;
+  /** Handed out for a lease a node's DHCP server reported (see DhcpLeases): the only kind a lease release removes. */
+  dhcpLease?: boolean;
 }
 export interface IpRow {
   zone: string;
@@ -36,7 +38,7 @@ type Q = Pick<EntityManager, 'query'>;
 export type NextFreeEvent = Omit<EventEnvelope, 'aggregateId'>;
 const ROW = `zone, subnet, host(ip) AS ip, vnet, gateway, mac, hostname, vmid`;
 /** TypeORM returns [rows, count] for UPDATE/DELETE and plain rows otherwise. */
-function rowsOf(r: any): any[] {
+export function rowsOf(r: any): any[] {
   return Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r;
 }
 const norm = (r: IpRow): IpRow => ({ ...r, ip: canonicalIp(r.ip) });
@@ -138,9 +140,9 @@ export class PveIpamStore {
 
   private async insertIp(m: Q, zone: string, cidr: string, ip: string, a: PveIpAttrs, auto: boolean) {
     const r = await m.query(
-      `INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto, request_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING ip`,
-      [...this.key(zone, cidr), ip, a.vnet ?? null, !!a.isGateway, a.isGateway ? null : a.mac ?? null, a.isGateway ? null : a.hostname ?? null, a.isGateway ? null : a.vmid ?? null, auto, a.requestId ?? null],
+      `INSERT INTO ipam_ip (ipam, zone, subnet, ip, vnet, gateway, mac, hostname, vmid, auto, request_id, dhcp_lease)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT DO NOTHING RETURNING ip`,
+      [...this.key(zone, cidr), ip, a.vnet ?? null, !!a.isGateway, a.isGateway ? null : a.mac ?? null, a.isGateway ? null : a.hostname ?? null, a.isGateway ? null : a.vmid ?? null, auto, a.requestId ?? null, !!a.dhcpLease],
     );
     return r.length === 1;
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { IPAM_PATTERNS } from '@sdn/contracts';
-import { MAX_ALLOCATE_EACH, type AllocateEachRequest, type AllocateRequest, type SubnetRegistrationRequest } from '@sdn/ipam';
+import { MAX_ALLOCATE_EACH, type AllocateEachRequest, type AllocateRequest, type DhcpLeaseRequest, type SubnetRegistrationRequest } from '@sdn/ipam';
 import { IpamRpc } from './ipam-rpc';
 import { SubnetSync } from './subnet-sync';
 
@@ -48,6 +48,12 @@ export class IpamRpcController {
   @MessagePattern(IPAM_PATTERNS.status)
   status(@Payload() _body: unknown) {
     return this.rpc.status();
+  }
+
+  /** The reporting node is the subject's last token: NATS lets each node publish only its own (@sdn/bus natsPermissions). */
+  @MessagePattern(IPAM_PATTERNS.dhcpLease)
+  dhcpLease(@Payload() b: DhcpLeaseRequest, @Ctx() ctx: NatsContext) {
+    return this.rpc.dhcpLease(ctx.getSubject().split('.').pop() ?? '', b);
   }
 
   @MessagePattern(IPAM_PATTERNS.subnet)

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
-import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type DhcpLeaseRequest, type DhcpLeaseResult, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { ipamAllocations, ipamConflicts, ipamFailures } from '@sdn/metrics';
 import { PveIpamStore, type PveIpAttrs } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
+import { DhcpLeases } from './dhcp-leases';
 import { ExternalIps, type SubnetEntry } from './external-ips';
 import type { PluginFactory } from './subnet-events';
 
@@ -37,10 +38,12 @@ export class IpamRpc {
   /** `committed`: called after a transaction wrote IP events to the outbox (kicks the relay). */
   private readonly batcher: NextFreeBatcher;
   private readonly external?: ExternalIps;
+  private readonly leases: DhcpLeases;
 
   /** `pluginFor`: the phpIPAM/NetBox plugin of a request's `ipam`; without it only the built-in IPAM is served. */
   constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined, pluginFor?: PluginFactory) {
     this.batcher = new NextFreeBatcher(store);
+    this.leases = new DhcpLeases(store, store.queryable);
     if (pluginFor) this.external = new ExternalIps(store, pluginFor);
   }
 
@@ -178,6 +181,17 @@ export class IpamRpc {
       const row = await this.store.delIp(r.zone, subnet, r.ip, (m, del) => writeIpEvent(m, ipEnvelope('IpReleased', ipEvent(toRec(del)), r.correlationId ?? randomUUID())));
       this.committed();
       return ok(toRec(row));
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  /** A lease report of `node`'s DHCP server (IPAM_PATTERNS.dhcpLease; the node is the subject's, which only it may publish). */
+  async dhcpLease(node: string, r: DhcpLeaseRequest): Promise<RpcResult<DhcpLeaseResult>> {
+    try {
+      const res = await this.leases.handle(node, r);
+      if (res.changed) this.committed();
+      return ok(res);
     } catch (e) {
       return fail(e);
     }

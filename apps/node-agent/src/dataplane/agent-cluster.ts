@@ -42,7 +42,7 @@ export class AgentCluster {
   cp!: ControlPlane;
 
   /** `vrfStandIn`: nodes present VRFs to ifupdown2 as plain bridges (kernel without VRF; see @sdn/netns-lab VRF_STAND_IN). */
-  static async start(prefix: string, names: string[], opts: { frr?: boolean; vrfStandIn?: boolean; dummyStandIn?: boolean; ipam?: boolean } = {}): Promise<AgentCluster> {
+  static async start(prefix: string, names: string[], opts: { frr?: boolean; vrfStandIn?: boolean; dummyStandIn?: boolean; ipam?: boolean; dns?: boolean } = {}): Promise<AgentCluster> {
     const lab = new NetnsLab(`${prefix}${Math.random().toString(36).slice(2, 6)}`);
     let nats: PrivateNatsServer | undefined;
     let c: AgentCluster | undefined;
@@ -51,7 +51,7 @@ export class AgentCluster {
       nats = await PrivateNatsServer.start(await lab.managementNetwork());
       c = new AgentCluster(lab, nats, names);
       // The services start (a few seconds of Node + swc) while the namespaces are built.
-      controlPlane = ControlPlane.start({ repo: REPO, natsUrl: nats.url, logDir: lab.base, ipam: opts.ipam });
+      controlPlane = ControlPlane.start({ repo: REPO, natsUrl: nats.url, logDir: lab.base, ipam: opts.ipam, dns: opts.dns });
       controlPlane.catch(() => undefined);
       await lab.underlay();
       for (const [i, node] of names.entries()) {

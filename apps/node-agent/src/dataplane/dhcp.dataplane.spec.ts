@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataplaneUnavailable, exec, must, PrivateNatsServer, type LabNode } from '@sdn/netns-lab';
+import { exec, type LabNode } from '@sdn/netns-lab';
 import { AgentCluster, waitFor } from './agent-cluster';
+import { BUSYBOX, dhcpDataplaneUnavailable, plugVm } from './dhcp-vm';
 
 /**
  * DHCP in a simple zone on a real data plane: two node namespaces with live
@@ -10,19 +11,14 @@ import { AgentCluster, waitFor } from './agent-cluster';
  * address with busybox's udhcpc. Addresses are given to MACs through
  * `POST /cluster/sdn/vnets/{vnet}/ips`, the IPAM being the only source.
  */
-const DNSMASQ = '/usr/sbin/dnsmasq';
-const BUSYBOX = '/usr/bin/busybox';
-const reason =
-  dataplaneUnavailable() ??
-  (PrivateNatsServer.binary() ? null : 'nats-server is not installed') ??
-  (existsSync(DNSMASQ) ? null : 'dnsmasq is not installed (dnsmasq-base)') ??
-  (existsSync(BUSYBOX) ? null : 'busybox is not installed (udhcpc)');
+const reason = dhcpDataplaneUnavailable();
 if (reason) console.log(`DHCP data-plane tests skipped: ${reason}`);
 const suite = reason ? describe.skip : describe;
 
 const NODES = ['node1', 'node2'];
 const ZONE = 'dhcpz';
 const VNET = 'dvnet';
+const STATIC_VNET = 'dvstat';
 
 interface Lease {
   ok: boolean;
@@ -58,14 +54,10 @@ suite('DHCP in a simple zone (dnsmasq per node, static entries from the IPAM)', 
     return pids;
   };
 
-  /** A VM namespace plugged into the vnet on `node` with `mac`, asking once for a lease. */
-  async function dhcpVm(node: LabNode, mac: string): Promise<Lease> {
+  /** A VM namespace plugged into `vnet` on `node` with `mac`, asking once for a lease. */
+  async function dhcpVm(node: LabNode, mac: string, vnet = VNET): Promise<Lease> {
     const n = ++vmCount;
-    const ns = await cluster.lab.addNamespace(`vm${n}`);
-    const port = `veth${900 + n}i0`;
-    await must('ip', ['link', 'add', 'name', 'eth0', 'netns', ns, 'address', mac, 'type', 'veth', 'peer', 'name', port, 'netns', node.ns]);
-    await must('ip', ['-n', node.ns, 'link', 'set', port, 'master', VNET, 'up']);
-    await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+    const ns = await plugVm(cluster.lab, node, vnet, `vm${n}`, `veth${900 + n}i0`, mac);
     // -n: fail when nobody answers; -q: quit once bound; 4 discovers 1 s apart.
     const r = await exec('ip', ['netns', 'exec', ns, BUSYBOX, 'udhcpc', '-i', 'eth0', '-n', '-q', '-f', '-t', '4', '-T', '1', '-A', '1', '-s', script], { timeoutMs: 30000 });
     const out = r.stdout + r.stderr;
@@ -78,6 +70,9 @@ suite('DHCP in a simple zone (dnsmasq per node, static entries from the IPAM)', 
       ['zones', { zone: ZONE, type: 'simple', ipam: 'pve', dhcp: 'dnsmasq' }],
       ['vnets', { vnet: VNET, zone: ZONE }],
       ['vnets/dvnet/subnets', { subnet: '10.50.0.0/24', type: 'subnet', gateway: '10.50.0.1', 'dhcp-range': 'start-address=10.50.0.100,end-address=10.50.0.200', 'dhcp-dns-server': '10.50.0.53' }],
+      // No dhcp-range: only MACs with an address in the IPAM get a lease there.
+      ['vnets', { vnet: STATIC_VNET, zone: ZONE }],
+      [`vnets/${STATIC_VNET}/subnets`, { subnet: '10.51.0.0/24', type: 'subnet', gateway: '10.51.0.1' }],
     ]);
     const { task } = await cluster.apply();
     await cluster.waitApplied(task, 60000);
@@ -97,10 +92,12 @@ suite('DHCP in a simple zone (dnsmasq per node, static entries from the IPAM)', 
     }
   }, 120000);
 
-  it('an unknown MAC gets no lease (static entries only, as the reference)', async () => {
-    const lease = await dhcpVm(cluster.nodes.node1, 'bc:24:11:dd:00:99');
+  it('on a vnet without dhcp-range an unknown MAC gets no lease (static entries only, as the reference)', async () => {
+    const lease = await dhcpVm(cluster.nodes.node1, 'bc:24:11:dd:00:99', STATIC_VNET);
     expect(lease.ip).toBeUndefined();
     expect(lease.ok).toBe(false);
+    // Its node asked the IPAM, which has no range to give from (dhcp-lease.dataplane.spec: a vnet with one).
+    expect(cluster.agentLog('node1')).toMatch(/lease discover bc:24:11:dd:00:99 not recorded: vnet 'dvstat' has no IPv4 subnet with a dhcp-range/);
   }, 60000);
 
   it('a MAC given an address through POST /ips gets exactly that address, on either node; the entry arrives by SIGHUP, not a restart', async () => {
@@ -138,11 +135,12 @@ suite('DHCP in a simple zone (dnsmasq per node, static entries from the IPAM)', 
     expect(got).toEqual(want);
   }, 120000);
 
-  it('releasing the address removes the static entry; the MAC then gets no lease', async () => {
+  it('releasing the address removes the static entry; the MAC then no longer gets it (on a vnet with dhcp-range: a new address of the range)', async () => {
     await cluster.api('DELETE', `vnets/${VNET}/ips`, { zone: ZONE, ip: '10.50.0.42', mac: 'bc:24:11:dd:00:01' });
     for (const node of NODES) await waitFor(`entry gone on ${node}`, async () => !ethers(node).includes('bc:24:11:dd:00:01'), 15000);
     const lease = await dhcpVm(cluster.nodes.node1, 'bc:24:11:dd:00:01');
-    expect(lease.ip).toBeUndefined();
+    expect(lease.ip).toMatch(/^10\.50\.0\.(1\d\d|200)$/);
+    expect(ethers('node1')).toContain(`bc:24:11:dd:00:01,${lease.ip}\n`);
   }, 60000);
 
   it('removing dhcp from the zone stops dnsmasq and removes its files', async () => {

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DhcpLeaseResult } from '@sdn/ipam';
 import { DNSMASQ_CONFIG_ROOT, DNSMASQ_LEASE_ROOT, ethersPath, renderEthers } from '@sdn/render';
 import { writeAtomic } from '../apply/atomic-write';
 import { writeDnsmasqFiles, zonesOfFiles } from './dnsmasq-files';
 import { DhcpPorts } from './dhcp-ports';
 import { reservationsOf, type IpamAddress } from './reservations';
+import { leaseReportOf, type LeaseReport } from './dnsmasq-log';
 
 export interface DhcpServersOptions {
   /** Stands in for `/` (the agent's root). */
@@ -18,6 +20,8 @@ export interface DhcpServersOptions {
   listZone(zone: string): Promise<IpamAddress[]>;
   /** Subscribes to the IP events (`changed(zone)` per event); returns the unsubscribe. */
   watchIpEvents(changed: (zone: string) => void): () => void;
+  /** Reports a lease event of the zone's dnsmasq to the IPAM (see leaseReportOf); without it none is reported. */
+  reportLease?(zone: string, r: LeaseReport): Promise<DhcpLeaseResult>;
   log(msg: string): void;
   dnsmasq?: string;
   /** Time between the restarts of a dnsmasq that keeps exiting, doubled up to 30 s. */
@@ -36,6 +40,9 @@ interface Instance {
   /** The namespace of the zone's DHCP ports (VLAN, QinQ, VXLAN zones); unset: the node's own, on the vnet bridges. */
   netns?: string;
 }
+
+/** A DISCOVER retried by its client within this is not reported again while the IPAM's entry travels to dnsmasq. */
+const DISCOVER_REPORT_EVERY_MS = 2000;
 
 /** dnsmasq dies of a SIGHUP that comes before it has installed its handler: a fresh one is signalled only after this. */
 const SIGHUP_AFTER_START_MS = 1000;
@@ -56,6 +63,8 @@ export class DhcpServers {
   private stopped = false;
   private unwatch?: () => void;
   private readonly ports: DhcpPorts;
+  /** Lease reports in flight or recent, by zone, op, MAC and address: a client's retries are one report. */
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly o: DhcpServersOptions) {
     this.ports = new DhcpPorts(o.root, o.log);
@@ -238,7 +247,12 @@ export class DhcpServers {
     inst.child = child;
     inst.spawnedAt = Date.now();
     const forward = (d: Buffer) => {
-      for (const line of d.toString('utf8').split('\n')) if (line.trim()) this.o.log(`dnsmasq ${zone}: ${line}`);
+      for (const line of d.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        this.o.log(`dnsmasq ${zone}: ${line}`);
+        const lease = leaseReportOf(line);
+        if (lease) this.reportLease(zone, lease);
+      }
     };
     child.stdout!.on('data', forward);
     child.stderr!.on('data', forward);
@@ -252,6 +266,35 @@ export class DhcpServers {
       }, inst.delay);
       inst.delay = Math.min(inst.delay * 2, 30_000);
     });
+  }
+
+  /**
+   * Tells the IPAM what dnsmasq saw: an unknown MAC gets a range address there (its static entry
+   * then reaches dnsmasq like any allocation, in time for the client's next DISCOVER), a bound
+   * lease its host name, a released one is given back. Failures are logged: the client retries.
+   */
+  private reportLease(zone: string, r: LeaseReport): void {
+    if (!this.o.reportLease || this.stopped) return;
+    const key = `${zone} ${r.op} ${r.mac} ${r.ip ?? ''}`;
+    const last = this.reported.get(key);
+    if (last !== undefined && (last === 0 || (r.op === 'discover' && Date.now() - last < DISCOVER_REPORT_EVERY_MS))) return;
+    this.reported.set(key, 0);
+    const what = `${r.op} ${r.mac}${r.ip ? ` ${r.ip}` : ''}`;
+    this.o.reportLease(zone, r).then(
+      (res) => {
+        this.reported.set(key, Date.now());
+        if (res.changed) {
+          this.o.log(`DHCP zone ${zone}: lease ${what} recorded in the IPAM${res.ip && r.op === 'discover' ? ` (${res.ip})` : ''}`);
+          this.ipChanged(zone);
+        } else if (r.op === 'released') this.o.log(`DHCP zone ${zone}: lease ${what} kept in the IPAM (not handed out for a lease)`);
+      },
+      (e: unknown) => {
+        this.reported.set(key, Date.now());
+        this.o.log(`DHCP zone ${zone}: lease ${what} not recorded: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    // Old keys go: only the recent ones can suppress a report.
+    if (this.reported.size > 1000) for (const [k, t] of this.reported) if (t && Date.now() - t > DISCOVER_REPORT_EVERY_MS) this.reported.delete(k);
   }
 
   private async stopInstance(zone: string): Promise<void> {

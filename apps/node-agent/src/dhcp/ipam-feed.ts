@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection } from 'nats';
 import { IP_EVENT_TYPES, type BusTopology } from '@sdn/bus';
-import { IPAM_PATTERNS } from '@sdn/contracts';
-import { ipamRpcSubject, type RpcResult } from '@sdn/ipam';
+import { IPAM_PATTERNS, ipamDhcpLeaseSubject } from '@sdn/contracts';
+import { ipamRpcSubject, type DhcpLeaseRequest, type DhcpLeaseResult, type RpcResult } from '@sdn/ipam';
 import type { IpamAddress } from './reservations';
 
 const enc = new TextEncoder();
@@ -13,6 +13,14 @@ export async function ipamZoneAddresses(nc: NatsConnection, topology: BusTopolog
   const r = JSON.parse(dec.decode(m.data)) as RpcResult<IpamAddress[]>;
   if (!r.ok) throw new Error(r.error);
   return r.data;
+}
+
+/** A lease event of this node's DHCP servers, on the node's own subject (the only IPAM change a node may ask for). */
+export async function reportDhcpLease(nc: NatsConnection, topology: BusTopology, node: string, r: DhcpLeaseRequest): Promise<DhcpLeaseResult> {
+  const m = await nc.request(ipamRpcSubject(topology.namespace, ipamDhcpLeaseSubject(node)), enc.encode(JSON.stringify(r)), { timeout: 10_000 });
+  const res = JSON.parse(dec.decode(m.data)) as RpcResult<DhcpLeaseResult>;
+  if (!res.ok) throw new Error(res.error);
+  return res.data;
 }
 
 /**

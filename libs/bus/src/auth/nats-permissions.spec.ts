@@ -25,10 +25,10 @@ describe('natsPermissions (rules)', () => {
     ]);
   });
 
-  it('lets a node read what its DHCP servers serve: the IPAM list and the IP events, nothing else of the events', () => {
+  it('lets a node read what its DHCP servers serve (the IPAM list, the IP events) and report leases on its own subject, nothing else of the IPAM', () => {
     const p = natsPermissions(parseNatsIdentity('node:pva'), busTopology('t1'));
     expect(p.publish.allow).toContain('t1.sdn.ipam.v1.list');
-    expect(p.publish.allow!.filter((s) => s.includes('ipam'))).toEqual(['t1.sdn.ipam.v1.list']);
+    expect(p.publish.allow!.filter((s) => s.includes('ipam'))).toEqual(['t1.sdn.ipam.v1.list', 't1.sdn.ipam.v1.dhcp-lease.pva']);
     expect(p.subscribe.allow!.filter((s) => s.includes('events'))).toEqual(['t1.sdn.events.ip.IpAllocated', 't1.sdn.events.ip.IpUpdated', 't1.sdn.events.ip.IpReleased']);
   });
 

@@ -1,4 +1,4 @@
-import { IPAM_PATTERNS, NODE_NAME_PATTERN } from '@sdn/contracts';
+import { IPAM_PATTERNS, ipamDhcpLeaseSubject, NODE_NAME_PATTERN } from '@sdn/contracts';
 import type { DurableConsumerSpec } from '../consume/durable-consumer';
 import type { BusTopology } from '../topology/bus-topology';
 
@@ -174,6 +174,9 @@ export function natsPermissions(id: NatsIdentity, t: BusTopology): NatsPermissio
           `${JS}.DIRECT.GET.${bundles.name}.${t.bundleVersionSubject(id.node)}`,
           // Its DHCP servers' static entries: the IPAM's addresses of a zone it serves.
           ns(IPAM_PATTERNS.list),
+          // What its DHCP servers saw, on its own subject: the IPAM hands out range addresses and
+          // releases only the ones it handed out this way, never allocates or releases for a node otherwise.
+          ns(ipamDhcpLeaseSubject(id.node)),
         ],
       },
       // Its own query subject: the API's questions about this node's live state; the IP

@@ -80,3 +80,27 @@ export function ipamRpcSubject(namespace: string, pattern: string): string {
 
 /** Queue group of the ipam-service replicas: each request is answered by exactly one. */
 export const IPAM_RPC_QUEUE = 'ipam-service';
+
+/**
+ * Request body of IPAM_PATTERNS.dhcpLease (a node's DHCP server, on its own subject), what
+ * dnsmasq logged of a guest on `vnet`:
+ * - `discover`: an unknown MAC asks for an address: the IPAM gives it one from the vnet's
+ *   `dhcp-range`s (or answers the one the MAC has already), marked as a DHCP lease;
+ * - `bound`: the guest took `ip` under `hostname`: recorded on a DHCP lease of that MAC;
+ * - `released`: the guest gave `ip` back: released if it is a DHCP lease of that MAC,
+ *   never an address an operator or the API registered.
+ */
+export interface DhcpLeaseRequest {
+  op: 'discover' | 'bound' | 'released';
+  zone: string;
+  vnet: string;
+  mac: string;
+  ip?: string;
+  hostname?: string;
+}
+
+/** Answer to a lease report: the address concerned, and whether the IPAM changed (an IP event was written). */
+export interface DhcpLeaseResult {
+  ip?: string;
+  changed: boolean;
+}
