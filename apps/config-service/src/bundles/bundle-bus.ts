@@ -13,7 +13,7 @@ import {
   type NodeBundleVersionV1,
   type NodeFactsMessageV1,
 } from '@sdn/contracts';
-import { ensureDurableConsumer, isWrongLastSequence, nodeBundleConsumer, nodeBundleVersionConsumer, publishContract, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus, type StoredHeaders } from '@sdn/bus';
+import { ensureDurableConsumer, isWrongLastSequence, nodeBundleConsumer, nodeBundleVersionConsumer, publishContract, readLastHeaders, readLastHeadersPerSubject, readLastMessage, readLastPerSubject, type Bus, type StoredHeaders } from '@sdn/bus';
 import type { RunningConfig } from '@sdn/model';
 import type { ConfigVersion, LastBundle } from '../planner/plan-bundles';
 
@@ -82,7 +82,11 @@ export class BundleBus {
    */
   async lastBundles(nodes?: string[]): Promise<Map<string, StoredBundle>> {
     const { name, subjects } = this.t.streams.bundles;
-    const read = (filters: string[]) => Promise.all(filters.map((f) => readLastHeadersPerSubject(this.bus.js, this.bus.jsm, name, f)));
+    // Named nodes (a facts update: usually one) by a direct get per subject; the whole cluster by one scan per subject.
+    const read = async (filters: string[]) =>
+      nodes
+        ? [new Map((await Promise.all(filters.map((f) => readLastHeaders(this.bus.jsm, name, f)))).flatMap((h) => (h ? [[h.subject, h] as const] : [])))]
+        : Promise.all(filters.map((f) => readLastHeadersPerSubject(this.bus.js, this.bus.jsm, name, f)));
     const [fulls, versions] = await Promise.all([
       read(nodes ? nodes.map((n) => this.t.bundleSubject(n)) : [subjects]),
       read(nodes ? nodes.map((n) => this.t.bundleVersionSubject(n)) : [this.t.bundleVersionSubject('*')]),
@@ -147,8 +151,28 @@ export class BundleBus {
     return out;
   }
 
-  /** The running config of the latest `ConfigApplied` event, or undefined before the first apply. */
-  async latestConfig(): Promise<ConfigVersion | undefined> {
+  /** The last ConfigApplied this process read or was handed, by its stream sequence. */
+  private lastConfig?: { seq: number; config: ConfigVersion };
+
+  /** A ConfigApplied event this process was delivered (stream sequence `seq`). */
+  rememberConfig(seq: number, config: ConfigVersion): void {
+    if (!this.lastConfig || seq > this.lastConfig.seq) this.lastConfig = { seq, config };
+  }
+
+  /**
+   * The running config of the latest `ConfigApplied` event, or undefined
+   * before the first apply. `durable` (the replicas' ConfigApplied
+   * consumer) saves the read: when it has delivered everything and its
+   * last delivery is the event this process holds, that is the latest. A
+   * large config is hundreds of KB of JSON, and every node's facts update
+   * after an apply asks for it.
+   */
+  async latestConfig(durable?: string): Promise<ConfigVersion | undefined> {
+    const held = this.lastConfig;
+    if (held && durable) {
+      const info = await this.bus.jsm.consumers.info(this.t.streams.events.name, durable).catch(() => undefined);
+      if (info && info.num_pending === 0 && info.delivered.stream_seq === held.seq) return held.config;
+    }
     const last = await readLastMessage(this.bus.jsm, this.t.streams.events.name, this.t.eventSubject('config', 'ConfigApplied'), CONTRACTS.configAppliedEvent).catch((e: unknown) => {
       // Retrying cannot repair a stored event; the ConfigApplied consumer has already logged and dropped it.
       if (!(e instanceof ContractViolation || e instanceof SyntaxError)) throw e;
@@ -157,7 +181,9 @@ export class BundleBus {
     });
     if (!last) return undefined;
     const { version, running, task } = last.value.payload;
-    return { version, running: running as RunningConfig, task, correlationId: last.value.correlationId || undefined };
+    const config: ConfigVersion = { version, running: running as RunningConfig, task, correlationId: last.value.correlationId || undefined };
+    this.rememberConfig(last.seq, config);
+    return config;
   }
 
   /** The server's max_payload (bytes), from the connection's INFO; NATS's default when unknown. */

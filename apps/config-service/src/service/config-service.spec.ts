@@ -249,6 +249,27 @@ describe('ConfigService (real NATS)', () => {
     expect((await new BundleBus(bus).lastBundles(['n2'])).get('n2')).toMatchObject({ version: 2, hash: n2[2].hash });
   });
 
+  it('renders a facts update with the config it was handed, and reads the event back once a newer one is stored', async () => {
+    const svc = await start();
+    await publishConfigApplied(bus, 1, sampleConfig(1));
+    await until(async () => (await versions('n3')).length === 1);
+    await idle();
+    const configSubject = bus.topology.eventSubject('config', 'ConfigApplied');
+    const getMessage = jest.spyOn(bus.jsm.streams, 'getMessage');
+    const configReads = () => getMessage.mock.calls.filter(([, q]) => (q as { last_by_subj?: string }).last_by_subj === configSubject).length;
+    await registerNode(bus, 'n2', '10.0.0.9');
+    await until(async () => (await fullVersions('n2')).length === 2);
+    await idle();
+    expect(configReads()).toBe(0);
+    // Version 2 stored but not delivered to this replica (its consumers stopped): the held config is not the latest.
+    await svc.stop();
+    await publishConfigApplied(bus, 2, sampleConfig(2, { vnets: 1 }));
+    await registerNode(bus, 'n3', '10.0.0.8');
+    await svc.onFacts(factsMessage('n3', '10.0.0.8'), bus.topology.factsSubject('n3'));
+    expect(configReads()).toBe(1);
+    expect((await bundleHistory(bus, 'n3')).map((b) => b.version)).toEqual([1, 2]);
+  });
+
   it('re-plans a node when another writer stored its bundle in between (compare-and-set)', async () => {
     // A reads the latest bundles, then waits; meanwhile B stores n2's bundle for other facts.
     const a = new ConfigService({ bus });

@@ -59,6 +59,8 @@ export class ConfigService {
   private readonly store: BundleBus;
   private readonly consumers: RunningConsumer[] = [];
   private readonly log;
+  /** The ConfigApplied consumer's name, once started. */
+  private configDurable?: string;
   /** Versions of the ConfigApplied events this replica handled (superseded ones included). */
   readonly handledVersions: number[] = [];
 
@@ -70,16 +72,17 @@ export class ConfigService {
   async start(): Promise<void> {
     const { bus } = this.opts;
     const prefix = this.opts.durablePrefix ?? 'config-service';
+    this.configDurable = `${prefix}-config-applied`;
     const common = { log: this.log, ackWaitMs: this.opts.ackWaitMs, retryDelayMs: this.opts.retryDelayMs };
     this.consumers.push(
       await startDurableConsumer(bus.js, bus.jsm, {
         ...common,
         stream: bus.topology.streams.events.name,
-        durable: `${prefix}-config-applied`,
+        durable: this.configDurable,
         filterSubject: bus.topology.eventSubject('config', 'ConfigApplied'),
         contract: CONTRACTS.configAppliedEvent,
         // `pending` counts the ConfigApplied events stored after this one (the consumer filters on that subject).
-        handle: (event, msg) => this.onConfigApplied(event, msg.info.pending),
+        handle: (event, msg) => this.onConfigApplied(event, msg.info.pending, msg.info.streamSequence),
       }),
       await startDurableConsumer(bus.js, bus.jsm, {
         ...common,
@@ -99,7 +102,8 @@ export class ConfigService {
   }
 
   /** `newer`: how many ConfigApplied events follow this one in the stream. */
-  async onConfigApplied(event: EventEnvelope<ConfigAppliedV1>, newer = 0): Promise<void> {
+  /** `seq`: the event's stream sequence (facts updates then reuse its config instead of reading it back). */
+  async onConfigApplied(event: EventEnvelope<ConfigAppliedV1>, newer = 0, seq?: number): Promise<void> {
     const { version, running, task } = event.payload;
     const { correlationId } = event;
     this.handledVersions.push(version);
@@ -111,6 +115,7 @@ export class ConfigService {
     }
     this.log.info(`ConfigApplied: rendering version ${version}`, { version, task, correlationId, eventId: event.id, seq: event.seq });
     const config: ConfigVersion = { version, running: running as RunningConfig, task, correlationId: correlationId || undefined };
+    if (seq !== undefined) this.store.rememberConfig(seq, config);
     await this.reconcile('config', async () => config);
   }
 
@@ -118,7 +123,7 @@ export class ConfigService {
     const node = this.opts.bus.topology.nodeOfSubject(subject);
     if (!node) return;
     // Render against the facts stored now, not the message: a newer facts message may have replaced it.
-    await this.reconcile('facts', () => this.store.latestConfig(), [node]);
+    await this.reconcile('facts', () => this.store.latestConfig(this.configDurable), [node]);
   }
 
   /**

@@ -137,3 +137,22 @@ export async function readLastHeadersPerSubject(js: JetStreamClient, jsm: JetStr
   const found = await scanStream(js, jsm, stream, { filter, lastPerSubject: true, headersOnly: true });
   return new Map(found.map(({ subject, seq, headers }) => [subject, { subject, seq, headers }]));
 }
+
+/**
+ * The headers and sequence of the last message on one subject (a direct
+ * get; the payload comes along but is not decoded), or undefined when the
+ * subject has none. For one or a few subjects this is a request each,
+ * where readLastHeadersPerSubject creates and deletes a consumer per filter.
+ */
+export async function readLastHeaders(jsm: JetStreamManager, stream: string, subject: string): Promise<StoredHeaders | undefined> {
+  let sm: StoredMsg;
+  try {
+    sm = await withDirect(jsm).direct.getMessage(stream, { last_by_subj: subject });
+  } catch (e) {
+    if (isNoMessage(e)) return undefined;
+    throw e;
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of sm.header ?? []) headers[k] = v[0];
+  return { subject: sm.subject, seq: sm.seq, headers };
+}
