@@ -8,7 +8,7 @@ import { resolveApiTls } from '@sdn/tls';
 import { type ApiConfig, loadConfig } from './core/config';
 import { CoreModule } from './core/core.module';
 import { ProxmoxFastifyAdapter } from './core/envelope';
-import { ApiLogger, apiLoggerModule, createApiLogger } from './core/logging';
+import { apiLogger, createApiLogger } from './core/logging';
 import { correlationIdOf, installObservability } from './core/observability';
 import type { DestinationStream } from 'pino';
 import { SdnStateService } from './core/sdn-state.service';
@@ -30,8 +30,8 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, log: { desti
   const logger = createApiLogger({ level: config.logLevel, destination: log.destination, copyDir: config.logCopyDir });
 
   @Module({
-    imports: [apiLoggerModule(logger), CoreModule.forRoot(config), AppModule],
-    providers: [{ provide: API_TLS, useValue: tls }, ApiLogger],
+    imports: [CoreModule.forRoot(config), AppModule],
+    providers: [{ provide: API_TLS, useValue: tls }],
   })
   class RootModule {}
 
@@ -43,12 +43,14 @@ export async function createApp(overrides: Partial<ApiConfig> = {}, log: { desti
     bodyLimit: MAX_BODY_BYTES,
     // Like the reference (and Express before): `/zones/` is `/zones`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
-    // The request id is the correlation id: middleware (the request's logger) and hooks see the same one.
+    // The request id is the correlation id: the hooks (access line, log scope) and the handlers see the same one.
     genReqId: (raw: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(raw.headers),
   });
   // Nest's lines written while the app is built wait for the pino logger (bufferLogs), so every line is JSON.
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(ApiLogger));
+  app.useLogger(apiLogger(logger));
+  // Now, not at listen(): an app that is only initialised (the specs' supertest apps) would buffer every Nest line for good.
+  app.flushLogs();
   const http = app.getHttpAdapter().getInstance();
   const mounted = recordRoutes(http);
   // Only these two: any other media type is refused (415) instead of read as something else.

@@ -1,5 +1,5 @@
-import { type DynamicModule, Injectable, RequestMethod } from '@nestjs/common';
-import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { createLogger, type Logger, type LogLevel, loggableUrl } from '@sdn/service-kit';
 
@@ -11,7 +11,6 @@ import { createLogger, type Logger, type LogLevel, loggableUrl } from '@sdn/serv
 const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /** nestjs-pino's Nest logger (what `new Logger('ctx')` writes through), with the framework's lines at debug. */
-@Injectable()
 export class ApiLogger extends PinoNestLogger {
   override log(message: unknown, ...rest: unknown[]): void {
     if (FRAMEWORK_CONTEXTS.has(rest[rest.length - 1] as string)) this.debug(message, ...rest);
@@ -19,34 +18,52 @@ export class ApiLogger extends PinoNestLogger {
   }
 }
 
-/** The API's root logger: service-kit's, so the API's lines have every service's schema. */
+/**
+ * The API's root logger: service-kit's, so the API's lines have every
+ * service's schema; batched, as it writes a line per request.
+ */
 export function createApiLogger(o: { level: LogLevel; destination?: DestinationStream; copyDir?: string }): Logger {
-  return createLogger({ service: 'api', level: o.level, destination: o.destination, copyDir: o.copyDir });
+  return createLogger({ service: 'api', level: o.level, destination: o.destination, copyDir: o.copyDir, batched: true });
+}
+
+/** What a request's Nest log lines add: its correlation id (the child is made on the request's first line). */
+class RequestScope {
+  log?: Logger;
+  constructor(readonly correlationId: string) {}
+}
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * Runs the rest of a request's handling (`next`) in its scope: every
+ * `new Logger(ctx)` line written while serving it carries its correlation id
+ * (core/observability.ts binds it in its onRequest hook, for every route).
+ */
+export function inRequestScope(correlationId: string, next: () => void): void {
+  requestScope.run(new RequestScope(correlationId), next);
 }
 
 /**
- * nestjs-pino on the root logger. pino-http only binds a per-request child
- * carrying the request's correlation id (Fastify's request id, see
- * core/observability.ts); every `new Logger(ctx)` line written while serving
- * an API request gets it. The access line is written by core/observability's
- * onResponse hook (it knows the route, the actor and Fastify's precise
- * elapsed time, also for /health and /metrics, which are outside the global
- * prefix the middleware is bound to), so pino-http's own request logging is off.
+ * nestjs-pino's logger, on the root logger, bound to the request being
+ * served. Instead of nestjs-pino's pino-http middleware, which made two
+ * child loggers per request (and ran through Nest's middleware layer) though
+ * most requests write no line but the access line: measured with
+ * `npm run bench:api -- --observability`, that was most of the logging
+ * overhead of a read.
  */
-export function apiLoggerModule(root: Logger): DynamicModule {
-  return LoggerModule.forRoot({
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      logger: root,
-      autoLogging: false,
-      quietReqLogger: true,
-      quietResLogger: true,
-      customAttributeKeys: { reqId: 'correlationId' },
-      // pino-http also binds the whole request to a child it does not use with the quiet options: nothing of it is kept.
-      wrapSerializers: false,
-      serializers: { req: () => undefined },
-    },
-  });
+class RequestPinoLogger extends PinoLogger {
+  constructor(private readonly root: Logger) {
+    super({ pinoHttp: { logger: root } });
+  }
+  override get logger(): Logger {
+    const scope = requestScope.getStore();
+    if (!scope) return this.root;
+    return (scope.log ??= this.root.child({ correlationId: scope.correlationId }));
+  }
+}
+
+/** The logger Nest writes through (`app.useLogger`). */
+export function apiLogger(root: Logger): ApiLogger {
+  return new ApiLogger(new RequestPinoLogger(root), {});
 }
 
 /** What the access line needs of a Fastify request. */
@@ -64,12 +81,22 @@ const PROBES = /^\/(health|metrics)(\/|\?|$)/;
  * One line per request: method, URL (query values of secret-named
  * parameters replaced), status, ms, user or token id, correlation id.
  * Headers and bodies are never logged.
+ *
+ * Written by a child of the root without its redaction: the line is built
+ * here from those known-safe values only, none under a secret's name, so
+ * redaction could never change it, and pino runs every field of a line
+ * through the wildcard paths (`*.token`, …), which cost more than the rest of
+ * the line (measured with `npm run bench:api -- --observability`). Nothing
+ * else may be logged through it.
  */
-export function logAccess(log: Logger, req: AccessLogged, status: number, ms: number): void {
-  // 5xx at warn: an unexpected failure is reported at error, with its stack, by the error filter
-  // (core/api-error.ts); a 503 for a dependency that is down is expected. A probe's 503 (not
-  // ready, draining) is the answer asked for.
-  const level = PROBES.test(req.url) ? 'debug' : status >= 500 ? 'warn' : 'info';
-  if (!log.isLevelEnabled(level)) return;
-  log[level]({ correlationId: req.correlationId, method: req.method, path: loggableUrl(req.url), status, ms: Math.round(ms * 100) / 100, user: req.actor }, 'request');
+export function accessLog(root: Logger): (req: AccessLogged, status: number, ms: number) => void {
+  const log = root.child({}, { redact: [] });
+  return (req, status, ms) => {
+    // 5xx at warn: an unexpected failure is reported at error, with its stack, by the error filter
+    // (core/api-error.ts); a 503 for a dependency that is down is expected. A probe's 503 (not
+    // ready, draining) is the answer asked for.
+    const level = PROBES.test(req.url) ? 'debug' : status >= 500 ? 'warn' : 'info';
+    if (!log.isLevelEnabled(level)) return;
+    log[level]({ correlationId: req.correlationId, method: req.method, path: loggableUrl(req.url), status, ms: Math.round(ms * 100) / 100, user: req.actor }, 'request');
+  };
 }

@@ -80,6 +80,42 @@ describe('API observability (real API and PostgreSQL)', () => {
   });
 });
 
+describe('API log lines (real API and PostgreSQL, lines captured)', () => {
+  let api: TestApi;
+  const lines: Record<string, unknown>[] = [];
+  const server = () => api.app.getHttpServer();
+  const written = (pred: (l: Record<string, unknown>) => boolean) => lines.filter(pred);
+
+  beforeAll(async () => {
+    api = await startTestApi({ logLevel: 'info' }, { logDestination: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+  });
+  afterAll(() => api?.close());
+
+  it('one access line per request: method, path without secret query values, status, ms, user, correlation id', async () => {
+    const res = await api.get('zones?password=hunter2-spec&type=simple').set('X-Correlation-Id', 'log-access-1');
+    const access = written((l) => l.correlationId === 'log-access-1');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ level: 'info', service: 'api', msg: 'request', method: 'GET', path: '/api2/json/cluster/sdn/zones?password=[redacted]&type=simple', status: res.status, user: ROOT_TOKEN_ID });
+    expect(typeof access[0].ms).toBe('number');
+    expect(JSON.stringify(lines)).not.toContain('hunter2-spec');
+  });
+
+  it('Nest log lines written while serving a request carry its correlation id; the request’s own line too', async () => {
+    const bad = 'PVEAPIToken=someone@pve!spec=00000000-0000-0000-0000-000000000000';
+    await request(server()).get('/api2/json/cluster/sdn/zones').set('Authorization', bad).set('X-Request-Id', 'log-denied-1').expect(401);
+    await request(server()).post('/api2/json/cluster/sdn/zones').send({ zone: 'logz', type: 'simple' }).set('Authorization', bad).set('X-Request-Id', 'log-denied-2').expect(401);
+    for (const id of ['log-denied-1', 'log-denied-2']) {
+      const mine = written((l) => l.correlationId === id);
+      expect(mine.map((l) => [l.level, l.context ?? l.msg])).toEqual([
+        ['warn', 'auth'],
+        ['info', 'request'],
+      ]);
+      expect(mine[0].msg).toMatch(/^denied 401 (GET|POST) \/api2\/json\/cluster\/sdn\/zones/);
+    }
+    expect(written((l) => String(l.msg).startsWith('denied') && l.correlationId === undefined)).toEqual([]);
+  });
+});
+
 describe('SDN_API_METRICS=off', () => {
   it('serves no /metrics (still echoes correlation ids)', async () => {
     const api = await startTestApi({ metrics: false });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { httpRequestDuration, renderMetrics, startProcessMetrics } from '@sdn/metrics';
 import type { Logger } from '@sdn/service-kit';
-import { type AccessLogged, logAccess } from './logging';
+import { type AccessLogged, accessLog, inRequestScope } from './logging';
 
 /** Response header that carries the request's correlation id (also stored in its events). */
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -55,7 +55,8 @@ export interface ObservabilityOptions {
  * - every request gets a correlation id (caller's `X-Correlation-Id` or
  *   `X-Request-Id`, else a new one) as Fastify's request id, echoed as `X-Correlation-Id` and read by
  *   the `@CorrelationId()` handlers (events, NATS headers, bundles) and
- *   bound to the request's logger (core/logging.ts, from the Node request);
+ *   bound to the Nest log lines written while serving the request
+ *   (core/logging.ts);
  * - one access line per request (core/logging.ts);
  * - `/metrics` (Prometheus text, prom-client's global registry) is served
  *   WITHOUT authentication, like `/health`: every series is an aggregate
@@ -68,13 +69,14 @@ export function installObservability(http: FastifyLike, opts: ObservabilityOptio
   http.addHook('onRequest', (req, reply, done) => {
     req.correlationId = req.id;
     reply.header(CORRELATION_HEADER, req.correlationId);
-    done();
+    inRequestScope(req.correlationId, done);
   });
   const histogram = opts.metrics ? httpRequestDuration() : undefined;
+  const logAccess = accessLog(opts.log);
   http.addHook('onResponse', (req, reply, done) => {
     // The route template, never the URL: ids in paths would make the label set unbounded.
     histogram?.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    logAccess(opts.log, req, reply.statusCode, reply.elapsedTime);
+    logAccess(req, reply.statusCode, reply.elapsedTime);
     done();
   });
   if (!opts.metrics) return;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import type { TlsMaterial } from '@sdn/tls';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createTestDatabase } from '@sdn/event-store';
 import { generateSecretKey } from '@sdn/secrets';
@@ -38,7 +39,7 @@ export interface TestApi {
  * close). NATS is off unless asked for; tests that want it pass an
  * isolated bus namespace (`busNamespace`), never the real streams.
  */
-export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { listen?: boolean; dbUrl?: string } = {}): Promise<TestApi> {
+export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { listen?: boolean; dbUrl?: string; logDestination?: DestinationStream } = {}): Promise<TestApi> {
   const db = opts.dbUrl ? null : await createTestDatabase();
   const dbUrl = opts.dbUrl ?? db!.url;
   recordTestSecrets({ 'test API root token secret': ROOT_SECRET, 'SDN_SECRET_KEY of the test API': TEST_SECRET_KEY });
@@ -56,7 +57,7 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, opts: { l
     // Errors only, as JSON lines on stdout (SDN_LOG_LEVEL's values); a test may ask for more.
     logLevel: 'error',
     ...overrides,
-  });
+  }, { destination: opts.logDestination });
   if (opts.listen) await app.listen(0, '127.0.0.1');
   else {
     await app.init();
