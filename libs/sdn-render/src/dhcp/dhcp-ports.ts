@@ -9,6 +9,10 @@ import { deployedOn } from '../node-scope';
  * the built-in IPAM reserves for that node. The port's MAC is derived from
  * (zone, vnet, node), so the config service (which reserves) and the agent
  * (which plugs) name the same IPAM entry without talking to each other.
+ * Several serving nodes answer on one wire (a VXLAN floods a DISCOVER to
+ * all of them): only static entries (`dhcp-ignore=tag:!known`, `static`
+ * ranges) keep their answers equal; a dynamic range here would let two
+ * nodes lease one address to two guests.
  */
 
 /** The file of a port zone that lists its ports, beside the dnsmasq files (dnsmasq reads only `*.conf`). */
