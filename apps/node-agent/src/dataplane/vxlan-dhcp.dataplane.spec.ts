@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataplaneUnavailable, exec, must, PrivateNatsServer, type LabNode } from '@sdn/netns-lab';
+import { exec, type LabNode } from '@sdn/netns-lab';
 import { dhcpNetnsPath, dhcpPortMac } from '@sdn/render';
 import { AgentCluster, waitFor } from './agent-cluster';
+import { BUSYBOX, dhcpDataplaneUnavailable, plugVm } from './dhcp-vm';
 
 /**
  * DHCP in a VXLAN zone (no address on the nodes) on a real data plane:
@@ -14,13 +15,7 @@ import { AgentCluster, waitFor } from './agent-cluster';
  * broadcasts to every serving node, and all answer alike from the IPAM's
  * static entries.
  */
-const DNSMASQ = '/usr/sbin/dnsmasq';
-const BUSYBOX = '/usr/bin/busybox';
-const reason =
-  dataplaneUnavailable() ??
-  (PrivateNatsServer.binary() ? null : 'nats-server is not installed') ??
-  (existsSync(DNSMASQ) ? null : 'dnsmasq is not installed (dnsmasq-base)') ??
-  (existsSync(BUSYBOX) ? null : 'busybox is not installed (udhcpc)');
+const reason = dhcpDataplaneUnavailable();
 if (reason) console.log(`VXLAN DHCP data-plane tests skipped: ${reason}`);
 const suite = reason ? describe.skip : describe;
 
@@ -76,11 +71,7 @@ suite('DHCP in a VXLAN zone (a DHCP port per serving node, static entries from t
   /** A VM namespace plugged into the vnet on `node` with `mac`, asking once for a lease. */
   async function dhcpVm(node: LabNode, mac: string): Promise<{ ok: boolean; ip?: string; router?: string; dns?: string; mtu?: string; out: string }> {
     const n = ++vmCount;
-    const ns = await cluster.lab.addNamespace(`vm${n}`);
-    const port = `veth${900 + n}i0`;
-    await must('ip', ['link', 'add', 'name', 'eth0', 'netns', ns, 'address', mac, 'type', 'veth', 'peer', 'name', port, 'netns', node.ns]);
-    await must('ip', ['-n', node.ns, 'link', 'set', port, 'mtu', '1450', 'master', VNET, 'up']);
-    await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'mtu', '1450', 'up']);
+    const ns = await plugVm(cluster.lab, node, VNET, `vm${n}`, `veth${900 + n}i0`, mac);
     const r = await exec('ip', ['netns', 'exec', ns, BUSYBOX, 'udhcpc', '-i', 'eth0', '-n', '-q', '-f', '-t', '5', '-T', '1', '-A', '1', '-O', 'mtu', '-s', script], { timeoutMs: 30000 });
     const out = r.stdout + r.stderr;
     const m = /LEASE ip=(\S*) mask=\S* router=(\S*) dns=(\S*) mtu=(\S*)/.exec(out);
