@@ -65,8 +65,8 @@ export class BundleBus {
    */
   private async ensureNodeConsumer(node: string): Promise<void> {
     if (this.nodeConsumers.has(node)) return;
-    await ensureDurableConsumer(this.bus.jsm, nodeBundleConsumer(this.t, node), this.bus.log);
-    await ensureDurableConsumer(this.bus.jsm, nodeBundleVersionConsumer(this.t, node), this.bus.log);
+    // Side by side: on a first apply to a large cluster these requests queue on the server's JetStream API.
+    await Promise.all([nodeBundleConsumer, nodeBundleVersionConsumer].map((spec) => ensureDurableConsumer(this.bus.jsm, spec(this.t, node), this.bus.log)));
     this.nodeConsumers.add(node);
   }
 
