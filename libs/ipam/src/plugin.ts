@@ -32,6 +32,20 @@ export interface IpamPlugin {
   /** Returns the allocated address, or null when the range is exhausted (§6.3: swallowed). */
   addRangeNextFreeIp(subnet: IpamSubnet, range: { start: string; end: string }, attrs: IpAttrs): Promise<string | null>;
   getIpsFromMac(zone: string, mac: string): Promise<{ ip4?: string; ip6?: string }>;
+  /**
+   * The subnet's addresses with their MAC, host name and gateway flag: the static entries of the
+   * zone's DHCP servers (not a reference call; the IPAM's documented listing). [] when the IPAM
+   * has no such subnet.
+   */
+  listIps(subnet: IpamSubnet): Promise<ListedIp[]>;
+}
+
+/** An address as an IPAM lists it (listIps). */
+export interface ListedIp {
+  ip: string;
+  mac?: string;
+  hostname?: string;
+  gateway?: boolean;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { dhcpRanges, familyOf, IpamError, type DhcpLeaseRequest, type DhcpLeaseResult } from '@sdn/ipam';
-import { byteOrder, checkFormat, parseSubnetId } from '@sdn/model';
+import { checkFormat } from '@sdn/model';
 import { rowsOf, type PveIpamStore } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
+import { latestObject, zoneSubnets } from './config-view';
 
 type Q = Pick<EntityManager, 'query'>;
 
@@ -30,7 +31,7 @@ export class DhcpLeases {
     const macErr = checkFormat('mac-addr', r.mac);
     if (macErr) throw new IpamError(macErr, 'mac');
     const mac = r.mac.toLowerCase();
-    const zone = await this.latest('zones', r.zone);
+    const zone = await latestObject(this.db, 'zones', r.zone);
     if (!zone?.dhcp) throw new IpamError(`zone '${r.zone}' has no dhcp`, 'zone');
     if ((zone.ipam ?? '') !== this.store.ipam) throw new IpamError(`zone '${r.zone}' does not use the built-in IPAM: its DHCP serves static entries only`, 'zone');
     if (r.op === 'discover') return this.discover(node, r.zone, r.vnet, mac);
@@ -93,18 +94,6 @@ export class DhcpLeases {
 
   /** The vnet's subnets in the zone with their ranges, as the last subnet events left them (the API's pending view, as POST /ips). */
   private async vnetSubnets(zone: string, vnet: string): Promise<{ cidr: string; ranges: { start: string; end: string }[] }[]> {
-    const rows: { id: string; object: Record<string, unknown> | null }[] = await this.db.query(
-      `SELECT DISTINCT ON (id) id, object FROM sdn_config_history WHERE section='subnets' AND starts_with(id, $1) ORDER BY id, stream_seq DESC`,
-      [`${zone}-`],
-    );
-    return rows
-      .filter((x) => x.object && x.object.vnet === vnet && parseSubnetId(x.id)?.zone === zone)
-      .sort((a, b) => byteOrder(a.id, b.id))
-      .map((x) => ({ cidr: parseSubnetId(x.id)!.cidr, ranges: dhcpRanges(x.object!) ?? [] }));
-  }
-
-  private async latest(section: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const r: { object: Record<string, unknown> | null }[] = await this.db.query(`SELECT object FROM sdn_config_history WHERE section=$1 AND id=$2 ORDER BY stream_seq DESC LIMIT 1`, [section, id]);
-    return r[0]?.object ?? undefined;
+    return (await zoneSubnets(this.db, zone)).filter((s) => s.object.vnet === vnet).map((s) => ({ cidr: s.cidr, ranges: dhcpRanges(s.object) ?? [] }));
   }
 }

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { PveIpamStore } from '../pve/pve-ipam.store';
 import { freshDatabase, pveDataSource } from '../testing/pg';
 import { IpamRpc } from './ipam-rpc';
-import { externalPlugin } from './subnet-events';
+import { ConfigHistory, externalPlugin } from './subnet-events';
 import { recordTestSecrets } from '@sdn/service-kit/testing';
 
 /**
@@ -186,5 +186,58 @@ describe('IpamRpc with an external IPAM', () => {
     expect((await store.list({ zone: 'zpve' })).map((x) => x.ip)).toEqual(['10.2.0.1', '10.2.0.2']);
     expect(nbAddresses()).toEqual([nbGateway]);
     expect(phpAddresses()).toEqual([['10.1.0.1', 'vphp-gw', null, null]]);
+  });
+  describe('a zone\'s addresses for its DHCP servers (IPAM_PATTERNS.list with a zone)', () => {
+    // The zone, its IPAM and its subnets as the subnet-event consumers record them.
+    beforeEach(async () => {
+      await ds.query(`DELETE FROM sdn_config_history`);
+      const history = new ConfigHistory(ds);
+      await history.record('ipams', 'nb', 1, netbox().ipam!);
+      await history.record('ipams', 'php', 2, phpipam().ipam!);
+      await history.record('zones', 'znb', 3, { type: 'simple', ipam: 'nb', dhcp: 'dnsmasq' });
+      await history.record('zones', 'zphp', 4, { type: 'simple', ipam: 'php', dhcp: 'dnsmasq' });
+      await history.record('subnets', 'znb-10.0.0.0-29', 5, { vnet: 'vnb', gateway: '10.0.0.1' });
+      await history.record('subnets', 'zphp-10.1.0.0-29', 6, { vnet: 'vphp', gateway: '10.1.0.1' });
+    });
+    const listed = async (zone: string) => {
+      const r = await rpc.list({ zone });
+      if (!r.ok) throw new Error(r.error);
+      return r.data.map((x) => [x.ip, x.mac, x.gateway, x.vnet]);
+    };
+
+    it('NetBox: the zone\'s addresses come from NetBox, the MAC from the mac:<mac> description, the gateway flagged; a release takes it out', async () => {
+      await rpc.allocate({ ...netbox(), ip: '10.0.0.3', mac: 'bc:24:11:00:0b:01', hostname: 'nb1' });
+      await rpc.allocate({ ...netbox(), ip: '10.0.0.4', hostname: 'nomac' });
+      // An address of another prefix in NetBox is not the zone's.
+      await nb.handler('POST', '/api/ipam/ip-addresses/', new URLSearchParams(), { authorization: 'token nb-token' }, { address: '10.9.9.9/24', description: 'mac:bc:24:11:00:0b:09' });
+      expect(await listed('znb')).toEqual([
+        ['10.0.0.1', null, true, 'vnb'],
+        ['10.0.0.3', 'bc:24:11:00:0b:01', false, 'vnb'],
+        ['10.0.0.4', null, false, 'vnb'],
+      ]);
+      expect(await store.list({ zone: 'znb' })).toEqual([]);
+      await rpc.release({ ...netbox(), ip: '10.0.0.3' });
+      expect((await listed('znb')).map((x) => x[0])).toEqual(['10.0.0.1', '10.0.0.4']);
+    });
+
+    it('phpIPAM: listed from the subnet\'s addresses (GET /subnets/{id}/addresses/); a subnet phpIPAM does not have lists nothing', async () => {
+      await rpc.allocate({ ...phpipam(), mac: 'bc:24:11:00:0c:01', hostname: 'php1' });
+      expect(await listed('zphp')).toEqual([
+        ['10.1.0.1', null, true, 'vphp'],
+        ['10.1.0.2', 'bc:24:11:00:0c:01', false, 'vphp'],
+      ]);
+      await new ConfigHistory(ds).record('subnets', 'zphp-10.1.1.0-29', 7, { vnet: 'vphp' });
+      expect(await listed('zphp')).toHaveLength(2);
+      // A bad token is an error in words, not an empty list (the DHCP servers then keep their entries).
+      await new ConfigHistory(ds).record('ipams', 'php', 8, { ...phpipam().ipam!, token: box.seal('wrong') });
+      expect(await rpc.list({ zone: 'zphp' })).toMatchObject({ ok: false, error: expect.stringMatching(/401/) });
+    });
+
+    it('a zone of the built-in IPAM is listed from the store, as before', async () => {
+      await new ConfigHistory(ds).record('zones', 'zdh', 9, { type: 'simple', ipam: 'pve' });
+      await store.addSubnet('zdh', '10.3.0.0/29');
+      await store.addIp('zdh', '10.3.0.0/29', '10.3.0.3', { mac: 'bc:24:11:00:0d:01', vnet: 'vp' });
+      expect(await listed('zdh')).toEqual([['10.3.0.3', 'bc:24:11:00:0d:01', false, 'vp']]);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { PveIpamStore, type PveIpAttrs } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
 import { NextFreeBatcher } from './next-free-batcher';
 import { DhcpLeases } from './dhcp-leases';
+import { externalZoneAddresses } from './external-zone-addresses';
 import { ExternalIps, type SubnetEntry } from './external-ips';
 import type { PluginFactory } from './subnet-events';
 
@@ -41,7 +42,7 @@ export class IpamRpc {
   private readonly leases: DhcpLeases;
 
   /** `pluginFor`: the phpIPAM/NetBox plugin of a request's `ipam`; without it only the built-in IPAM is served. */
-  constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined, pluginFor?: PluginFactory) {
+  constructor(private readonly store: PveIpamStore, private readonly committed: () => void = () => undefined, private readonly pluginFor?: PluginFactory) {
     this.batcher = new NextFreeBatcher(store);
     this.leases = new DhcpLeases(store, store.queryable);
     if (pluginFor) this.external = new ExternalIps(store, pluginFor);
@@ -197,8 +198,11 @@ export class IpamRpc {
     }
   }
 
+  /** A zone's addresses from its IPAM: the built-in store, or phpIPAM/NetBox when the zone uses one (its DHCP servers' static entries). */
   async list(r: { zone?: string; mac?: string }) {
     try {
+      const ext = r.zone && this.pluginFor ? await externalZoneAddresses(this.store.queryable, this.pluginFor, r.zone) : undefined;
+      if (ext) return ok(r.mac ? ext.filter((x) => x.mac?.toLowerCase() === r.mac!.toLowerCase()) : ext);
       return ok(await this.store.list(r));
     } catch (e) {
       return fail(e);

@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { HttpClient, fetchHttpClient } from '../http/http-client';
-import { IpAttrs, IpamError, IpamPlugin, IpamSubnet } from '../plugin';
+import { IpAttrs, IpamError, IpamPlugin, IpamSubnet, ListedIp } from '../plugin';
 
 export interface NetboxConfig {
   url: string;
@@ -8,6 +8,8 @@ export interface NetboxConfig {
 }
 
 type Results<T> = { results?: T[] } | undefined;
+/** NetBox's default MAX_PAGE_SIZE. */
+const NETBOX_PAGE = 1000;
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** NetBox backend, requests per spec §6.5 (pinned by conformance/ipams/netbox). */
@@ -170,6 +172,22 @@ export class NetboxPlugin implements IpamPlugin {
       return true;
     } catch (e) {
       throw new IpamError(`error delete ip ${ip} : ${msg(e)}`);
+    }
+  }
+
+  /** `?parent=<cidr>` (as the reference's "prefix empty" check), page by page; the MAC is the `mac:<mac>` description (§6.5). */
+  async listIps(subnet: IpamSubnet): Promise<ListedIp[]> {
+    const out: ListedIp[] = [];
+    for (;;) {
+      const r = (await this.req('GET', `/ipam/ip-addresses/?parent=${encodeURIComponent(subnet.cidr)}&limit=${NETBOX_PAGE}&offset=${out.length}`)) as
+        | { count?: number; results?: { address: string; description?: string | null; dns_name?: string | null }[] }
+        | undefined;
+      const page = r?.results ?? [];
+      for (const e of page) {
+        const d = e.description ?? '';
+        out.push({ ip: e.address.split('/')[0], mac: d.startsWith('mac:') ? d.slice(4) : undefined, hostname: e.dns_name || undefined, gateway: d === 'gateway' });
+      }
+      if (!page.length || out.length >= (r?.count ?? 0)) return out;
     }
   }
 

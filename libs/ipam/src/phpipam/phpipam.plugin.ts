@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { HttpClient, fetchHttpClient } from '../http/http-client';
-import { IpAttrs, IpamError, IpamPlugin, IpamSubnet } from '../plugin';
+import { IpAttrs, IpamError, IpamPlugin, IpamSubnet, ListedIp } from '../plugin';
 
 export interface PhpIpamConfig {
   url: string;
@@ -118,6 +118,19 @@ export class PhpIpamPlugin implements IpamPlugin {
   }
 
   /** B.11: the reference aborts with "parsing of result not yet implemented"; we parse it. */
+  /** phpIPAM's `GET /subnets/{id}/addresses/` (its documented listing; a subnet without addresses answers 404). */
+  async listIps(subnet: IpamSubnet): Promise<ListedIp[]> {
+    // Only "not there" is an empty list: an error (a bad token) must not read as "no entries" to the DHCP servers.
+    const notFound = (e: unknown) => {
+      if (/: 404 /.test(e instanceof Error ? e.message : '')) return undefined;
+      throw e;
+    };
+    const id = await this.prefixId(subnet.cidr).catch(notFound);
+    if (id === undefined) return [];
+    const r = (await this.req('GET', `/subnets/${id}/addresses/`).catch(notFound)) as { data?: { ip: string; mac?: string | null; hostname?: string | null; is_gateway?: number | string | null }[] } | undefined;
+    return (r?.data ?? []).map((a) => ({ ip: a.ip, mac: a.mac || undefined, hostname: a.hostname || undefined, gateway: Number(a.is_gateway) === 1 }));
+  }
+
   async getIpsFromMac(_zone: string, mac: string): Promise<{ ip4?: string; ip6?: string }> {
     const r = (await this.req('GET', `/addresses/search_mac/${mac}`).catch(() => undefined)) as { data?: { ip: string }[] } | undefined;
     const out: { ip4?: string; ip6?: string } = {};

@@ -38,6 +38,12 @@ export class FakePhpIpam {
         const s = this.seedSubnet(`${body.subnet}/${body.mask}`, body.sectionId);
         return ok(201, undefined, { id: s.id, message: 'Subnet created' });
       }
+      if (method === 'GET' && p[2] === 'addresses' && p.length === 3) {
+        const id = Number(p[1]);
+        if (!this.subnets.some((s) => s.id === id)) return err(404, 'Subnet does not exist');
+        const found = this.addresses.filter((a) => a.subnetId === id);
+        return found.length ? ok(200, found) : err(404, 'No addresses found');
+      }
       if (method === 'DELETE' && p.length === 2) {
         const id = Number(p[1]);
         if (!this.subnets.some((s) => s.id === id)) return err(404, 'Subnet does not exist');
