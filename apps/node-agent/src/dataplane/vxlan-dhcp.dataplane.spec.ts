@@ -141,6 +141,20 @@ suite('DHCP in a VXLAN zone (a DHCP port per serving node, static entries from t
     expect(new Set(Object.values(got)).size).toBe(macs.length);
   }, 120000);
 
+  it('with a dhcp-range, unknown MACs started on every node at once get distinct range addresses: each DISCOVER reaches every serving node, the IPAM gives one address per MAC', async () => {
+    await cluster.api('PUT', `vnets/${VNET}/subnets/${ZONE}-10.60.0.0-24`, { 'dhcp-range': 'start-address=10.60.0.100,end-address=10.60.0.119' });
+    const macs = Array.from({ length: 2 * NODES.length }, (_, i) => `bc:24:11:ee:61:${String(i + 10).padStart(2, '0')}`);
+    const t0 = Date.now();
+    const leases = await Promise.all(macs.map((mac, i) => dhcpVm(cluster.nodes[NODES[i % NODES.length]], mac)));
+    console.log(`${macs.length} unknown MACs (2 per node) leased from the range at once in ${Date.now() - t0} ms`);
+    const ips = leases.map((l) => l.ip);
+    expect(ips.every((ip) => ip && /^10\.60\.0\.1[01]\d$/.test(ip))).toBe(true);
+    expect(new Set(ips).size).toBe(macs.length);
+    // Three nodes reported each MAC: still one address each in the IPAM, the one the VM got.
+    const entries = await ipamEntries();
+    expect(Object.fromEntries(macs.map((m) => [m, entries.filter((e) => e.mac === m).map((e) => e.ip)]))).toEqual(Object.fromEntries(macs.map((m, i) => [m, [ips[i]]])));
+  }, 120000);
+
   it('dhcp-nodes narrows the serving nodes: the others drop their port, namespace and address; a VM on a non-serving node is served over VXLAN', async () => {
     await cluster.api('PUT', `zones/${ZONE}`, { 'dhcp-nodes': 'node1' });
     const { task } = await cluster.apply();
