@@ -169,7 +169,7 @@ describeIf('readiness of every service follows PostgreSQL and NATS (processes)',
     await api('PUT', 'cluster/sdn');
     const up = await until('every service ready', (_, a) => a.status === 200, 90_000);
     expect(up['ipam-service'].body).toEqual({ status: 'ok', checks: { consumers: { status: 'up' }, postgres: { status: 'up' }, nats: { status: 'up' } } });
-    expect(up['node-agent'].body).toEqual({ status: 'ok', checks: { bundle: { status: 'up' }, nats: { status: 'up' } } });
+    expect(up['node-agent'].body).toEqual({ status: 'ok', checks: { bundle: { status: 'up' }, bundleVersion: { status: 'up' }, nats: { status: 'up' } } });
     expect(up.api.body.checks).toMatchObject({ postgres: { status: 'up' }, nats: { status: 'up' } });
     for (const s of SERVICES) expect([s, (await probe(s, '/health/live')).status]).toEqual([s, 200]);
   }, 240_000);

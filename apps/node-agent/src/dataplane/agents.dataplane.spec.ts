@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { bundleSubject, BUNDLES_STREAM } from '@sdn/contracts';
+import { bundleSubject, BUNDLES_STREAM, bundleVersionSubject } from '@sdn/contracts';
 import { dataplaneUnavailable, exec, ping, pingUntil, PrivateNatsServer, type LabNode, type NetnsLab } from '@sdn/netns-lab';
 import { AgentCluster, waitFor, type ApplyTaskView } from './agent-cluster';
 
@@ -40,8 +40,14 @@ async function ifindex(ns: string, dev: string): Promise<number> {
 async function redeliverBundle(url: string, node: string): Promise<void> {
   const nc = await connect({ servers: url });
   try {
-    const m = await (await nc.jetstreamManager()).streams.getMessage(BUNDLES_STREAM, { last_by_subj: bundleSubject(node) });
-    await nc.jetstream().publish(bundleSubject(node), m.data);
+    // The node's latest message: a full bundle, or a version-only message when the last apply changed
+    // nothing on this node but the version.
+    const jsm = await nc.jetstreamManager();
+    const last = async (subject: string) => jsm.streams.getMessage(BUNDLES_STREAM, { last_by_subj: subject }).catch(() => undefined);
+    const [full, versionOnly] = [await last(bundleSubject(node)), await last(bundleVersionSubject(node))];
+    const m = versionOnly && (!full || versionOnly.seq > full.seq) ? versionOnly : full;
+    if (!m) throw new Error(`no bundle message for ${node} on ${BUNDLES_STREAM}`);
+    await nc.jetstream().publish(m.subject, m.data);
   } finally {
     await nc.close();
   }
@@ -149,7 +155,8 @@ suite('node agents on a real data plane (netns + ifupdown2), driven through the 
     v = again.version;
     const view = await cluster.waitApplied(again.task);
     console.log(`PUT /cluster/sdn without changes -> version ${v}: ${summary(view)}`);
-    // The file carries the config version (`#version:N`, as PVE writes it), so every node reloads.
+    // The file carries the config version (`#version:N`, as PVE writes it): every node gets a version-only
+    // message and rewrites that line in place, nothing else (same device, no second post-up rule).
     const after = readFileSync(sdn, 'utf8');
     expect(after).not.toBe(before);
     expect(withoutVersion(after)).toBe(withoutVersion(before));
@@ -157,7 +164,7 @@ suite('node agents on a real data plane (netns + ifupdown2), driven through the 
     expect(await ruleCount(nodes.node1.ns, 'nat', /-j SNAT/)).toBe(1);
     expect(await ruleCount(nodes.node1.ns, 'raw', /-j CT --zone 1/)).toBe(1);
 
-    // A redelivered bundle (same version, same files) is recognised and nothing runs.
+    // The node's latest message redelivered (same version, same files) is recognised and nothing runs.
     const mtime = statSync(sdn).mtimeMs;
     await redeliverBundle(cluster.nats.url, 'node1');
     await waitFor('"unchanged" in the log', async () => new RegExp(`bundle version ${v}${CORRELATION}: unchanged`).test(agentLog('node1')), 10000);
