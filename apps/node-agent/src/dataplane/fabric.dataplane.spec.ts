@@ -87,7 +87,9 @@ suite('fabrics: OpenFabric and OSPF underlays on a three-node ring, driven throu
     let routes: FabricRoute[] = [];
     await waitFor(`${protocol} routes to ${ip(2)} and ${ip(3)} on node1`, async () => {
       routes = (await get(`nodes/node1/sdn/fabrics/${fabric}/routes`)) as FabricRoute[];
-      return [2, 3].every((i) => routes.some((r) => r.route === `${ip(i)}/32`));
+      // Converged: each loopback by its direct link. Until the 1-3 adjacency is up (OSPF's comes Full a few
+      // seconds after 1-2's), node1 reaches node3 through node2, which the checks below would take for a fault.
+      return [2, 3].every((i) => routes.some((r) => r.route === `${ip(i)}/32` && r.via.length === 1 && r.via[0] === ip(i)));
     }, 90000);
     console.log(`${protocol}: node1 routes ${JSON.stringify(routes)} (${Date.now() - t0} ms after the apply)`);
     const neighbors = (await get(`nodes/node1/sdn/fabrics/${fabric}/neighbors`)) as { neighbor: string; status: string }[];
