@@ -8,7 +8,14 @@ import { KeyLocks, type LockMode } from '../ordering/key-locks';
 import { SharedFence, type HeldKeys } from '../ordering/shared-fence';
 import { retryDelayMs } from './retry-delay';
 
-const BLOCK_TTL_MS = 5 * 60_000;
+/**
+ * How long a failed event keeps later events of its keys waiting without failing again (see
+ * blockedBefore): twice its longest retry delay (30 s + 20 % jitter), so an event still being
+ * retried keeps its block, while a block left behind by an event another replica applied meanwhile
+ * holds its keys up for at most this long. It was 5 minutes: in test:chaos (seed 1273816459) the
+ * DNS service then sat on 3 events for more than the 240 s convergence limit after the last fault.
+ */
+const BLOCK_TTL_MS = 75_000;
 /** Deliveries of an event PowerDNS answers with 400/422 before it is dropped (see handle). */
 const INVALID_ATTEMPTS = 5;
 /** How long a gateway event waits for its zone and subnet to reach the running config (see gatewayWaits). */
@@ -278,7 +285,7 @@ export class IpEventConsumer {
   /**
    * True when an earlier event on `key` failed and was not applied since. The
    * blocker refreshes the block each time it fails again, so it lasts for as
-   * long as the blocker is being retried (backoff cap 30 s < BLOCK_TTL_MS). A
+   * long as the blocker is being retried (backoff cap 36 s < BLOCK_TTL_MS). A
    * block nobody refreshes for BLOCK_TTL_MS is dropped: with several replicas
    * the blocker may have been applied by another one, and ordering must not
    * turn into a permanent stall. The table is in memory: after a restart,
