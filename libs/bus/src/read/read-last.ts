@@ -21,6 +21,18 @@ export function withDirect(jsm: JetStreamManager): JetStreamManager & DirectGet 
   return jsm as JetStreamManager & DirectGet;
 }
 
+/** The last stored message on `subject`, or undefined when the subject has none. */
+async function lastStored(jsm: JetStreamManager, stream: string, subject: string, direct: boolean): Promise<StoredMsg | undefined> {
+  try {
+    // Direct get names the subject in the request subject, so NATS permissions can grant one
+    // subject's last message (a node agent: its own bundle) without granting the whole stream.
+    return direct ? await withDirect(jsm).direct.getMessage(stream, { last_by_subj: subject }) : await jsm.streams.getMessage(stream, { last_by_subj: subject });
+  } catch (e) {
+    if (isNoMessage(e)) return undefined;
+    throw e;
+  }
+}
+
 /**
  * The last message on `subject` in `stream`, or undefined when the subject has
  * none. Throws ContractViolation (or SyntaxError) when the stored message does
@@ -33,15 +45,8 @@ export async function readLastMessage<T>(
   contract: Contract<T>,
   opts: { direct?: boolean } = {},
 ): Promise<StoredMessage<T> | undefined> {
-  let sm;
-  try {
-    // Direct get names the subject in the request subject, so NATS permissions can grant one
-    // subject's last message (a node agent: its own bundle) without granting the whole stream.
-    sm = opts.direct ? await withDirect(jsm).direct.getMessage(stream, { last_by_subj: subject }) : await jsm.streams.getMessage(stream, { last_by_subj: subject });
-  } catch (e) {
-    if (isNoMessage(e)) return undefined;
-    throw e;
-  }
+  const sm = await lastStored(jsm, stream, subject, !!opts.direct);
+  if (!sm) return undefined;
   return { subject: sm.subject, seq: sm.seq, time: sm.time, value: assertContract<T>(contract.name, contract.schema, decodeJson(sm.data)) };
 }
 
@@ -145,13 +150,8 @@ export async function readLastHeadersPerSubject(js: JetStreamClient, jsm: JetStr
  * where readLastHeadersPerSubject creates and deletes a consumer per filter.
  */
 export async function readLastHeaders(jsm: JetStreamManager, stream: string, subject: string): Promise<StoredHeaders | undefined> {
-  let sm: StoredMsg;
-  try {
-    sm = await withDirect(jsm).direct.getMessage(stream, { last_by_subj: subject });
-  } catch (e) {
-    if (isNoMessage(e)) return undefined;
-    throw e;
-  }
+  const sm = await lastStored(jsm, stream, subject, true);
+  if (!sm) return undefined;
   const headers: Record<string, string> = {};
   for (const [k, v] of sm.header ?? []) headers[k] = v[0];
   return { subject: sm.subject, seq: sm.seq, headers };
