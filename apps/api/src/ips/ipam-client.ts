@@ -61,7 +61,8 @@ export class IpamClient {
         return JSON.parse(dec.decode(m.data)) as RpcResult<T>;
       } catch (e) {
         if (!sendAgain(e, !!resend) || Date.now() + pause > deadline) throw e;
-        this.log.warn({ pattern, attempt, error: (e as Error).message }, 'ipam request not answered; sending it again');
+        // One string, as every API Nest logger line: a second argument would be taken for the context.
+        this.log.warn(`ipam request ${pattern} not answered (attempt ${attempt}: ${(e as Error).message}); sending it again`);
         await new Promise((r) => setTimeout(r, pause));
       }
     }
