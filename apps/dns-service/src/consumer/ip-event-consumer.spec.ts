@@ -59,7 +59,7 @@ describe('IpEventConsumer', () => {
   /** The service's warnings and errors with their fields. */
   const logged: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
   const log: BusLogger = {
-    info: () => undefined,
+    info: (message, meta) => void logged.push({ level: 'info', message, meta }),
     warn: (message, meta) => void logged.push({ level: 'warn', message, meta }),
     error: (message, meta) => void logged.push({ level: 'error', message, meta }),
   };
@@ -99,6 +99,15 @@ describe('IpEventConsumer', () => {
       level: 'warn',
       message: 'dns update failed; event will be redelivered',
       meta: expect.objectContaining({ correlationId: failed.correlationId, eventId: failed.id, zone: 'z1', vnet: 'v1', ip: '10.0.0.5', seq: expect.any(Number) }),
+    });
+
+    // The release waiting behind it says so, naming the allocation that holds the address.
+    const release = published.find((e) => e.type === 'IpReleased' && e.payload.ip === '10.0.0.5')!;
+    const waiting = logged.find((l) => l.message.startsWith('ip event waits for an earlier event'));
+    expect(waiting).toEqual({
+      level: 'info',
+      message: 'ip event waits for an earlier event on the same address or name',
+      meta: expect.objectContaining({ eventId: release.id, ip: '10.0.0.5', key: expect.stringContaining('10.0.0.5'), blockedBySeq: logged.find((l) => l.message.startsWith('dns update failed'))!.meta!.seq, delivery: 1 }),
     });
 
     failAddFor = new Set();

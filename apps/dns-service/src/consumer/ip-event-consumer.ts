@@ -190,7 +190,23 @@ export class IpEventConsumer {
       const earlier = keys.find((k) => this.blockedBefore(k, m.seq));
       if (earlier) {
         // Keep stream order per key: an earlier event on this key has not been applied yet.
-        m.nak(this.delay(m));
+        const delay = this.delay(m);
+        // Said on the first wait and every tenth: a key held silently for minutes was what made a
+        // stalled test:chaos run hard to read.
+        if (m.info.deliveryCount === 1 || m.info.deliveryCount % 10 === 0) {
+          const blocker = this.blocked.get(earlier);
+          this.log.info('ip event waits for an earlier event on the same address or name', {
+            ...trace,
+            type: kind,
+            ip: ev.ip,
+            key: earlier,
+            blockedBySeq: blocker?.seq,
+            blockedForMs: blocker ? Date.now() - blocker.at : undefined,
+            delivery: m.info.deliveryCount,
+            retryInMs: delay,
+          });
+        }
+        m.nak(delay);
         this.stats.retried++;
         return;
       }
