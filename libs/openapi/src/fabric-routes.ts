@@ -1,4 +1,4 @@
-import { COMMON_FABRIC_PROPERTIES, NODE_PROPERTIES, OPENFABRIC, OSPF, type PropertyDef } from '@sdn/model';
+import { COMMON_FABRIC_PROPERTIES, FABRIC_PROTOCOLS, type FabricProtocol, NODE_PROPERTIES, PROTOCOLS, type PropertyDef } from '@sdn/model';
 import { propertySchema } from './property-schema';
 import { CONTROL_PARAMS } from './sdn-objects';
 import type { OperationSpec, ParamSpec } from './spec';
@@ -13,11 +13,20 @@ const FABRICS = (filtered = false) => ({ privs: ['SDN.Audit', 'SDN.Allocate'], p
 const FABRIC_ALLOCATE = { privs: ['SDN.Allocate'], path: '/sdn/fabrics/{fabric_id}' } as const;
 const FABRIC_AUDIT = { privs: ['SDN.Audit'], path: '/sdn/fabrics/{fabric}' } as const;
 
-const prop = (def: PropertyDef, protocols?: string): ParamSpec => {
+/**
+ * One fabric or node property; `protocols` when only some protocols take it, in
+ * the description and as `x-sdn-types` (as the SDN objects' plugin types), so a
+ * client such as the web panel asks only for what the chosen protocol takes.
+ */
+const prop = (def: PropertyDef, protocols?: FabricProtocol[]): ParamSpec => {
   const { required: _required, ...s } = propertySchema(def);
-  return protocols ? { ...s, description: `${s.description ?? ''} (${protocols} only)`.trim() } : s;
+  return protocols && protocols.length < FABRIC_PROTOCOLS.length ? { ...s, description: `${s.description ?? ''} (${protocols.join(', ')} only)`.trim(), 'x-sdn-types': protocols } : s;
 };
-const PROTOCOL: ParamSpec = { type: 'string', enum: ['openfabric', 'ospf'], description: 'Routing protocol of the fabric.' };
+const PROTOCOL_DEFS = FABRIC_PROTOCOLS.map((p) => PROTOCOLS[p]);
+/** The protocols that take an IPv6 property (fabric `ip6_prefix`, node `ip6`); the others refuse it. */
+const IPV6 = PROTOCOL_DEFS.filter((d) => d.ipv6).map((d) => d.name);
+const onlyV6 = (key: string) => (key === 'ip6_prefix' || key === 'ip6' ? IPV6 : undefined);
+const PROTOCOL: ParamSpec = { type: 'string', enum: [...FABRIC_PROTOCOLS], description: 'Routing protocol of the fabric.' };
 const FABRIC_ID: Omit<JsonSchema, 'required'> = { type: 'string', format: 'pve-sdn-fabric-id', pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]{0,6}[a-zA-Z0-9]$', description: 'Fabric ID.' };
 const INTERFACES: ParamSpec = {
   type: 'array',
@@ -28,11 +37,10 @@ const VIEWS = { running: CONTROL_PARAMS.running, pending: CONTROL_PARAMS.pending
 const WRITE = { digest: CONTROL_PARAMS.digest, 'lock-token': CONTROL_PARAMS['lock-token'] };
 
 const fabricProps: Record<string, ParamSpec> = {
-  ...Object.fromEntries(Object.entries(COMMON_FABRIC_PROPERTIES).map(([k, d]) => [k, prop(d)])),
-  ...Object.fromEntries(Object.entries(OPENFABRIC.fabricProperties).map(([k, d]) => [k, prop(d, 'openfabric')])),
-  ...Object.fromEntries(Object.entries(OSPF.fabricProperties).map(([k, d]) => [k, prop(d, 'ospf')])),
+  ...Object.fromEntries(Object.entries(COMMON_FABRIC_PROPERTIES).map(([k, d]) => [k, prop(d, onlyV6(k))])),
+  ...Object.fromEntries(PROTOCOL_DEFS.flatMap((p) => Object.entries(p.fabricProperties).map(([k, d]) => [k, prop(d, [p.name])]))),
 };
-const nodeProps: Record<string, ParamSpec> = { ...Object.fromEntries(Object.entries(NODE_PROPERTIES).map(([k, d]) => [k, prop(d)])), interfaces: INTERFACES };
+const nodeProps: Record<string, ParamSpec> = { ...Object.fromEntries(Object.entries(NODE_PROPERTIES).map(([k, d]) => [k, prop(d, onlyV6(k))])), interfaces: INTERFACES };
 const deleteOf = (keys: string[]): ParamSpec => ({ type: 'array', items: { type: 'string', enum: keys }, description: 'Properties to remove.' });
 
 const FABRIC: JsonSchema = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, protocol: { type: 'string' } } };
