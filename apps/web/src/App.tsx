@@ -7,6 +7,7 @@ import { loadCredentials, logout, saveCredentials } from './auth/session';
 import { SessionContext } from './context';
 import { DryRunView } from './dryrun/DryRunView';
 import { EventsView } from './events/EventsView';
+import { FabricsView } from './fabrics/FabricsView';
 import { IpamView } from './ipam/IpamView';
 import { ObjectsView } from './objects/ObjectsView';
 import type { KindName } from './objects/kinds';
@@ -22,6 +23,7 @@ const VIEWS = [
   { id: 'controllers', label: 'Controllers' },
   { id: 'ipams', label: 'IPAM backends' },
   { id: 'dns', label: 'DNS' },
+  { id: 'fabrics', label: 'Fabrics' },
   { id: 'ipam', label: 'IP addresses' },
   { id: 'dryrun', label: 'Dry run' },
   { id: 'events', label: 'Events' },
@@ -97,7 +99,8 @@ export function App() {
         </AppShell.Navbar>
         <AppShell.Main>
           {view === 'status' && <StatusView />}
-          {(['zones', 'vnets', 'subnets', 'controllers', 'ipams', 'dns'] as const).includes(view as KindName) && <ObjectsView key={view} kindName={view as KindName} />}
+          {(['zones', 'vnets', 'subnets', 'controllers', 'ipams', 'dns'] as KindName[]).includes(view as KindName) && <ObjectsView key={view} kindName={view as KindName} />}
+          {view === 'fabrics' && <FabricsView />}
           {view === 'ipam' && <IpamView />}
           {view === 'dryrun' && <DryRunView />}
           {view === 'events' && <EventsView />}

@@ -1,8 +1,9 @@
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, errorText } from '../api/client';
 import type { OpenApiDocument } from '@sdn/openapi';
 import { type Field, fieldsOf, type Kind } from './kinds';
+import { listChange, listText } from './list-values';
 import { schemaFields } from './schema-fields';
 
 export interface DialogProps {
@@ -18,19 +19,25 @@ export interface DialogProps {
   context?: Record<string, string>;
   /** The API's OpenAPI document: the fields follow it (the kind's hints until it is read). */
   doc?: OpenApiDocument;
+  /** The type when the parent fixes it (a fabric node: its fabric's protocol); no type choice then. */
+  fixedType?: string;
 }
 
 type Values = Record<string, string | number | boolean | undefined>;
 
 function startValues(kind: Kind, initial: Record<string, unknown> | undefined): Values {
   const out: Values = {};
-  if (!initial) return { ...kind.defaults, ...(kind.types.length ? { type: kind.types[0] } : {}) };
+  if (!initial) return { ...kind.defaults, ...(kind.types.length ? { [typeKeyOf(kind)]: kind.types[0] } : {}) };
   for (const [k, v] of Object.entries(initial)) {
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') out[k] = v;
+    // A list (a fabric node's interfaces) is edited one value per line.
+    else if (Array.isArray(v)) out[k] = listText(v);
   }
   if (kind.name === 'subnets' && typeof initial.cidr === 'string') out.subnet = initial.cidr;
   return out;
 }
+
+const typeKeyOf = (kind: Kind) => kind.typeKey ?? 'type';
 
 /** 1/true → true: the API answers booleans as 0/1. */
 const truthy = (v: unknown) => v === true || v === 1 || v === '1';
@@ -40,13 +47,14 @@ const truthy = (v: unknown) => v === true || v === 1 || v === '1';
  * API's 400 field errors appear under their inputs; others above the buttons.
  * An edit sends only changed properties, and empties as `delete`.
  */
-export function ObjectDialog({ kind, initial, options, submit, onClose, context, doc }: DialogProps) {
+export function ObjectDialog({ kind, initial, options, submit, onClose, context, doc, fixedType }: DialogProps) {
   const editing = initial !== undefined;
+  const typeKey = typeKeyOf(kind);
   const [values, setValues] = useState<Values>(() => startValues(kind, initial));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const type = typeof values.type === 'string' ? values.type : undefined;
+  const type = fixedType ?? (typeof values[typeKey] === 'string' ? (values[typeKey] as string) : undefined);
   const fields = doc ? schemaFields(doc, kind, type) : fieldsOf(kind, type);
   const set = (name: string, v: Values[string]) => setValues((s) => ({ ...s, [name]: v }));
 
@@ -55,7 +63,7 @@ export function ObjectDialog({ kind, initial, options, submit, onClose, context,
     const del: string[] = [];
     if (!editing) {
       out[kind.idKey] = values[kind.idKey];
-      if (kind.types.length) out.type = type;
+      if (kind.types.length) out[typeKey] = type;
     }
     for (const f of fields) {
       const v = values[f.name];
@@ -63,6 +71,12 @@ export function ObjectDialog({ kind, initial, options, submit, onClose, context,
       if (f.kind === 'bool') {
         const now = v === true;
         if (!editing ? now : now !== truthy(before)) out[f.name] = now ? 1 : 0;
+        continue;
+      }
+      if (f.kind === 'list') {
+        const change = listChange(v, before, editing);
+        if (change && 'set' in change) out[f.name] = change.set;
+        else if (change) del.push(f.name);
         continue;
       }
       const empty = v === undefined || v === '';
@@ -84,7 +98,7 @@ export function ObjectDialog({ kind, initial, options, submit, onClose, context,
       onClose();
     } catch (e) {
       if (e instanceof ApiError && Object.keys(e.errors).length) {
-        const known = new Set([kind.idKey, 'type', ...fields.map((f) => f.name)]);
+        const known = new Set([kind.idKey, ...(fixedType ? [] : [typeKey]), ...fields.map((f) => f.name)]);
         setErrors(e.errors);
         const rest = Object.entries(e.errors).filter(([k]) => !known.has(k));
         setGeneral(rest.length ? rest.map(([k, v]) => `${k}: ${v}`).join('; ') : undefined);
@@ -102,6 +116,8 @@ export function ObjectDialog({ kind, initial, options, submit, onClose, context,
         return <Checkbox key={f.name} label={f.label} error={errors[f.name]} checked={truthy(v)} onChange={(e) => set(f.name, e.currentTarget.checked)} />;
       case 'number':
         return <NumberInput {...common} value={v === undefined ? '' : Number(v)} onChange={(n) => set(f.name, n === '' ? undefined : Number(n))} allowDecimal={false} />;
+      case 'list':
+        return <Textarea {...common} autosize minRows={2} value={String(v ?? '')} onChange={(e) => set(f.name, e.currentTarget.value)} />;
       case 'password':
         return <PasswordInput {...common} placeholder={editing ? 'unchanged' : undefined} value={String(v ?? '')} onChange={(e) => set(f.name, e.currentTarget.value)} />;
       case 'select': {
@@ -125,7 +141,9 @@ export function ObjectDialog({ kind, initial, options, submit, onClose, context,
         <Stack gap="xs">
           {context && Object.entries(context).map(([k, v]) => <TextInput key={k} label={k} value={v} readOnly />)}
           <TextInput label={kind.idLabel} withAsterisk value={String(values[kind.idKey] ?? '')} disabled={editing} error={errors[kind.idKey]} onChange={(e) => set(kind.idKey, e.currentTarget.value)} data-autofocus />
-          {kind.types.length > 0 && <Select label="Type" data={kind.types} value={type ?? null} disabled={editing} allowDeselect={false} error={errors.type} onChange={(s) => set('type', s ?? undefined)} />}
+          {kind.types.length > 0 && !fixedType && (
+            <Select label={typeKey === 'type' ? 'Type' : typeKey[0].toUpperCase() + typeKey.slice(1)} data={kind.types} value={type ?? null} disabled={editing} allowDeselect={false} error={errors[typeKey]} onChange={(s) => set(typeKey, s ?? undefined)} />
+          )}
           {fields.map(input)}
           {general && (
             <Alert color="red" title="The API refused the change" role="alert">

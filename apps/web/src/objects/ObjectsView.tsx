@@ -1,6 +1,6 @@
-import { ActionIcon, Alert, Button, Group, Select, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Select, Text, Title, Tooltip } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../api/client';
 import { DataTable } from '../common/DataTable';
 import { usePoll } from '../common/usePoll';
@@ -9,50 +9,79 @@ import { KINDS, type KindName } from './kinds';
 import { ObjectDialog } from './ObjectDialog';
 import { PendingBadge } from './PendingBadge';
 import { pendingChanges, type PendingObject, pendingValues } from './pending';
+import { changeRefusal, createRefusal } from './refusal';
 
 type Row = PendingObject & Record<string, unknown>;
 
-/** Where a kind's objects live; subnets under their vnet. */
-function listPath(kind: KindName, vnet?: string): string {
-  return kind === 'subnets' ? `/cluster/sdn/vnets/${encodeURIComponent(vnet ?? '')}/subnets` : `/cluster/sdn/${kind}`;
+/** Where a kind's objects live; subnets under their vnet, fabric nodes under their fabric. */
+function listPath(collection: string, parent?: string): string {
+  return collection.replace(/\{[^}]+\}/, encodeURIComponent(parent ?? ''));
 }
 
-const display = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const display = (v: unknown) => (v === undefined || v === null ? '' : Array.isArray(v) ? v.map(String).join('; ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+interface Props {
+  kindName: KindName;
+  /**
+   * The parent of a kind that lives under one (the fabric whose nodes these are); null: none
+   * chosen yet. Left out, the view offers its own choice (subnets: a VNet select).
+   */
+  parent?: Row | null;
+  /** Rows one can pick (a fabric, to show its nodes): the ID cell becomes a toggle button. */
+  pick?: { selected?: string; onPick: (o: Row | null) => void; label: (id: string) => string };
+  title?: string;
+  /** A line under the heading (what to do first). */
+  note?: string;
+  /** A section inside a view (smaller heading). */
+  nested?: boolean;
+  height?: number | string;
+}
 
 /**
  * The list of one kind (zones, vnets, subnets of a vnet, controllers, IPAMs,
- * DNS servers) in the API's pending view, with create / edit / delete.
- * Buttons are disabled where the ACL does not allow the change.
+ * DNS servers, fabrics, nodes of a fabric) in the API's pending view, with
+ * create / edit / delete. Buttons are disabled where the ACL does not allow the change.
  */
-export function ObjectsView({ kindName }: { kindName: KindName }) {
+export function ObjectsView({ kindName, parent, pick, title, note, nested, height }: Props) {
   const kind = KINDS[kindName];
+  const parentKind = kind.parent && KINDS[kind.parent.kind];
   const { api, perms } = useSession();
-  const [vnet, setVnet] = useState<string | null>(null);
+  const choosesParent = Boolean(parentKind) && parent === undefined;
+  const [chosen, setChosen] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ initial?: Row } | null>(null);
   const [actionError, setActionError] = useState<string>();
-  const vnets = usePoll(() => (kindName === 'subnets' ? api.get<Row[]>('/cluster/sdn/vnets') : Promise.resolve([])), 0, [kindName]);
-  const list = usePoll(() => (kindName === 'subnets' && !vnet ? Promise.resolve([]) : api.get<Row[]>(listPath(kindName, vnet ?? undefined), { pending: 1 })), 10_000, [kindName, vnet]);
+  const parents = usePoll(() => (choosesParent && parentKind ? api.get<Row[]>(parentKind.collection) : Promise.resolve([])), 0, [kindName, choosesParent]);
+  const parentRow = parent ?? (parentKind ? parents.data?.find((v) => String(v[parentKind.idKey]) === chosen) : undefined) ?? undefined;
+  const parentId = parentKind ? (parent ? String(parent[parentKind.idKey]) : (chosen ?? undefined)) : undefined;
+  const path = listPath(kind.collection, parentId);
+  const list = usePoll(() => (parentKind && !parentId ? Promise.resolve([]) : api.get<Row[]>(path, { pending: 1 })), 10_000, [kindName, path]);
   // Options of the dialog's selects (zones for a vnet, controllers for an EVPN zone, …).
   const needs = [...new Set(Object.values(kind.byType).flat().concat(kind.common).map((f) => f.optionsFrom).filter(Boolean))] as KindName[];
   const options = usePoll(async () => {
     const out: Record<string, string[]> = {};
-    for (const k of needs) out[k] = (await api.get<Row[]>(`/cluster/sdn/${k}`)).map((o) => String(o[KINDS[k].idKey]));
+    for (const k of needs) out[k] = (await api.get<Row[]>(KINDS[k].collection)).map((o) => String(o[KINDS[k].idKey]));
     return out;
   }, 0, [kindName, dialog !== null]);
 
   const doc = usePoll(() => api.openApi(), 0, []);
 
-  const vnetRow = vnets.data?.find((v) => v.vnet === vnet);
-  const createPath = kindName === 'subnets' ? `/sdn/zones/${String(vnetRow?.zone ?? '')}/${vnet ?? ''}` : kindName === 'vnets' ? '/sdn/zones' : kind.aclPath({});
-  const canCreate = kindName === 'subnets' ? Boolean(vnet) && perms.can('SDN.Allocate', createPath) : kindName === 'vnets' ? perms.canSomewhere('SDN.Allocate', '/sdn/zones') : perms.can('SDN.Allocate', kindName === 'zones' ? '/sdn/zones' : createPath);
-  const rowPath = (o: Row) => (kindName === 'subnets' ? `/sdn/zones/${String(o.zone)}/${String(o.vnet)}` : kind.aclPath(o));
-  const idOf = (o: Row) => String(o[kindName === 'subnets' ? 'subnet' : kind.idKey]);
+  const idOf = (o: Row) => String(o[kind.idKey]);
+  const cannotCreate = createRefusal(kind, perms, parentKind ? parentRow : undefined, Boolean(parentKind));
+  const singular = kind.title.replace(/s$/, '').toLowerCase();
+
+  // The picked row follows the list: its latest state, or none once it went away (deleted and applied, rolled back).
+  const picked = pick?.selected;
+  const rows = list.data;
+  useEffect(() => {
+    if (picked !== undefined && rows) pick?.onPick(rows.find((o) => idOf(o) === picked) ?? null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [picked, rows]);
 
   const remove = async (o: Row) => {
-    if (!window.confirm(`Delete ${kind.title.replace(/s$/, '').toLowerCase()} ${idOf(o)}? It goes at the next apply.`)) return;
+    if (!window.confirm(`Delete ${singular} ${idOf(o)}? It goes at the next apply.`)) return;
     setActionError(undefined);
     try {
-      await api.request('DELETE', `${listPath(kindName, vnet ?? undefined)}/${encodeURIComponent(idOf(o))}`);
+      await api.request('DELETE', `${path}/${encodeURIComponent(idOf(o))}`);
       await list.reload();
     } catch (e) {
       setActionError(errorText(e));
@@ -61,8 +90,22 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
 
   const columns = useMemo<ColumnDef<Row, unknown>[]>(
     () => [
-      { id: 'id', header: kind.idLabel, accessorFn: (o) => (kindName === 'subnets' ? o.cidr : o[kind.idKey]), cell: (c) => <strong>{display(c.getValue())}</strong> },
-      ...kind.columns.filter((c) => c !== 'vnet' && c !== 'cidr').map((c) => ({ id: c, header: c, accessorFn: (o: Row) => display(pendingValues(o)[c]) })),
+      {
+        id: 'id',
+        header: kind.idLabel,
+        accessorFn: (o) => display(kind.shownId ? kind.shownId(o) : o[kind.idKey]),
+        cell: (c) => {
+          const id = idOf(c.row.original);
+          if (!pick) return <strong>{String(c.getValue())}</strong>;
+          const on = pick.selected === id;
+          return (
+            <Button size="compact-sm" variant={on ? 'filled' : 'subtle'} aria-pressed={on} aria-label={pick.label(id)} onClick={() => pick.onPick(on ? null : c.row.original)}>
+              {String(c.getValue())}
+            </Button>
+          );
+        },
+      },
+      ...kind.columns.map((c) => ({ id: c, header: c, accessorFn: (o: Row) => display(pendingValues(o)[c]) })),
       { id: 'state', header: 'Pending', accessorFn: (o) => o.state ?? '', cell: (c) => <PendingBadge o={c.row.original} /> },
       { id: 'changes', header: 'Changes', accessorFn: (o) => pendingChanges(o).join('; '), enableSorting: false },
       {
@@ -71,18 +114,16 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
         enableSorting: false,
         cell: (c) => {
           const o = c.row.original;
-          const allowed = perms.can('SDN.Allocate', rowPath(o));
-          const gone = o.state === 'deleted';
-          const why = !allowed ? 'you may not change this object (SDN.Allocate)' : gone ? 'already deleted (pending)' : '';
+          const why = changeRefusal(kind, perms, o);
           return (
             <Group gap={4} wrap="nowrap">
-              <Tooltip label={why || 'Edit'} disabled={!why && false}>
-                <Button size="compact-xs" variant="light" disabled={!allowed || gone} onClick={() => setDialog({ initial: o })} aria-label={`Edit ${idOf(o)}`}>
+              <Tooltip label={why ?? 'Edit'}>
+                <Button size="compact-xs" variant="light" disabled={why !== undefined} onClick={() => setDialog({ initial: o })} aria-label={`Edit ${idOf(o)}`}>
                   Edit
                 </Button>
               </Tooltip>
-              <Tooltip label={why || 'Delete'}>
-                <ActionIcon size="sm" color="red" variant="light" disabled={!allowed || gone} onClick={() => void remove(o)} aria-label={`Delete ${idOf(o)}`}>
+              <Tooltip label={why ?? 'Delete'}>
+                <ActionIcon size="sm" color="red" variant="light" disabled={why !== undefined} onClick={() => void remove(o)} aria-label={`Delete ${idOf(o)}`}>
                   ✕
                 </ActionIcon>
               </Tooltip>
@@ -92,23 +133,39 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
       },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [kindName, perms, vnet],
+    [kindName, perms, path, pick?.selected],
   );
 
   const submit = async (params: Record<string, unknown>) => {
     const initial = dialog?.initial;
-    if (initial) await api.request('PUT', `${listPath(kindName, vnet ?? undefined)}/${encodeURIComponent(idOf(initial))}`, params);
-    else await api.request('POST', listPath(kindName, vnet ?? undefined), kindName === 'subnets' ? { ...params, type: 'subnet' } : params);
+    if (initial) await api.request('PUT', `${path}/${encodeURIComponent(idOf(initial))}`, params);
+    else await api.request('POST', path, { ...params, ...kind.createExtra });
     await list.reload();
   };
 
+  const heading = title ?? kind.title;
   return (
     <div>
-      <Title order={2} size="h3" mb="xs">
-        {kind.title}
+      <Title order={nested ? 3 : 2} size={nested ? 'h4' : 'h3'} mb="xs" mt={nested ? 'md' : undefined}>
+        {heading}
       </Title>
-      {kindName === 'subnets' && (
-        <Select label="VNet" placeholder="choose a vnet" searchable data={(vnets.data ?? []).map((v) => String(v.vnet))} value={vnet} onChange={setVnet} mb="xs" style={{ width: 260 }} limit={200} />
+      {note && (
+        <Text size="sm" c="dimmed" mb="xs">
+          {note}
+        </Text>
+      )}
+      {choosesParent && parentKind && (
+        <Select
+          label={kind.parent!.label}
+          placeholder={`choose a ${kind.parent!.label.toLowerCase()}`}
+          searchable
+          data={(parents.data ?? []).map((v) => String(v[parentKind.idKey]))}
+          value={chosen}
+          onChange={setChosen}
+          mb="xs"
+          style={{ width: 260 }}
+          limit={200}
+        />
       )}
       {(list.error || actionError) && (
         <Alert color="red" mb="xs" role="alert">
@@ -116,15 +173,15 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
         </Alert>
       )}
       <DataTable<Row>
-        label={kind.title}
+        label={heading}
         data={list.data ?? []}
         columns={columns}
         rowId={idOf}
-        height={kindName === 'subnets' ? 'calc(100vh - 260px)' : undefined}
-        onActivate={(o) => perms.can('SDN.Allocate', rowPath(o)) && o.state !== 'deleted' && setDialog({ initial: o })}
+        height={height ?? (choosesParent ? 'calc(100vh - 260px)' : undefined)}
+        onActivate={(o) => changeRefusal(kind, perms, o) === undefined && setDialog({ initial: o })}
         toolbar={
-          <Tooltip label={canCreate ? `Create a ${kind.title.replace(/s$/, '').toLowerCase()}` : 'you may not create here (SDN.Allocate)'}>
-            <Button onClick={() => setDialog({})} disabled={!canCreate}>
+          <Tooltip label={cannotCreate ?? `Create a ${singular}`}>
+            <Button onClick={() => setDialog({})} disabled={cannotCreate !== undefined} aria-label={nested ? `Create ${singular}` : undefined}>
               Create
             </Button>
           </Tooltip>
@@ -137,7 +194,8 @@ export function ObjectsView({ kindName }: { kindName: KindName }) {
           options={options.data ?? {}}
           submit={submit}
           onClose={() => setDialog(null)}
-          context={kindName === 'subnets' && vnet ? { VNet: vnet } : undefined}
+          context={kind.parent && parentId ? { [kind.parent.label]: parentId } : undefined}
+          fixedType={kind.typeFromParent && parentRow ? kind.typeFromParent(parentRow) : undefined}
           doc={doc.data}
         />
       )}

@@ -5,13 +5,13 @@
  * come from the API's OpenAPI document (schema-fields.ts); these hints are the
  * fallback while it cannot be read.
  */
-export type FieldKind = 'text' | 'number' | 'bool' | 'select' | 'password';
+export type FieldKind = 'text' | 'number' | 'bool' | 'select' | 'password' | 'list';
 
 export interface Field {
   name: string;
   label: string;
   kind: FieldKind;
-  /** select: the choices; text: a hint shown under the input. */
+  /** select: the choices; text: a hint shown under the input. list: one value per line (property strings hold commas). */
   options?: string[];
   /** Options read from another list (zones, controllers, ipams, dns). */
   optionsFrom?: KindName;
@@ -21,18 +21,30 @@ export interface Field {
   secret?: boolean;
 }
 
-export type KindName = 'zones' | 'vnets' | 'subnets' | 'controllers' | 'ipams' | 'dns';
+export type KindName = 'zones' | 'vnets' | 'subnets' | 'controllers' | 'ipams' | 'dns' | 'fabrics' | 'fabric-nodes';
+
+type Obj = Record<string, unknown>;
 
 export interface Kind {
   name: KindName;
   title: string;
-  /** The collection's API path ({vnet}: the parent's id). */
+  /** The collection's API path ({vnet}, {fabric_id}: the parent's id); an object is at `<collection>/<id>`. */
   collection: string;
+  /** Kinds that live under another object (subnets under a vnet, fabric nodes under a fabric). */
+  parent?: { kind: KindName; label: string };
   /** The object's id property in requests and answers. */
   idKey: string;
   idLabel: string;
+  /** The id as the list shows it (a subnet's CIDR rather than its zone-prefixed id). */
+  shownId?: (o: Obj) => unknown;
+  /** The property that holds the type (fabrics: `protocol`). */
+  typeKey?: string;
   /** Types one may create (none: the kind has no type choice). */
   types: string[];
+  /** The parent fixes the type (a fabric node has its fabric's protocol). */
+  typeFromParent?: (parent: Obj) => string | undefined;
+  /** Parameters a create sends besides the fields (a subnet's `type: subnet`). */
+  createExtra?: Obj;
   /** Fields every type has (after the id and type). */
   common: Field[];
   /** Fields per type. */
@@ -42,7 +54,17 @@ export interface Kind {
   /** Values a create dialog starts with. */
   defaults?: Record<string, string>;
   /** ACL path an object's edits are checked on. */
-  aclPath: (o: Record<string, unknown>) => string;
+  aclPath: (o: Obj) => string;
+  /** ACL path a create is checked on (parent: the subnet's vnet, the node's fabric). */
+  createAcl: (parent?: Obj) => string;
+  /** A create is allowed with SDN.Allocate on createAcl or below it (a vnet's zone is chosen in the dialog). */
+  createBelow?: boolean;
+  /**
+   * A second privilege every change needs besides SDN.Allocate (fabric nodes: Sys.Modify on
+   * the node, as the API checks). Creates need it somewhere below `below` (the node is typed
+   * in the dialog; the API's 403 says which one it refuses).
+   */
+  also?: { priv: string; path: (o: Obj) => string; below: string };
 }
 
 const nodes: Field = { name: 'nodes', label: 'Nodes', kind: 'text', description: 'comma separated; empty: all nodes' };
@@ -87,6 +109,7 @@ export const KINDS: Record<KindName, Kind> = {
     // As the reference's UI: new zones use the built-in IPAM unless the operator clears it.
     defaults: { ipam: 'pve' },
     aclPath: (o) => `/sdn/zones/${String(o.zone)}`,
+    createAcl: () => '/sdn/zones',
   },
   vnets: {
     name: 'vnets',
@@ -105,13 +128,18 @@ export const KINDS: Record<KindName, Kind> = {
     byType: {},
     columns: ['zone', 'tag', 'alias'],
     aclPath: (o) => `/sdn/zones/${String(o.zone)}/${String(o.vnet)}`,
+    createAcl: () => '/sdn/zones',
+    createBelow: true,
   },
   subnets: {
     name: 'subnets',
     collection: '/cluster/sdn/vnets/{vnet}/subnets',
+    parent: { kind: 'vnets', label: 'VNet' },
     title: 'Subnets',
     idKey: 'subnet',
     idLabel: 'Subnet (CIDR)',
+    shownId: (o) => o.cidr,
+    createExtra: { type: 'subnet' },
     types: [],
     common: [
       { name: 'gateway', label: 'Gateway', kind: 'text' },
@@ -120,8 +148,9 @@ export const KINDS: Record<KindName, Kind> = {
       { name: 'dhcp-dns-server', label: 'DHCP DNS server', kind: 'text' },
     ],
     byType: {},
-    columns: ['vnet', 'cidr', 'gateway', 'snat'],
+    columns: ['gateway', 'snat'],
     aclPath: (o) => `/sdn/zones/${String(o.zone)}/${String(o.vnet)}`,
+    createAcl: (vnet) => `/sdn/zones/${String(vnet?.zone ?? '')}/${String(vnet?.vnet ?? '')}`,
   },
   controllers: {
     name: 'controllers',
@@ -152,6 +181,7 @@ export const KINDS: Record<KindName, Kind> = {
     },
     columns: ['type', 'asn', 'peers', 'node'],
     aclPath: () => '/sdn/controllers',
+    createAcl: () => '/sdn/controllers',
   },
   ipams: {
     name: 'ipams',
@@ -174,6 +204,7 @@ export const KINDS: Record<KindName, Kind> = {
     },
     columns: ['type', 'url', 'section'],
     aclPath: () => '/sdn/ipams',
+    createAcl: () => '/sdn/ipams',
   },
   dns: {
     name: 'dns',
@@ -193,6 +224,51 @@ export const KINDS: Record<KindName, Kind> = {
     },
     columns: ['type', 'url', 'ttl'],
     aclPath: () => '/sdn/dns',
+    createAcl: () => '/sdn/dns',
+  },
+  fabrics: {
+    name: 'fabrics',
+    collection: '/cluster/sdn/fabrics/fabric',
+    title: 'Fabrics',
+    idKey: 'id',
+    idLabel: 'ID',
+    typeKey: 'protocol',
+    types: ['openfabric', 'ospf'],
+    common: [
+      { name: 'ip_prefix', label: 'IPv4 prefix', kind: 'text' },
+      { name: 'ip6_prefix', label: 'IPv6 prefix', kind: 'text' },
+    ],
+    byType: {
+      openfabric: [
+        { name: 'hello_interval', label: 'Hello interval', kind: 'number' },
+        { name: 'csnp_interval', label: 'CSNP interval', kind: 'number' },
+      ],
+      ospf: [{ name: 'area', label: 'Area', kind: 'text' }],
+    },
+    columns: ['protocol', 'ip_prefix', 'ip6_prefix', 'area'],
+    aclPath: (o) => `/sdn/fabrics/${String(o.id)}`,
+    createAcl: () => '/sdn/fabrics',
+  },
+  'fabric-nodes': {
+    name: 'fabric-nodes',
+    collection: '/cluster/sdn/fabrics/node/{fabric_id}',
+    parent: { kind: 'fabrics', label: 'Fabric' },
+    title: 'Fabric nodes',
+    idKey: 'node_id',
+    idLabel: 'Node',
+    typeKey: 'protocol',
+    types: ['openfabric', 'ospf'],
+    typeFromParent: (fabric) => (typeof fabric.protocol === 'string' ? fabric.protocol : undefined),
+    common: [
+      { name: 'ip', label: 'IPv4 address', kind: 'text' },
+      { name: 'ip6', label: 'IPv6 address', kind: 'text' },
+      { name: 'interfaces', label: 'Interfaces', kind: 'list', description: 'one per line' },
+    ],
+    byType: {},
+    columns: ['ip', 'ip6', 'interfaces'],
+    aclPath: (o) => `/sdn/fabrics/${String(o.fabric_id)}`,
+    createAcl: (fabric) => `/sdn/fabrics/${String(fabric?.id ?? '')}`,
+    also: { priv: 'Sys.Modify', path: (o) => `/nodes/${String(o.node_id)}`, below: '/nodes' },
   },
 };
 

@@ -13,10 +13,12 @@ describe('dialog fields from the OpenAPI document', () => {
       expect(op).toBeDefined();
       const params = operationParameters(doc, op!.operation);
       for (const type of kind.types.length ? kind.types : [undefined]) {
+        // Lists only where the kind asks for an input (a fabric node's interfaces).
+        const lists = new Set(fieldsOf(kind, type).filter((f) => f.kind === 'list').map((f) => f.name));
         const expected = params
-          .filter((p) => p.in === 'body' && (!type || !p.types || p.types.includes(type)) && p.schema.type !== 'array')
+          .filter((p) => p.in === 'body' && (!type || !p.types || p.types.includes(type)) && (p.schema.type !== 'array' || lists.has(p.name)))
           .map((p) => p.name)
-          .filter((n) => ![kind.idKey, 'type', 'lock-token', 'digest', 'delete', 'generate-mac'].includes(n));
+          .filter((n) => ![kind.idKey, kind.typeKey ?? 'type', 'lock-token', 'digest', 'delete', 'generate-mac'].includes(n));
         expect({ kindName, type, fields: schemaFields(doc, kind, type).map((f) => f.name).sort() }).toEqual({ kindName, type, fields: expected.sort() });
       }
     }
@@ -55,5 +57,33 @@ describe('dialog fields from the OpenAPI document', () => {
       expect(f.label).toBe(f.name);
       expect(f.description).toEqual(expect.any(String));
     }
+  });
+
+  it("follow a fabric's protocol: OSPF asks for an area and no IPv6, OpenFabric for its intervals and IPv6", () => {
+    const openfabric = byName(schemaFields(doc, KINDS.fabrics, 'openfabric'));
+    const ospf = byName(schemaFields(doc, KINDS.fabrics, 'ospf'));
+    expect([...openfabric.keys()].sort()).toEqual(['csnp_interval', 'hello_interval', 'ip6_prefix', 'ip_prefix']);
+    expect([...ospf.keys()].sort()).toEqual(['area', 'ip_prefix']);
+    expect(openfabric.get('hello_interval')).toMatchObject({ label: 'Hello interval', kind: 'number' });
+    expect(ospf.get('area')).toMatchObject({ label: 'Area', kind: 'text' });
+    // The protocol is the dialog's type choice, never a field of its own.
+    expect(openfabric.has('protocol')).toBe(false);
+  });
+
+  it("give a fabric node its protocol's address fields and the interfaces as a list, one per line", () => {
+    const openfabric = byName(schemaFields(doc, KINDS['fabric-nodes'], 'openfabric'));
+    const ospf = byName(schemaFields(doc, KINDS['fabric-nodes'], 'ospf'));
+    expect([...openfabric.keys()].sort()).toEqual(['interfaces', 'ip', 'ip6']);
+    expect([...ospf.keys()].sort()).toEqual(['interfaces', 'ip']);
+    const interfaces = openfabric.get('interfaces')!;
+    expect(interfaces).toMatchObject({ label: 'Interfaces', kind: 'list' });
+    // The property string's syntax comes from the document's item description.
+    expect(interfaces.description).toContain('name=<iface>');
+  });
+
+  it('leave lists the kind gives no input for to the API (a subnet\'s DHCP ranges)', () => {
+    const subnet = byName(schemaFields(doc, KINDS.subnets, undefined));
+    expect(subnet.has('dhcp-range')).toBe(false);
+    expect(subnet.get('gateway')).toMatchObject({ kind: 'text' });
   });
 });

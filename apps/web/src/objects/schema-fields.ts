@@ -7,6 +7,7 @@ const NOT_FIELDS = new Set(['type', 'lock-token', 'digest', 'delete', 'generate-
 
 function inputKind(s: JsonSchema): Field['kind'] {
   if (s.writeOnly) return 'password';
+  if (s.type === 'array') return 'list';
   if (s.enum) return 'select';
   if (s.type === 'boolean') return 'bool';
   if (s.type === 'integer' || s.type === 'number') return 'number';
@@ -22,13 +23,18 @@ function takes(p: ParameterInfo, type: string | undefined): boolean {
  * (generated from the property schema the API validates with): which
  * parameters the type takes, their input kind, choices, whether the type
  * requires them, secrets, descriptions. `kinds.ts` only adds labels, order and
- * selects filled from other lists. List values (a subnet's DHCP ranges) have no
- * input here yet and are left to the API and sdnctl.
+ * selects filled from other lists. A list value gets an input only where the
+ * kind's hints ask for one (a fabric node's interfaces, one per line); others
+ * (a subnet's DHCP ranges, answered as objects) are left to the API and sdnctl.
+ * The type's own parameter (`type`, a fabric's `protocol`) is the dialog's type choice.
  */
 export function schemaFields(doc: OpenApiDocument, kind: Kind, type: string | undefined): Field[] {
   const op = findOperation(doc, 'POST', kind.collection.replace(/\{[^}]+\}/g, 'x'));
   if (!op) return fieldsOf(kind, type);
-  const params = operationParameters(doc, op.operation).filter((p) => takes(p, type) && p.name !== kind.idKey && !NOT_FIELDS.has(p.name) && p.schema.type !== 'array');
+  const listHints = new Set(fieldsOf(kind, type).filter((h) => h.kind === 'list').map((h) => h.name));
+  const params = operationParameters(doc, op.operation).filter(
+    (p) => takes(p, type) && p.name !== kind.idKey && p.name !== kind.typeKey && !NOT_FIELDS.has(p.name) && (p.schema.type !== 'array' || listHints.has(p.name)),
+  );
   const byName = new Map(params.map((p) => [p.name, p]));
   const hints = fieldsOf(kind, type).filter((h) => byName.has(h.name));
   const hinted = new Set(hints.map((h) => h.name));
@@ -40,7 +46,7 @@ export function schemaFields(doc: OpenApiDocument, kind: Kind, type: string | un
       label: hint?.label ?? p.name,
       kind: fromList ? 'select' : inputKind(p.schema),
       ...(fromList ? { optionsFrom: hint.optionsFrom } : enumChoices ? { options: enumChoices } : {}),
-      description: hint?.description ?? p.schema.description,
+      description: [hint?.description ?? p.schema.description, p.schema.type === 'array' ? p.schema.items?.description : undefined].filter(Boolean).join('; ') || undefined,
       required: p.required || Boolean(type && p.requiredFor?.includes(type)),
       ...(p.schema.writeOnly ? { secret: true } : {}),
     };

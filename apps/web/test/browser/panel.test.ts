@@ -14,10 +14,13 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 let auditor: { id: string; secret: string };
+let fabricAdmin: { id: string; secret: string };
 
 const ZONE = 'vxlanzn';
 const OPERATOR_PASSWORD = 'panel-Test-pass-1';
 const VNET = 'myvnet1';
+const FABRIC = 'fab1';
+const OTHER_NODE = 'pve2';
 
 async function loginWithToken(p: Page, token: { id: string; secret: string }): Promise<void> {
   await p.goto(stack.url + '/');
@@ -67,6 +70,14 @@ describe('SDN panel in Chromium', () => {
     const t = await stack.api<{ value: string }>('POST', '/access/users/auditor@pve/token/panel', { privsep: 0 });
     auditor = { id: 'auditor@pve!panel', secret: t.value };
     await stack.api('PUT', '/access/acl', { path: '/sdn', roles: 'PVEAuditor', users: 'auditor@pve' });
+    // May change the fabric and see every node (the API lists a fabric's nodes to those who may audit
+    // the node), with Sys.Modify on one other node only: not on the stack's node.
+    await stack.api('POST', '/access/users', { userid: 'fabrics@pve' });
+    const ft = await stack.api<{ value: string }>('POST', '/access/users/fabrics@pve/token/panel', { privsep: 0 });
+    fabricAdmin = { id: 'fabrics@pve!panel', secret: ft.value };
+    await stack.api('PUT', '/access/acl', { path: `/sdn/fabrics/${FABRIC}`, roles: 'PVESDNAdmin', users: 'fabrics@pve' });
+    await stack.api('PUT', '/access/acl', { path: '/nodes', roles: 'PVEAuditor', users: 'fabrics@pve' });
+    await stack.api('PUT', '/access/acl', { path: `/nodes/${OTHER_NODE}`, roles: 'Administrator', users: 'fabrics@pve' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
@@ -192,6 +203,67 @@ describe('SDN panel in Chromium', () => {
     expect(entries.find((e) => e.hostname === 'vm1')?.ip).toBe('10.0.3.2');
   });
 
+  it('creates an OpenFabric fabric and a node through the UI, shows them pending, and a bad ip_prefix under its field', async () => {
+    // The API's own message for the bad prefix (and it creates nothing).
+    const bad = '10.99.0.0/33';
+    const api = await stack.raw('POST', '/cluster/sdn/fabrics/fabric', { id: 'fabbad', protocol: 'openfabric', ip_prefix: bad });
+    expect(api.status).toBe(400);
+    const message = api.body.errors?.ip_prefix;
+    expect(message).toBeTruthy();
+
+    await view(page, 'Fabrics');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await field(dialog, 'ID').fill(FABRIC);
+    // The fields follow the protocol: OSPF asks for an area and takes no IPv6 prefix, OpenFabric the reverse.
+    await choose(dialog, page, 'Protocol', 'ospf');
+    await visible(field(dialog, 'Area'));
+    await count(field(dialog, 'IPv6 prefix'), 0);
+    await choose(dialog, page, 'Protocol', 'openfabric');
+    await visible(field(dialog, 'Hello interval'));
+    await visible(field(dialog, 'IPv6 prefix'));
+    await count(field(dialog, 'Area'), 0);
+
+    const prefix = field(dialog, 'IPv4 prefix');
+    await prefix.fill(bad);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await attribute(prefix, 'aria-invalid', 'true');
+    const errorId = (await prefix.getAttribute('aria-describedby'))?.split(' ').find((x) => x.includes('error'));
+    expect(errorId).toBeTruthy();
+    await hasText(page.locator(`[id="${errorId}"]`), message!, undefined, true);
+    await page.screenshot({ path: shotPath('07-fabric-prefix-error') });
+
+    await prefix.fill('10.99.0.0/24');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await hidden(dialog);
+    const fabricRow = page.locator(`[data-testid="table-Fabrics"] tr[data-row="${FABRIC}"]`);
+    await visible(fabricRow.locator('[data-pending="new"]'));
+    await hasText(fabricRow, 'ip_prefix: 10.99.0.0/24');
+
+    // Its nodes: picked by the fabric's ID; the node dialog is under the fabric, with its protocol's fields.
+    await page.getByRole('button', { name: `${FABRIC}: show its nodes` }).click();
+    await visible(page.getByRole('heading', { name: `Nodes of fabric ${FABRIC}` }));
+    await page.getByRole('button', { name: 'Create fabric node' }).click();
+    await attribute(field(dialog, 'Fabric'), 'readonly', '');
+    await count(dialog.getByRole('combobox', { name: labelled('Protocol') }), 0);
+    await field(dialog, 'Node').fill(stack.node);
+    await field(dialog, 'IPv4 address').fill('10.99.0.1');
+    await field(dialog, 'Interfaces').fill('name=ens19\nname=ens20,hello_multiplier=3');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await hidden(dialog);
+    const nodeRow = page.locator(`[data-testid="table-Nodes of fabric ${FABRIC}"] tr[data-row="${stack.node}"]`);
+    await visible(nodeRow.locator('[data-pending="new"]'));
+    await hasText(nodeRow, 'name=ens19; name=ens20,hello_multiplier=3');
+    await hasText(nodeRow, 'ip: 10.99.0.1');
+    await page.screenshot({ path: shotPath('08-fabric-node-pending') });
+
+    // The API agrees: both pending and new, nothing of the refused fabric.
+    const fabrics = await stack.api<{ id: string; state?: string }[]>('GET', '/cluster/sdn/fabrics/fabric?pending=1');
+    expect(fabrics.map((f) => [f.id, f.state])).toEqual([[FABRIC, 'new']]);
+    const nodes = await stack.api<{ node_id: string; state?: string; pending?: { interfaces?: string[] } }[]>('GET', `/cluster/sdn/fabrics/node/${FABRIC}?pending=1`);
+    expect(nodes).toMatchObject([{ node_id: stack.node, state: 'new', pending: { interfaces: ['name=ens19', 'name=ens20,hello_multiplier=3'] } }]);
+  });
+
   it('shows a user with SDN.Audit only (API token login) no Apply button', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await loginWithToken(page, auditor);
@@ -202,6 +274,40 @@ describe('SDN panel in Chromium', () => {
     await visible(page.locator(`tr[data-row="${ZONE}"]`));
     await disabled(page.getByRole('button', { name: 'Create' }));
     await disabled(page.getByRole('button', { name: `Edit ${ZONE}` }));
-    await page.screenshot({ path: shotPath('07-auditor') });
+    await page.screenshot({ path: shotPath('09-auditor') });
+    await view(page, 'Fabrics');
+    await visible(page.locator(`tr[data-row="${FABRIC}"]`));
+    await disabled(page.getByRole('button', { name: 'Create', exact: true }));
+    await disabled(page.getByRole('button', { name: `Edit ${FABRIC}` }));
+    await page.screenshot({ path: shotPath('10-auditor-fabrics') });
+  });
+
+  it("disables a fabric node's Edit without Sys.Modify on its node, and shows the API's 403 for a new node cleanly", async () => {
+    // The API's own refusal for this user, asked directly (nothing created).
+    const refused = await stack.raw('POST', `/cluster/sdn/fabrics/node/${FABRIC}`, { node_id: OTHER_NODE + 'x', protocol: 'openfabric', ip: '10.99.0.3' }, fabricAdmin);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBeTruthy();
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await loginWithToken(page, fabricAdmin);
+    await view(page, 'Fabrics');
+    await page.getByRole('button', { name: `${FABRIC}: show its nodes` }).click();
+    const nodes = page.getByTestId(`table-Nodes of fabric ${FABRIC}`);
+    await visible(nodes.locator(`tr[data-row="${stack.node}"]`));
+    // The fabric itself may be changed; its node on the stack's node may not (no Sys.Modify there).
+    await count(page.locator(`[data-testid="table-Fabrics"] button[aria-label="Edit ${FABRIC}"]:disabled`), 0);
+    await disabled(page.getByRole('button', { name: `Edit ${stack.node}` }));
+    await disabled(page.getByRole('button', { name: `Delete ${stack.node}` }));
+    // Creating is allowed (some node allows it); the node typed decides, and the API says no.
+    await page.getByRole('button', { name: 'Create fabric node' }).click();
+    const dialog = page.getByRole('dialog');
+    await field(dialog, 'Node').fill(OTHER_NODE + 'x');
+    await field(dialog, 'IPv4 address').fill('10.99.0.3');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await hasText(dialog.getByRole('alert'), refused.body.message!);
+    await page.screenshot({ path: shotPath('11-fabric-node-403') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    const after = await stack.api<{ node_id: string }[]>('GET', `/cluster/sdn/fabrics/node/${FABRIC}?pending=1`);
+    expect(after.map((n) => n.node_id)).toEqual([stack.node]);
   });
 });

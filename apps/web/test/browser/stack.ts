@@ -22,8 +22,8 @@ export interface Stack {
   rootToken: { id: string; secret: string };
   /** API call as root; returns `data`, throws on a non-2xx status. */
   api<T = unknown>(method: string, path: string, body?: object, token?: { id: string; secret: string }): Promise<T>;
-  /** Raw answer (status and body). */
-  raw(method: string, path: string, body?: object): Promise<{ status: number; body: { data?: unknown; errors?: Record<string, string>; message?: string } }>;
+  /** Raw answer (status and body), as root or as `token`. */
+  raw(method: string, path: string, body?: object, token?: { id: string; secret: string }): Promise<{ status: number; body: { data?: unknown; errors?: Record<string, string>; message?: string } }>;
   stop(): Promise<void>;
   log(): string;
 }
@@ -86,8 +86,8 @@ export async function startStack(opts: { node?: string; env?: NodeJS.ProcessEnv 
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const auth = (t = rootToken) => `PVEAPIToken=${t.id}=${t.secret}`;
-  const raw: Stack['raw'] = async (method, path, body) => {
-    const r = await fetch(`${url}/api2/json${path}`, { method, headers: { Authorization: auth(), ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const raw: Stack['raw'] = async (method, path, body, token) => {
+    const r = await fetch(`${url}/api2/json${path}`, { method, headers: { Authorization: auth(token), ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: r.status, body: await r.json().catch(() => ({})) };
   };
   const api: Stack['api'] = async (method, path, body, token) => {
