@@ -1,11 +1,11 @@
-import { isSet, nodeList, text, type RunningConfig } from '@sdn/model';
-import { deployedOn } from './node-scope';
+import { isSet, text, type RunningConfig } from '@sdn/model';
+import { deployedZones, subnetsOfVnets, vnetsOfZones } from './node-scope';
 
 /** Zone types whose files on a node depend only on the zones deployed there (no controller, no cross-zone routing). */
 const LOCAL_ZONE_TYPES = new Set(['simple', 'vlan', 'qinq', 'vxlan']);
 
 /** Per config: whether it may be cut per node, its zones parsed once, and one cut per distinct set of deployed zones. */
-const perConfig = new WeakMap<RunningConfig, { local: boolean; zones: { id: string; nodes: string[] }[]; bySet: Map<string, RunningConfig> }>();
+const perConfig = new WeakMap<RunningConfig, { local: boolean; zones: Set<string>; bySet: Map<string, RunningConfig> }>();
 
 /**
  * The part of `config` that one node's files are rendered from: its deployed
@@ -28,22 +28,18 @@ export function nodeRenderConfig(config: RunningConfig, node: string): RunningCo
       !Object.keys(config.controllers?.ids ?? {}).length &&
       !Object.keys(config.fabrics?.ids ?? {}).length &&
       zoneEntries.every(([, z]) => LOCAL_ZONE_TYPES.has(text(z.type)));
-    cached = { local, zones: zoneEntries.map(([id, z]) => ({ id, nodes: nodeList(z.nodes) })), bySet: new Map() };
+    cached = { local, zones: new Set(zoneEntries.map(([id]) => id)), bySet: new Map() };
     perConfig.set(config, cached);
   }
   if (!cached.local) return config;
-  const deployed = cached.zones.filter((z) => deployedOn(z.nodes, node)).map((z) => z.id);
-  if (deployed.length === cached.zones.length) return config;
-  const key = deployed.join(',');
+  const { ids: deployed, key } = deployedZones(config, node);
+  if (deployed.length === cached.zones.size) return config;
   let cut = cached.bySet.get(key);
   if (!cut) {
-    const zoneIds = new Set(deployed);
-    const known = new Set(cached.zones.map((z) => z.id));
-    const zones = Object.fromEntries(Object.entries(config.zones?.ids ?? {}).filter(([id]) => zoneIds.has(id)));
-    const vnets = Object.fromEntries(
-      Object.entries(config.vnets?.ids ?? {}).filter(([, v]) => !isSet(v.zone) || zoneIds.has(text(v.zone)) || !known.has(text(v.zone))),
-    );
-    const subnets = Object.fromEntries(Object.entries(config.subnets?.ids ?? {}).filter(([, s]) => !isSet(s.vnet) || text(s.vnet) in vnets));
+    const all = config.zones?.ids ?? {};
+    const zones = Object.fromEntries(deployed.map((id) => [id, all[id]]));
+    const vnets = Object.fromEntries(vnetsOfZones(config, deployed, true));
+    const subnets = Object.fromEntries(subnetsOfVnets(config, Object.keys(vnets)));
     cut = { ...config, zones: { ...config.zones, ids: zones }, vnets: { ...config.vnets, ids: vnets }, subnets: { ...config.subnets, ids: subnets } } as RunningConfig;
     cached.bySet.set(key, cut);
   }
