@@ -9,8 +9,13 @@ import type { NodeBundleFilesV1 } from './messages';
  * multi-MB files costs more than the hash itself); "no frr file" adds
  * nothing, an empty one adds its zero length, so the two stay apart.
  */
-export function bundleContentHash(files: NodeBundleFilesV1): string {
-  const h = createHash('sha256').update(`sdn-bundle-files/1 ${Buffer.byteLength(files.interfaces)}\n`).update(files.interfaces);
+export function bundleContentHash(files: NodeBundleFilesV1, interfacesHead = ''): string {
+  // `interfacesHead`: the hash of files whose interfaces file is head + files.interfaces, without joining the
+  // two (a version line and a multi-10-KB rest the config service re-versions on every node of an apply).
+  const h = createHash('sha256')
+    .update(`sdn-bundle-files/1 ${Buffer.byteLength(interfacesHead) + Buffer.byteLength(files.interfaces)}\n`)
+    .update(interfacesHead)
+    .update(files.interfaces);
   if (files.frr !== undefined) h.update(`\n${Buffer.byteLength(files.frr)}\n`).update(files.frr);
   if (files.dnsmasq) hashDnsmasq(h, Object.entries(files.dnsmasq).map(([p, t]) => [p, Buffer.from(t, 'utf8')]));
   return h.digest('hex');

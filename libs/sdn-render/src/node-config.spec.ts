@@ -4,7 +4,8 @@ import type { RunningConfig } from '@sdn/model';
 import { factsFromMocks, findCases, loadCase } from './conformance/case';
 import { syntheticNodeFacts } from './facts/synthetic';
 import { nodeRenderConfig } from './node-config';
-import { renderNode, renderNodeFrom } from './render';
+import { withoutVersionLine } from './ifupdown/version-line';
+import { renderInputKey, renderNode, renderNodeFrom } from './render';
 
 const ZONES = path.resolve(__dirname, '../../../../shared/conformance/zones');
 const NODES = ['n1', 'n2', 'n3', 'n4'];
@@ -83,5 +84,40 @@ describe('nodeRenderConfig: a node rendered from its own zones only', () => {
       const f = factsFromMocks(c);
       expect({ name: c.name, files: renderNode(c.config, f) }).toEqual({ name: c.name, files: renderNodeFrom(c.config, f) });
     }
+  });
+});
+
+describe('renderInputKey: what a node render depends on besides its version line', () => {
+  const bumped = (c: RunningConfig): RunningConfig => ({ ...c, version: Number(c.version ?? 0) + 1 });
+  const cases = fs.existsSync(ZONES) ? findCases(ZONES) : [];
+
+  it('is the same for the next version of a reference vector, whose files then differ only in the version line', () => {
+    expect(cases.length).toBe(50);
+    for (const file of cases) {
+      const c = loadCase(file);
+      const f = factsFromMocks(c);
+      const next = bumped(c.config);
+      expect({ name: c.name, key: renderInputKey(next, f) }).toEqual({ name: c.name, key: renderInputKey(c.config, f) });
+      const [a, b] = [renderNode(c.config, f), renderNode(next, f)];
+      const body = (s: string) => withoutVersionLine(s) ?? s;
+      expect({ name: c.name, files: { ...b, interfaces: body(b.interfaces) } }).toEqual({ name: c.name, files: { ...a, interfaces: body(a.interfaces) } });
+    }
+  });
+
+  it("changes with the node's facts and its own zones' content, not with zones deployed elsewhere", () => {
+    const config = mixed();
+    const keys = (c: RunningConfig) => Object.fromEntries(NODES.map((n) => [n, renderInputKey(c, facts(n))]));
+    const before = keys(config);
+    // zv3 is on n3 only.
+    const otherSubnet = mixed();
+    otherSubnet.subnets!.ids['zv3-10.3.0.0-24'].gateway = '10.3.0.254';
+    const after = keys(otherSubnet);
+    expect(NODES.filter((n) => after[n] !== before[n])).toEqual(['n3']);
+    expect(renderInputKey(config, syntheticNodeFacts('n1', '10.0.0.9'))).not.toBe(before.n1);
+    // A controller: every node is rendered from the whole config, so any change is every node's.
+    const withController = mixed({ controllers: { ids: { c1: { type: 'bgp', asn: 65000, node: 'n1', peers: '10.0.0.9' } } } } as Partial<RunningConfig>);
+    const changed = mixed({ controllers: withController.controllers });
+    changed.subnets!.ids['zv3-10.3.0.0-24'].gateway = '10.3.0.254';
+    expect(NODES.filter((n) => renderInputKey(changed, facts(n)) !== renderInputKey(withController, facts(n)))).toEqual(NODES);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RunningConfig } from '@sdn/model';
 import type { NodeFacts } from './facts/node-facts';
 import { renderInterfaces } from './ifupdown/render-interfaces';
@@ -19,6 +20,32 @@ export interface NodeBundleFiles {
 /** Renders one node's files. Pure: no I/O, no clock, no randomness. */
 export function renderNode(config: RunningConfig, facts: NodeFacts): NodeBundleFiles {
   return renderNodeFrom(nodeRenderConfig(config, facts.nodename), facts);
+}
+
+/** Per cut (or whole config, which is its own cut): its key, hashed once however many nodes share it. */
+const cutKeys = new WeakMap<RunningConfig, string>();
+
+/**
+ * Everything renderNode's files depend on apart from the interfaces file's
+ * `#version:` line: the node's cut of the config (nodeRenderConfig: the
+ * whole config when it cannot be cut) without its version, and the node's
+ * facts (its name among them). renderNode is pure and reads the version
+ * only for that line, so two renders with equal keys give files that differ
+ * at most there: a caller may keep a node's last files and re-version them
+ * instead of rendering again. JSON text is the key's input: configs and facts
+ * arrive as JSON, and any difference, a mere key order included, only costs
+ * a render. The renderer's code is not in the key, so keys compare only
+ * within one process: keep them in memory, never on the bus or on disk
+ * (another release may render the same inputs differently).
+ */
+export function renderInputKey(config: RunningConfig, facts: NodeFacts): string {
+  const cut = nodeRenderConfig(config, facts.nodename);
+  let key = cutKeys.get(cut);
+  if (key === undefined) {
+    key = createHash('sha256').update(JSON.stringify({ ...cut, version: undefined })).digest('hex');
+    cutKeys.set(cut, key);
+  }
+  return createHash('sha256').update(`sdn-render-input/1 ${key}\n`).update(JSON.stringify(facts)).digest('hex');
 }
 
 /** renderNode against the config as given, not cut to the node's zones (node-config.spec compares the two). */

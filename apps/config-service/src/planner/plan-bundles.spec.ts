@@ -1,5 +1,7 @@
-import { bundleContentHash } from '@sdn/contracts';
-import { bundleContentKey, planBundles, renderFactsOf, type PlanInput } from './plan-bundles';
+import { bundleContentHash, type NodeFactsMessageV1 } from '@sdn/contracts';
+import type { RunningConfig } from '@sdn/model';
+import { renderInputKey, renderNode, type NodeFacts } from '@sdn/render';
+import { bundleContentKey, planBundles, renderFactsOf, type PlanInput, type RenderMemo } from './plan-bundles';
 import { factsMessage, sampleConfig } from './test-fixtures';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -201,5 +203,95 @@ describe('renderFactsOf', () => {
   it('names the missing fields of malformed facts', () => {
     const r = renderFactsOf('n1', { ...factsMessage('n1', '10.0.0.1'), facts: { nodename: 'n1', addresses: {} } });
     expect('problem' in r && r.problem).toMatch(/routes must be an array/);
+  });
+});
+
+describe('planBundles: rendering only nodes whose render inputs changed', () => {
+  const IPS: Record<string, string> = { n1: '10.0.0.1', n2: '10.0.0.2', n3: '10.0.0.3', n4: '10.0.0.4' };
+  /** VXLAN zones on n1+n2 and on n3+n4 (DHCP on the latter), a VLAN zone on n4, a simple zone with SNAT (reads the facts) everywhere. */
+  const zoned = (version: number): RunningConfig => ({
+    version,
+    zones: {
+      ids: {
+        za: { type: 'vxlan', peers: '10.0.0.1,10.0.0.2', nodes: 'n1,n2', ipam: 'pve' },
+        zb: { type: 'vxlan', peers: '10.0.0.3,10.0.0.4', nodes: 'n3,n4', ipam: 'pve', dhcp: 'dnsmasq' },
+        zv: { type: 'vlan', bridge: 'vmbr0', nodes: 'n4', ipam: 'pve' },
+        zs: { type: 'simple', ipam: 'pve' },
+      },
+    },
+    vnets: { ids: { va1: { type: 'vnet', zone: 'za', tag: 100 }, vb1: { type: 'vnet', zone: 'zb', tag: 200 }, vv1: { type: 'vnet', zone: 'zv', tag: 30 }, vs1: { type: 'vnet', zone: 'zs' } } },
+    subnets: {
+      ids: {
+        'za-10.1.0.0-24': { type: 'subnet', vnet: 'va1', gateway: '10.1.0.1' },
+        'zb-10.2.0.0-24': { type: 'subnet', vnet: 'vb1', gateway: '10.2.0.1', 'dhcp-range': ['start-address=10.2.0.100,end-address=10.2.0.200'] },
+        'zs-10.3.0.0-24': { type: 'subnet', vnet: 'vs1', gateway: '10.3.0.1', snat: 1 },
+      },
+    },
+  });
+  const factsOf = () => new Map(Object.entries(IPS).map(([n, ip]) => [n, factsMessage(n, ip)]));
+  type Change = (running: RunningConfig, facts: Map<string, NodeFactsMessageV1>) => void;
+  const nodeFacts = (facts: Map<string, NodeFactsMessageV1>, node: string) => facts.get(node)!.facts as unknown as NodeFacts;
+
+  /**
+   * Version 1 planned with a memo of renders, stored as the nodes' full
+   * bundles; then version 2 after `change`, once with that memo and once
+   * rendering every node. The plans must be equal: a render input the key
+   * misses makes the memo's plan re-version stale files.
+   */
+  function both(change: Change) {
+    const renders = new Map<string, RenderMemo>();
+    const facts1 = factsOf();
+    const v1 = planBundles({ config: { version: 1, running: zoned(1) }, facts: facts1, lastBundles: new Map(), now: NOW, renders });
+    const lastBundles = new Map(v1.publish.map((b) => [b.node, { version: 1, hash: b.hash, full: { version: 1, hash: b.hash, contentKey: v1.contentKeys.get(b.node) } }]));
+    const running = zoned(2);
+    const facts = factsOf();
+    change(running, facts);
+    const rendered: string[] = [];
+    const counting = (config: RunningConfig, f: NodeFacts) => (rendered.push(f.nodename), renderNode(config, f));
+    const config = { version: 2, running, task: 'UPID:t2' };
+    const keyed = planBundles({ config, facts, lastBundles, now: NOW, renders, render: counting, inputKey: renderInputKey });
+    const fresh = planBundles({ config, facts, lastBundles, now: NOW });
+    return { keyed, fresh, rendered };
+  }
+
+  const cases: { name: string; change: Change; rendered: string[] }[] = ([
+    ['nothing but the version', () => {}, []],
+    ["a vnet added to n1 and n2's zone", (c) => void (c.vnets!.ids.va2 = { type: 'vnet', zone: 'za', tag: 101 }), ['n1', 'n2']],
+    ["a subnet of n3 and n4's zone changed", (c) => void (c.subnets!.ids['zb-10.2.0.0-24'].gateway = '10.2.0.254'), ['n3', 'n4']],
+    ["the DHCP range of n3 and n4's zone changed", (c) => void (c.subnets!.ids['zb-10.2.0.0-24']['dhcp-range'] = ['start-address=10.2.0.50,end-address=10.2.0.60']), ['n3', 'n4']],
+    ['a subnet added to the zone on every node', (c) => void (c.subnets!.ids['zs-10.4.0.0-24'] = { type: 'subnet', vnet: 'vs1', gateway: '10.4.0.1' }), ['n1', 'n2', 'n3', 'n4']],
+    ['the VLAN zone deployed on n3 too', (c) => void (c.zones!.ids.zv.nodes = 'n3,n4'), ['n3', 'n4']],
+    ['a vnet whose zone does not exist (every node reports it)', (c) => void (c.vnets!.ids.vgone = { type: 'vnet', zone: 'nosuchzone', tag: 40 }), ['n1', 'n2', 'n3', 'n4']],
+    ['the VLAN zone and its vnet removed', (c) => (delete c.zones!.ids.zv, void delete c.vnets!.ids.vv1), ['n4']],
+    ["n2's underlay address (its facts)", (_c, f) => void f.set('n2', factsMessage('n2', '10.0.0.22')), ['n2']],
+    ["n4's bridge ports (its facts)", (_c, f) => void (nodeFacts(f, 'n4').bridges.vmbr0.ports = ['eth1']), ['n4']],
+    ['an IPAM added (a section every cut keeps whole)', (c) => void (c.ipams = { ids: { other: { type: 'pve' } } }), ['n1', 'n2', 'n3', 'n4']],
+    ['a BGP controller (the whole config for every node)', (c) => void (c.controllers = { ids: { c1: { type: 'bgp', asn: 65000, node: 'n1', peers: '10.0.0.9' } } }), ['n1', 'n2', 'n3', 'n4']],
+  ] as [string, Change, string[]][]).map(([name, change, rendered]) => ({ name, change, rendered }));
+
+  it.each(cases)('$name: the same plan as rendering every node, rendering only $rendered', ({ change, rendered: expected }) => {
+    const { keyed, fresh, rendered } = both(change);
+    expect(keyed.publish).toEqual(fresh.publish);
+    expect(keyed.versionOnly).toEqual(fresh.versionOnly);
+    expect(keyed.contentKeys).toEqual(fresh.contentKeys);
+    expect(keyed.skipped).toEqual(fresh.skipped);
+    expect(rendered).toEqual(expected);
+    expect(keyed.rendered).toBe(expected.length);
+    // The nodes not rendered got version-only messages (their files differ only in the version line).
+    expect(keyed.versionOnly.map((m) => m.node)).toEqual(expect.arrayContaining(Object.keys(IPS).filter((n) => !expected.includes(n))));
+  });
+
+  it('renders a node again when its last render had other inputs, and keeps no memo for a render of its own', () => {
+    const renders = new Map<string, RenderMemo>();
+    planBundles({ config: { version: 1, running: zoned(1) }, facts: factsOf(), lastBundles: new Map(), now: NOW, renders });
+    expect([...renders.keys()]).toEqual(['n1', 'n2', 'n3', 'n4']);
+    const again = planBundles({ config: { version: 2, running: zoned(2) }, facts: factsOf(), lastBundles: new Map(), now: NOW, renders });
+    expect(again.rendered).toBe(0);
+    // Without a content key on the node's bundle (a first bundle), the re-versioned files still go out in full, as rendered.
+    expect(again.publish.map((b) => b.hash)).toEqual(planBundles({ config: { version: 2, running: zoned(2) }, facts: factsOf(), lastBundles: new Map(), now: NOW }).publish.map((b) => b.hash));
+    // Another renderer's files are not those of renderNode's inputs: no memo without its input key.
+    const custom = planBundles({ config: { version: 3, running: zoned(3) }, facts: factsOf(), lastBundles: new Map(), now: NOW, renders, render: () => ({ interfaces: '#version:3\nx\n' }) });
+    expect(custom.rendered).toBe(4);
+    expect(custom.publish.every((b) => b.files.interfaces === '#version:3\nx\n')).toBe(true);
   });
 });

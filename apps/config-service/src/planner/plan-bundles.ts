@@ -9,8 +9,8 @@ import {
   type NodeBundleVersionV1,
   type NodeFactsMessageV1,
 } from '@sdn/contracts';
-import type { RunningConfig } from '@sdn/model';
-import { fabricDaemons, nodeScope, renderNode, unsupportedFeatures, withoutVersionLine, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
+import { text, type RunningConfig } from '@sdn/model';
+import { fabricDaemons, nodeScope, renderInputKey, renderNode, unsupportedFeatures, versionLine, withoutVersionLine, type NodeBundleFiles, type NodeFacts } from '@sdn/render';
 
 /** A running config version to render. */
 export interface ConfigVersion {
@@ -40,6 +40,24 @@ export interface PlanInput {
   /** Timestamp for `renderedAt` (the planner reads no clock). */
   now: string;
   render?: (config: RunningConfig, facts: NodeFacts) => NodeBundleFiles;
+  /**
+   * The key of `render`'s inputs (`renderInputKey` for the default renderer;
+   * none for another `render` unless given): with `renders`, a node whose key
+   * equals that of its last render is not rendered again.
+   */
+  inputKey?: (config: RunningConfig, facts: NodeFacts) => string;
+  /** Each node's last render by input key; read, and updated with every render this plan makes. */
+  renders?: Map<string, RenderMemo>;
+}
+
+/** A node's files as rendered from the inputs `inputKey` (a fact about the renderer, whatever became of the bundle). */
+export interface RenderMemo {
+  inputKey: string;
+  /** The files, the interfaces file without its version line when `versioned`. */
+  rest: NodeBundleFiles;
+  versioned: boolean;
+  /** filesBodyHash of the files (bundleContentHash of `rest` when versioned), the same for every version. */
+  bodyHash: string | undefined;
 }
 
 export type SkipReason =
@@ -60,6 +78,8 @@ export interface BundlePlan {
   /** Nodes whose render differs from their latest full bundle only in the version. */
   versionOnly: NodeBundleVersionV1[];
   skipped: { node: string; reason: SkipReason; detail?: string }[];
+  /** Nodes actually rendered (the others' inputs were those of their last render). */
+  rendered: number;
 }
 
 /** Facts of one node as the renderer needs them, or the reason they cannot be used. */
@@ -83,13 +103,30 @@ export function renderFactsOf(node: string, message: NodeFactsMessageV1): { fact
  * line, so the later one can travel as a version-only message. Undefined
  * when the interfaces file has no version line (nothing to re-version).
  */
-export function bundleContentKey(b: InlineNodeBundleV1): string | undefined {
-  const body = withoutVersionLine(b.files.interfaces);
-  if (body === undefined) return undefined;
+type BundleHead = Pick<InlineNodeBundleV1, 'scope' | 'frrDaemons' | 'warnings'>;
+
+export function bundleContentKey(b: BundleHead & { files?: NodeBundleFiles }, bodyHash = b.files && filesBodyHash(b.files)): string | undefined {
+  if (bodyHash === undefined) return undefined;
+  // JSON.stringify([scope, frrDaemons, warnings]), the scope's part kept per (frozen) scope: nodes of one zone set share it.
   return createHash('sha256')
-    .update(bundleContentHash({ ...b.files, interfaces: body }))
-    .update(JSON.stringify([b.scope ?? null, b.frrDaemons ?? null, b.warnings ?? null]))
+    .update(bodyHash)
+    .update(`[${scopeJson(b.scope)},${JSON.stringify(b.frrDaemons ?? null)},${JSON.stringify(b.warnings ?? null)}]`)
     .digest('hex');
+}
+
+const scopeJsons = new WeakMap<object, string>();
+
+function scopeJson(scope: InlineNodeBundleV1['scope']): string {
+  if (!scope || !Object.isFrozen(scope)) return JSON.stringify(scope ?? null);
+  let json = scopeJsons.get(scope);
+  if (json === undefined) scopeJsons.set(scope, (json = JSON.stringify(scope)));
+  return json;
+}
+
+/** The hash of a bundle's files without the version line (bundleContentKey's part of them); undefined without one. */
+export function filesBodyHash(files: NodeBundleFiles): string | undefined {
+  const body = withoutVersionLine(files.interfaces);
+  return body === undefined ? undefined : bundleContentHash({ ...files, interfaces: body });
 }
 
 /**
@@ -100,13 +137,19 @@ export function bundleContentKey(b: InlineNodeBundleV1): string | undefined {
  * has. Each bundle names the zones and vnets deployed on its node. A node
  * whose new bundle would differ from its latest full bundle only in the
  * version gets a version-only message instead (when that full bundle's
- * content key is known). Pure: the caller does all I/O, so this runs in unit tests without NATS.
+ * content key is known). With `renders`, a node whose render inputs are
+ * those of its last render is not rendered: its last files are re-versioned
+ * and go through the same decisions (a change of one vnet renders the nodes
+ * it is deployed on, not the cluster). Pure: the caller does all I/O, so
+ * this runs in unit tests without NATS.
  */
 export function planBundles(input: PlanInput): BundlePlan {
   const render = input.render ?? renderNode;
   const { version, running, task, correlationId } = input.config;
   const warnings = unsupportedFeatures(running);
-  const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [] };
+  const inputKey = input.inputKey ?? (input.render ? undefined : renderInputKey);
+  const renders = inputKey ? input.renders : undefined;
+  const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [], rendered: 0 };
   for (const node of [...input.facts.keys()].sort()) {
     const last = input.lastBundles.get(node);
     if (last?.version !== undefined && last.version > version) {
@@ -118,41 +161,83 @@ export function planBundles(input: PlanInput): BundlePlan {
       plan.skipped.push({ node, reason: 'invalid-facts', detail: usable.problem });
       continue;
     }
-    let files: NodeBundleFiles;
-    try {
-      files = render(running, usable.facts);
-    } catch (e) {
-      plan.skipped.push({ node, reason: 'render-failed', detail: String((e as Error)?.message ?? e) });
-      continue;
+    const key = renders && inputKey ? inputKey(running, usable.facts) : undefined;
+    const memo = key === undefined ? undefined : renders?.get(node);
+    let now: FilesNow;
+    if (memo !== undefined && memo.inputKey === key) now = reversioned(memo, running);
+    else {
+      let files: NodeBundleFiles;
+      try {
+        files = render(running, usable.facts);
+        plan.rendered++;
+      } catch (e) {
+        plan.skipped.push({ node, reason: 'render-failed', detail: String((e as Error)?.message ?? e) });
+        continue;
+      }
+      const rendered = memoOf(key ?? '', files);
+      if (renders && key !== undefined) renders.set(node, rendered);
+      now = { hash: bundleContentHash(files), bodyHash: rendered.bodyHash, frr: files.frr !== undefined, files: () => files };
     }
-    const hash = bundleContentHash(files);
+    const { hash } = now;
     if (last?.hash === hash) {
       plan.skipped.push({ node, reason: 'unchanged' });
       continue;
     }
-    const bundle: InlineNodeBundleV1 = {
+    const head: BundleHead = {
+      // The node reports zone/vnet status from its bundle alone (no fan-out of the running config to every agent).
+      scope: nodeScope(running, node),
+      ...(warnings.length ? { warnings } : {}),
+      // Only with an frr.conf: a node the SDN config gives no FRR keeps its daemons file as it is (it may have no FRR at all).
+      ...(now.frr ? { frrDaemons: fabricDaemons(running, node) } : {}),
+    };
+    const contentKey = bundleContentKey(head, now.bodyHash);
+    const base = last?.full;
+    const told = { ...(task === undefined ? {} : { task }), ...(correlationId === undefined ? {} : { correlationId }) };
+    if (contentKey !== undefined && contentKey === base?.contentKey && base.hash !== undefined && base.version !== undefined && base.version < version) {
+      plan.versionOnly.push({ node, version, hash, baseVersion: base.version, baseHash: base.hash, ...told, renderedAt: input.now });
+      continue;
+    }
+    if (contentKey !== undefined) plan.contentKeys.set(node, contentKey);
+    const files = now.files();
+    plan.publish.push({
       node,
       version,
       hash,
       files: { interfaces: files.interfaces, ...(files.frr === undefined ? {} : { frr: files.frr }), ...(files.dnsmasq ? { dnsmasq: files.dnsmasq } : {}) },
-      // The node reports zone/vnet status from its bundle alone (no fan-out of the running config to every agent).
-      scope: nodeScope(running, node),
+      scope: head.scope,
       renderedAt: input.now,
-    };
-    if (task !== undefined) bundle.task = task;
-    if (correlationId !== undefined) bundle.correlationId = correlationId;
-    if (warnings.length) bundle.warnings = warnings;
-    // Only with an frr.conf: a node the SDN config gives no FRR keeps its daemons file as it is (it may have no FRR at all).
-    if (files.frr !== undefined) bundle.frrDaemons = fabricDaemons(running, node);
-    const key = bundleContentKey(bundle);
-    const base = last?.full;
-    if (key !== undefined && key === base?.contentKey && base.hash !== undefined && base.version !== undefined && base.version < version) {
-      const { task: t, correlationId: c, renderedAt } = bundle;
-      plan.versionOnly.push({ node, version, hash, baseVersion: base.version, baseHash: base.hash, ...(t === undefined ? {} : { task: t }), ...(c === undefined ? {} : { correlationId: c }), renderedAt });
-      continue;
-    }
-    if (key !== undefined) plan.contentKeys.set(node, key);
-    plan.publish.push(bundle);
+      ...told,
+      ...(head.warnings ? { warnings: head.warnings } : {}),
+      ...(head.frrDaemons ? { frrDaemons: head.frrDaemons } : {}),
+    });
   }
   return plan;
+}
+
+/** A node's files for this plan: rendered now, or its last render's re-versioned (then joined only if sent in full). */
+interface FilesNow {
+  hash: string;
+  bodyHash: string | undefined;
+  frr: boolean;
+  files(): NodeBundleFiles;
+}
+
+/** What a node's last render keeps: the files with the interfaces file's version line split off (`versioned`: it had one). */
+function memoOf(inputKey: string, files: NodeBundleFiles): RenderMemo {
+  const body = withoutVersionLine(files.interfaces);
+  if (body === undefined) return { inputKey, rest: files, versioned: false, bodyHash: undefined };
+  const rest = { ...files, interfaces: body };
+  return { inputKey, rest, versioned: true, bodyHash: bundleContentHash(rest) };
+}
+
+/**
+ * The files a render of `running` gives a node whose last render, with the
+ * same inputs, is `memo`: they differ at most in the version line, set to
+ * the running config's as the renderer writes it (files without one do not
+ * depend on the version at all). Hashed in two pieces, without joining them.
+ */
+function reversioned(memo: RenderMemo, running: RunningConfig): FilesNow {
+  const { rest, bodyHash } = memo;
+  const head = memo.versioned ? versionLine(text(running.version)) : '';
+  return { hash: bundleContentHash(rest, head), bodyHash, frr: rest.frr !== undefined, files: () => ({ ...rest, interfaces: `${head}${rest.interfaces}` }) };
 }

@@ -174,7 +174,8 @@ describe('ConfigService (real NATS)', () => {
   });
 
   it('sends nodes whose files changed only in the version a version-only message on the full bundle they run', async () => {
-    const svc = await start();
+    const reports: ReconcileReport[] = [];
+    const svc = await start({ afterPublished: (r) => void reports.push(r) });
     await publishConfigApplied(bus, 1, sampleConfig(1));
     await until(async () => (await versions('n3')).length === 1);
     // Version 2 adds a vnet to zone zs, which only n1 carries.
@@ -194,14 +195,21 @@ describe('ConfigService (real NATS)', () => {
       expect(m).toMatchObject({ node: n, version: 2, baseVersion: 1, baseHash: base.hash, hash: bundleContentHash(full2), task: 'UPID:apply2' });
       expect(full2.interfaces).toBe(base.files.interfaces.replace('#version:1\n', '#version:2\n'));
     }
-    // The state is on the bus, not in the replica: another one (or this one restarted) carries on the same way.
+    // Only n1's inputs changed: n2 and n3 kept their last render here, re-versioned (the facts backlog may render a node first).
+    const renderedFor = (v: number) => reports.filter((r) => r.version === v).reduce((sum, r) => sum + r.rendered, 0);
+    expect([renderedFor(1), renderedFor(2)]).toEqual([3, 1]);
+    // The state is on the bus, not in the replica: another one (or this one restarted) carries on the same way,
+    // rendering every node once as it has no render of its own yet.
     const other = new ConfigService({ bus });
     const report = await other.reconcile('config', async () => ({ version: 3, running: sampleConfig(3) }));
     expect(report.versionOnly.sort()).toEqual(['n2', 'n3']);
     expect(report.published).toEqual(['n1']); // vs2 is gone again
+    expect(report.rendered).toBe(3);
+    expect((await other.reconcile('config', async () => ({ version: 4, running: sampleConfig(4) }))).rendered).toBe(0);
     expect((await versionHistory(bus, 'n2')).map((m) => [m.version, m.baseVersion])).toEqual([
       [2, 1],
       [3, 1],
+      [4, 1],
     ]);
     expect(svc.handledVersions).toEqual([1, 2]);
   });

@@ -3,7 +3,7 @@ import { CONTRACTS, type ConfigAppliedV1, type EventEnvelope } from '@sdn/contra
 import { startDurableConsumer, type Bus, type RunningConsumer } from '@sdn/bus';
 import { bundleRenderDuration, bundleSize, bundlesPublished } from '@sdn/metrics';
 import type { RunningConfig } from '@sdn/model';
-import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type SkipReason } from '../planner/plan-bundles';
+import { planBundles, type BundlePlan, type ConfigVersion, type PlanInput, type RenderMemo, type SkipReason } from '../planner/plan-bundles';
 import { BundleBus, BundleTooLargeError, type PublishOutcome, type StoredBundle } from '../bundles/bundle-bus';
 import { natsIpamCall, reconcileDhcpPorts, type IpamCall } from '../dhcp-ports/dhcp-port-reservations';
 
@@ -30,6 +30,8 @@ export interface ReconcileReport {
   published: string[];
   /** Nodes sent a version-only message (their files changed only in the version line). */
   versionOnly: string[];
+  /** Nodes rendered (summed over rounds); the others had the inputs of their last render here. */
+  rendered: number;
   skipped: Partial<Record<SkipReason | 'too-large', string[]>>;
   /** Rounds needed because another writer published a node's bundle in between (compare-and-set conflicts). */
   rounds: number;
@@ -44,6 +46,9 @@ export interface ReconcileReport {
 
 /** Conflicts on the same node in a row before the message is given back for redelivery. */
 const MAX_ROUNDS = 8;
+
+/** Planning time after which the node loop lets its sends go (and the event loop breathe). */
+const YIELD_AFTER_MS = 5;
 
 /**
  * Keeps every node's bundle equal to the render of the latest running config
@@ -63,6 +68,15 @@ export class ConfigService {
   private configDurable?: string;
   /** Versions of the ConfigApplied events this replica handled (superseded ones included). */
   readonly handledVersions: number[] = [];
+  /**
+   * Each node's last render here, by its inputs: a change of one vnet then
+   * renders only the nodes whose cut of the config (or facts) changed, and
+   * the others' files are their last ones re-versioned. In memory: the
+   * decisions need no stored state (another replica, or this one after a
+   * restart, renders the node once and decides the same), and render keys
+   * compare only within one process. One entry per node with facts.
+   */
+  private readonly renders = new Map<string, RenderMemo>();
 
   constructor(private readonly opts: ConfigServiceOptions) {
     this.store = new BundleBus(opts.bus);
@@ -134,7 +148,7 @@ export class ConfigService {
    */
   async reconcile(trigger: ReconcileReport['trigger'], config: () => Promise<ConfigVersion | undefined>, nodes?: string[]): Promise<ReconcileReport> {
     const t0 = performance.now();
-    const report: ReconcileReport = { trigger, published: [], versionOnly: [], skipped: {}, rounds: 0, ms: 0, phases: { readMs: 0, renderMs: 0, publishMs: 0 } };
+    const report: ReconcileReport = { trigger, published: [], versionOnly: [], rendered: 0, skipped: {}, rounds: 0, ms: 0, phases: { readMs: 0, renderMs: 0, publishMs: 0 } };
     const phase = (name: keyof ReconcileReport['phases'], since: number) => {
       const now = performance.now();
       report.phases[name] += Math.round(now - since);
@@ -151,17 +165,21 @@ export class ConfigService {
       report.correlationId = cfg.correlationId;
       const facts = await this.store.latestFacts(todo);
       if (report.rounds === 1) await this.reserveDhcpPorts(cfg, [...facts.keys()], todo === undefined);
+      if (todo === undefined) for (const node of this.renders.keys()) if (!facts.has(node)) this.renders.delete(node);
       t = phase('readMs', t);
       // Node by node, each bundle sent off as soon as it is rendered: packing (zlib's thread pool) and
       // the publish proceed while the next node renders, so the first nodes apply while the last render.
-      const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [] };
+      const plan: BundlePlan = { publish: [], contentKeys: new Map(), versionOnly: [], skipped: [], rendered: 0 };
       const sending: Promise<PublishOutcome | BundleTooLargeError>[] = [];
       const bumping: Promise<PublishOutcome>[] = [];
       const now = (this.opts.clock?.() ?? new Date()).toISOString();
+      let yielded = performance.now();
       for (const node of [...facts.keys()].sort()) {
         const endRender = bundleRenderDuration().startTimer();
-        const one = planBundles({ config: cfg, facts: new Map([[node, facts.get(node)!]]), lastBundles, now, render: this.opts.render });
-        endRender();
+        const one = planBundles({ config: cfg, facts: new Map([[node, facts.get(node)!]]), lastBundles, now, render: this.opts.render, renders: this.renders });
+        // A node its last render served costs no render: the histogram stays the renderer's.
+        if (one.rendered) endRender();
+        report.rendered += one.rendered;
         plan.skipped.push(...one.skipped);
         const last = lastBundles.get(node);
         for (const b of one.publish) {
@@ -172,7 +190,12 @@ export class ConfigService {
           plan.versionOnly.push(v);
           bumping.push(this.store.publishVersion(v, last?.versionSeq ?? 0));
         }
-        await new Promise((r) => setImmediate(r));
+        // Sends leave when the loop yields, every few ms of planning: bundles still go out while later nodes
+        // render, and the messages of many quick (re-versioned) nodes share a socket write instead of one each.
+        if (performance.now() - yielded >= YIELD_AFTER_MS) {
+          await new Promise((r) => setImmediate(r));
+          yielded = performance.now();
+        }
       }
       t = phase('renderMs', t);
       const [outcomes, bumped] = await Promise.all([Promise.all(sending), Promise.all(bumping)]);
@@ -215,6 +238,7 @@ export class ConfigService {
         correlationId: report.correlationId,
         nodes: report.published.length <= 20 ? report.published : undefined,
         skipped: Object.fromEntries(Object.entries(report.skipped).map(([k, v]) => [k, v.length])),
+        rendered: report.rendered,
         rounds: report.rounds,
         ms: report.ms,
         ...report.phases,
