@@ -23,7 +23,7 @@
  * change); the NATS server's traffic
  * meanwhile (messages and bytes in and out, from /varz: bundles, status,
  * heartbeats, JetStream API and acks alike); the config service's resident
- * memory (now and peak) and its read/render/publish phases; and what the
+ * memory (now and peak), its read/render/publish phases and how many nodes it rendered; and what the
  * apply task view (`GET /cluster/sdn/apply/{task}`) says.
  *
  * Env: BENCH_AGENTS (1000), BENCH_VNETS (2500), BENCH_ZONE_NODES (25),
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       const mem = memoryOf(cs.pid!);
       const csLine = csLines.slice(linesBefore).find((l) => l.includes(`config: version ${version},`)) ?? '';
       const phases = /"readMs":(\d+),"renderMs":(\d+),"publishMs":(\d+)/.exec(csLine);
+      const rendered = /"rendered":(\d+)/.exec(csLine)?.[1];
       const view = (await call(port, 'GET', `/cluster/sdn/apply/${encodeURIComponent(put.data as string)}`)).data as { done?: boolean; nodes?: { state: string }[] };
       const pending = view?.nodes?.filter((n) => n.state !== 'applied').length;
       console.log(
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
           `  bundles on the bus: ${bundles} (${(bundleBytes / 1024).toFixed(0)} KiB packed), version-only messages: ${bumps} (${(bumpBytes / 1024).toFixed(0)} KiB); NATS server traffic until the last node: ` +
           `${after.in_msgs - before.in_msgs} messages / ${((after.in_bytes - before.in_bytes) / 1048576).toFixed(1)} MiB in, ` +
           `${after.out_msgs - before.out_msgs} messages / ${((after.out_bytes - before.out_bytes) / 1048576).toFixed(1)} MiB out\n` +
-          `  config service: read ${phases?.[1] ?? '?'} / render ${phases?.[2] ?? '?'} / pack+publish ${phases?.[3] ?? '?'} ms; memory ${mem.rss.toFixed(0)} MiB resident, peak ${mem.peak.toFixed(0)} MiB\n` +
+          `  config service: read ${phases?.[1] ?? '?'} / render ${phases?.[2] ?? '?'} (${rendered ?? '?'} nodes rendered, the others' renders kept) / pack+publish ${phases?.[3] ?? '?'} ms; memory ${mem.rss.toFixed(0)} MiB resident, peak ${mem.peak.toFixed(0)} MiB\n` +
           `  apply task view: done ${view?.done}, ${pending} of ${view?.nodes?.length} nodes not at version ${version}; machine load ${load()}`,
       );
       for (const e of agentErrors.splice(0, 5)) console.error(e);
