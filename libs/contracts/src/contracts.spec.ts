@@ -76,6 +76,14 @@ describe('bundleContentHash', () => {
     expect(bundleContentHash({ interfaces: 'auto vnet1\n', frr: '' })).not.toBe(a);
     expect(bundleContentHash({ interfaces: 'auto vnet2\n' })).not.toBe(a);
   });
+
+  it('hashes an interfaces file given as head and rest as the joined file (multi-byte text included)', () => {
+    const files = { interfaces: 'auto vnet1\n# zone «é»\n', frr: 'router bgp 1\n', dnsmasq: { 'z/10-v.conf': 'interface=v\n' } };
+    const joined = bundleContentHash({ ...files, interfaces: `#version:7\n${files.interfaces}` });
+    expect(bundleContentHash(files, '#version:7\n')).toBe(joined);
+    expect(bundleContentHash(files, '#version:8\n')).not.toBe(joined);
+    expect(bundleContentHash(files, '')).toBe(bundleContentHash(files));
+  });
 });
 
 describe('NodeBundle/v1 encodings', () => {
