@@ -1,6 +1,6 @@
 import { NetboxPlugin } from './netbox/netbox.plugin';
 import { PhpIpamPlugin } from './phpipam/phpipam.plugin';
-import { registerSubnet } from './lifecycle/subnet-lifecycle';
+import { registerSubnet, updateSubnet } from './lifecycle/subnet-lifecycle';
 import { startFakeServer } from './testing/fake-http';
 import { FakeNetbox } from './testing/fake-netbox';
 import { FakePhpIpam } from './testing/fake-phpipam';
@@ -46,6 +46,17 @@ describe('phpipam plugin against a fake phpIPAM', () => {
   it('a bad token surfaces the server status and message', async () => {
     await expect(plugin('wrong').addSubnet(sn)).rejects.toThrow('error add subnet to ipam: Invalid response from server: 401 Unauthorized (Invalid token)');
     expect(fake.subnets).toHaveLength(0);
+  });
+
+  it('a gateway outside its subnet (accepted on request, as Proxmox nodes render it) reserves nothing; moved inside it is reserved, moved out again released', async () => {
+    const outside = { ...sn, gateway: '10.9.0.1' };
+    await registerSubnet(plugin(), outside, 'v');
+    expect(fake.subnets).toHaveLength(1);
+    expect(fake.addresses).toEqual([]);
+    await updateSubnet(plugin(), sn, outside, 'v');
+    expect(fake.addresses.map((a) => [a.ip, a.is_gateway])).toEqual([['10.0.0.1', 1]]);
+    await updateSubnet(plugin(), outside, sn, 'v');
+    expect(fake.addresses).toEqual([]);
   });
 
   it('gateway registration failure removes the prefix again (no half-written subnet)', async () => {

@@ -22,9 +22,18 @@ export const CONTROL_PARAMS: Record<'lock-token' | 'digest' | 'delete' | 'runnin
   pending: { type: 'boolean', default: false, description: 'Running values with the pending changes beside them (state, pending).' },
 };
 
-/** Request flags of one kind that are not properties (the API's ZONE_FLAGS). */
+/** Request flags of one kind that are not properties (the API's ZONE_FLAGS and SUBNET_FLAGS). */
 const KIND_FLAGS: Partial<Record<ObjectKind, Record<string, Omit<JsonSchema, 'required'>>>> = {
   zones: { 'generate-mac': { type: 'boolean', default: true, description: 'Our extension: 0 keeps an evpn zone without `mac` instead of generating one (imports of zones that have none).' } },
+  subnets: {
+    'gateway-outside-subnet': {
+      type: 'boolean',
+      default: false,
+      writeOnly: true,
+      description:
+        'Our extension: 1 accepts a `gateway` outside the subnet for this request (rule S4 lifted), as Proxmox nodes render one that is on disk (imports of such clusters). Not stored: the object and subnets.cfg do not carry it; the event records it. A gateway so accepted stays accepted while it is unchanged.',
+    },
+  },
 };
 
 const ANSWER_ONLY: Record<string, JsonSchema> = {

@@ -53,7 +53,9 @@ export class ApplyController {
       checkLockToken(state, token);
       // Every edit was validated, so this should never refuse; it guards the nodes
       // against a pending config made invalid by a rule added after the events were written.
-      const problems = validateConfig(pendingConfig(state));
+      // Gateways are not checked again: S4 was decided by the edit that set each one, which
+      // may have accepted it outside its subnet on request (gateway-outside-subnet=1).
+      const problems = validateConfig(pendingConfig(state), { checkGateway: () => false });
       if (Object.keys(problems).length) throw new ApiError(400, 'could not commit SDN config: the pending configuration is invalid', problems);
       const version = (state.running?.version ?? 0) + 1;
       const payload = assertContract<ConfigAppliedV1>('ConfigAppliedV1', configAppliedV1Schema, { version, running: compileRunning(state, version), task });

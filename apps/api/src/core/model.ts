@@ -5,7 +5,7 @@
  * for a refusal).
  */
 import { randomBytes } from 'node:crypto';
-import { type ConfigIndex, type ObjectKind, createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
+import { type ConfigIndex, type EditOptions, type ObjectKind, createObject, deleteObject, macFromBytes, updateObject, type EditResult as ModelEditResult, type SdnConfig } from '@sdn/model';
 import type { SdnObject, SectionName } from '@sdn/event-store';
 import { ApiError } from './api-error';
 
@@ -15,6 +15,8 @@ export type Config = Record<SectionName, { ids: Record<string, SdnObject> }>;
 export interface Edit {
   id: string;
   object: SdnObject | null;
+  /** The edit stored a subnet gateway outside its subnet, as `gateway-outside-subnet=1` allowed. */
+  gatewayOutsideSubnet?: true;
 }
 
 // Random anycast MAC for evpn zones without one (Z11). Random is fine here: the
@@ -30,6 +32,20 @@ const generateMac = () => macFromBytes(randomBytes(6));
  */
 export interface EditFlags {
   generateMac?: boolean;
+  /**
+   * Subnets (request parameter `gateway-outside-subnet=1`, our extension):
+   * the gateway this edit sets may lie outside the subnet (rule S4 lifted for
+   * this request only). The reference's API refuses such a gateway, as we do
+   * by default, but its nodes render one that is on disk (older versions
+   * accepted it), so an import of such a cluster must be able to hold it.
+   * The flag is no property: nothing of it is stored in the object or
+   * written to subnets.cfg, only the event says it was used.
+   */
+  gatewayOutsideSubnet?: boolean;
+}
+
+function editOptions(flags: EditFlags, index: ConfigIndex | undefined): EditOptions {
+  return { generateMac: flags.generateMac === false ? undefined : generateMac, index, gatewayOutsideSubnet: flags.gatewayOutsideSubnet };
 }
 
 function accept(r: ModelEditResult): Edit {
@@ -38,7 +54,7 @@ function accept(r: ModelEditResult): Edit {
     throw ApiError.params(r.errors);
   }
   // The object, not r.config: building the resulting configuration copies a whole section.
-  return { id: r.id, object: r.object as SdnObject | null };
+  return { id: r.id, object: r.object as SdnObject | null, ...(r.gatewayOutsideSubnet ? { gatewayOutsideSubnet: true as const } : {}) };
 }
 
 /**
@@ -46,12 +62,12 @@ function accept(r: ModelEditResult): Edit {
  * `index`: look-up tables describing `config` exactly (see SdnStateService), for validating only what the edit affects.
  */
 export function create(config: Config, section: ObjectKind, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
-  return accept(createObject(config as unknown as SdnConfig, section, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
+  return accept(createObject(config as unknown as SdnConfig, section, params, editOptions(flags, index)));
 }
 
 /** `params`: properties to set plus `delete` (list) and, for subnets, the path `vnet`. */
 export function update(config: Config, section: ObjectKind, id: string, params: SdnObject, index?: ConfigIndex, flags: EditFlags = {}): Edit {
-  return accept(updateObject(config as unknown as SdnConfig, section, id, params, { generateMac: flags.generateMac === false ? undefined : generateMac, index }));
+  return accept(updateObject(config as unknown as SdnConfig, section, id, params, editOptions(flags, index)));
 }
 
 export function remove(config: Config, section: ObjectKind, id: string, pathVnet?: string, index?: ConfigIndex): Edit {

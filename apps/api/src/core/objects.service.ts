@@ -34,9 +34,20 @@ export function notFoundMessage(section: ObjectKind, id: string): string {
   return `sdn '${id}' does not exist`;
 }
 
-/** Zones only: `generate-mac=0` keeps an EVPN zone without `mac` (see model.EditFlags). */
+/**
+ * Request flags of one kind (see model.EditFlags): zones' `generate-mac=0`
+ * keeps an EVPN zone without `mac`; subnets' `gateway-outside-subnet=1`
+ * accepts a gateway outside the subnet.
+ */
 function editFlags(section: SectionName, p: Params): model.EditFlags {
-  return section === 'zones' ? { generateMac: boolParam(p, 'generate-mac', true) } : {};
+  if (section === 'zones') return { generateMac: boolParam(p, 'generate-mac', true) };
+  if (section === 'subnets') return { gatewayOutsideSubnet: boolParam(p, 'gateway-outside-subnet', false) };
+  return {};
+}
+
+/** What an event records of the request's flags beyond the object: that a gateway was accepted outside its subnet. */
+function flagged(r: model.Edit): Pick<ObjectCreatedV1, 'gatewayOutsideSubnet'> {
+  return r.gatewayOutsideSubnet ? { gatewayOutsideSubnet: true } : {};
 }
 
 /** The built-in IPAM exists implicitly (§1.12). */
@@ -121,7 +132,7 @@ export class SdnObjectsService {
       checkLockToken(state, lockToken);
       const r = model.create(pendingConfig(state), section, props, index, flags);
       // Sealed before the event exists: the log, the projections and NATS only ever hold the ciphertext.
-      const payload: ObjectCreatedV1 = { id: r.id, object: this.secrets.seal(section, r.object!) };
+      const payload: ObjectCreatedV1 = { id: r.id, object: this.secrets.seal(section, r.object!), ...flagged(r) };
       return { events: [{ type: objectEventType(section, 'Created'), aggregateType: SECTION_META[section].aggregate, aggregateId: r.id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);
   }
@@ -139,7 +150,7 @@ export class SdnObjectsService {
         throw ApiError.param('digest', 'detected modified configuration - file changed by other user? Try again.');
       }
       const r = model.update(pendingConfig(state), section, id, { ...props, delete: del }, index, flags);
-      const payload: ObjectUpdatedV1 = { id, object: this.secrets.seal(section, r.object!), set: Object.keys(props), deleted: del };
+      const payload: ObjectUpdatedV1 = { id, object: this.secrets.seal(section, r.object!), set: Object.keys(props), deleted: del, ...flagged(r) };
       return { events: [{ type: objectEventType(section, 'Updated'), aggregateType: SECTION_META[section].aggregate, aggregateId: id, payload }], result: null };
     }, ctx.actor, ctx.correlationId);
   }

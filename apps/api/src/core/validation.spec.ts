@@ -172,3 +172,65 @@ describe('apply refuses an invalid pending config', () => {
     expect(api.state().current.running).toBeNull();
   });
 });
+
+/**
+ * `gateway-outside-subnet=1` (our extension): a subnet whose gateway lies
+ * outside it is refused like any invalid request (S4, as the reference's API
+ * does), unless the request says so; Proxmox's nodes render such a subnet
+ * when it is on disk, and an import of such a cluster needs to hold it.
+ */
+describe('gateway-outside-subnet: S4 lifted only on request', () => {
+  let api: TestApi;
+  const SUBNET = 'vnets/vo/subnets/zo-172.16.1.0-24';
+  const lastEvent = async () => ((await api.get('events?limit=1000').expect(200)).body.data as { type: string; payload: Record<string, unknown> }[]).at(-1)!;
+  beforeAll(async () => {
+    api = await startTestApi();
+    await api.post('zones', { zone: 'zo', type: 'simple' }).expect(200);
+    await api.post('vnets', { vnet: 'vo', zone: 'zo' }).expect(200);
+  });
+  afterAll(() => api.close());
+
+  it('without it: 400 naming the gateway, nothing written', async () => {
+    const before = await api.eventCount();
+    for (const flag of [{}, { 'gateway-outside-subnet': 0 }]) {
+      const res = await api.post('vnets/vo/subnets', { subnet: '172.16.1.0/24', type: 'subnet', gateway: '172.16.0.1', ...flag }).expect(400);
+      expect(res.body).toMatchObject({ data: null, errors: { gateway: '172.16.0.1 is not in subnet 172.16.1.0/24' } });
+      expect(Object.keys(res.body.errors)).toEqual(['gateway']);
+    }
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('a malformed flag, or the flag on another kind, is a 400 of its own', async () => {
+    const before = await api.eventCount();
+    const bad = await api.post('vnets/vo/subnets', { subnet: '172.16.1.0/24', type: 'subnet', gateway: '172.16.0.1', 'gateway-outside-subnet': 'maybe' }).expect(400);
+    expect(bad.body.errors).toEqual({ 'gateway-outside-subnet': expect.stringMatching(/boolean/) });
+    expect((await api.post('vnets', { vnet: 'vq', zone: 'zo', 'gateway-outside-subnet': 1 }).expect(400)).body.errors['gateway-outside-subnet']).toBeDefined();
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('with it: 200, stored with its gateway and without the flag; the event records it; later edits and apply keep working', async () => {
+    await api.post('vnets/vo/subnets', { subnet: '172.16.1.0/24', type: 'subnet', gateway: '172.16.0.1', 'gateway-outside-subnet': 1 }).expect(200);
+    const stored = (await api.get(SUBNET).expect(200)).body.data;
+    expect(stored).toMatchObject({ id: 'zo-172.16.1.0-24', vnet: 'vo', gateway: '172.16.0.1' });
+    expect(stored).not.toHaveProperty('gateway-outside-subnet');
+    expect(await lastEvent()).toMatchObject({ type: 'SubnetCreated', payload: { id: 'zo-172.16.1.0-24', object: { type: 'subnet', vnet: 'vo', gateway: '172.16.0.1' }, gatewayOutsideSubnet: true } });
+    expect((await lastEvent()).payload.object).not.toHaveProperty('gateway-outside-subnet');
+
+    // Edits that leave the gateway as it is need no flag, on the subnet itself or on anything else.
+    await api.put(SUBNET, { snat: 1 }).expect(200);
+    expect((await lastEvent()).payload).not.toHaveProperty('gatewayOutsideSubnet');
+    await api.put(SUBNET, { gateway: '172.16.0.1', delete: 'snat' }).expect(200);
+    await api.post('vnets/vo/subnets', { subnet: '172.16.2.0/24', type: 'subnet', gateway: '172.16.2.1' }).expect(200);
+    await api.put('vnets/vo', { alias: 'imported' }).expect(200);
+    await api.put('zones/zo', { mtu: 1450 }).expect(200);
+    await api.post('vnets', { vnet: 'vo2', zone: 'zo' }).expect(200);
+    // Another gateway outside is a new decision: refused without the flag.
+    const moved = await api.put(SUBNET, { gateway: '172.16.0.2' }).expect(400);
+    expect(moved.body.errors).toEqual({ gateway: '172.16.0.2 is not in subnet 172.16.1.0/24' });
+
+    await api.put('').expect(200);
+    const running = (await api.get('vnets/vo/subnets?running=1').expect(200)).body.data as { id: string; gateway?: string }[];
+    expect(running.find((s) => s.id === 'zo-172.16.1.0-24')).toMatchObject({ gateway: '172.16.0.1' });
+    expect(JSON.stringify(running)).not.toMatch(/gateway-outside-subnet/);
+  });
+});

@@ -22,6 +22,7 @@ describe('event JSON Schemas served by the API', () => {
     await api.post('vnets', { vnet: 'vs1', zone: 'zs', tag: 100 }).expect(200);
     await api.put('vnets/vs1', { alias: 'first' }).expect(200);
     await api.post('vnets/vs1/subnets', { subnet: '10.9.0.0/24', type: 'subnet', gateway: '10.9.0.1' }).expect(200);
+    await api.post('vnets/vs1/subnets', { subnet: '10.8.1.0/24', type: 'subnet', gateway: '10.8.0.1', 'gateway-outside-subnet': 1 }).expect(200);
     await api.post('controllers', { controller: 'ev', type: 'evpn', asn: 65000, peers: '10.0.0.1' }).expect(200);
     await api.put('').expect(200);
     await api.del('controllers/ev').expect(200);

@@ -21,6 +21,9 @@ import { SubnetIpam } from './subnet-ipam';
  */
 const SUBNET_OWN_PATH = '/sdn/zones/{subnet.zone}/{subnet.vnet}';
 
+/** Request flags of subnet writes that are not subnet properties (read by SdnObjectsService). */
+const SUBNET_FLAGS = ['gateway-outside-subnet'];
+
 @ApiTags('subnets')
 @ApiSecurity('PVEAPIToken')
 @Controller('cluster/sdn/vnets/:vnet/subnets')
@@ -50,23 +53,23 @@ export class SubnetsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a subnet (subnet CIDR, type=subnet, gateway, snat, dnszoneprefix, dhcp-range[], dhcp-dns-server; lock-token)' })
+  @ApiOperation({ summary: 'Create a subnet (subnet CIDR, type=subnet, gateway, snat, dnszoneprefix, dhcp-range[], dhcp-dns-server; lock-token; gateway-outside-subnet=1 accepts a gateway outside the subnet)' })
   @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}')
   create(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
-    const props = { ...objectProps(p, []), vnet };
+    const props = { ...objectProps(p, SUBNET_FLAGS), vnet };
     return this.ipam.create(vnet, props, p, () => this.objects.create('subnets', props, p, { actor, correlationId }));
   }
 
   @Put(':subnet')
-  @ApiOperation({ summary: 'Update a subnet (properties, delete, digest, lock-token)' })
+  @ApiOperation({ summary: 'Update a subnet (properties, delete, digest, lock-token, gateway-outside-subnet)' })
   @Privilege('SDN.Allocate', '/sdn/zones/{vnet.zone}/{vnet}', { also: [SUBNET_OWN_PATH] })
   update(@ReqParams() p: Params, @Actor() actor: string, @CorrelationId() correlationId?: string) {
     const vnet = String(p.vnet);
     this.objects.require('vnets', vnet);
     const id = String(p.subnet);
-    const props = { ...objectProps(p, ['subnet']), vnet };
+    const props = { ...objectProps(p, ['subnet', ...SUBNET_FLAGS]), vnet };
     return this.ipam.update(vnet, id, props, p, () => this.objects.update('subnets', id, props, p, { actor, correlationId }));
   }
 

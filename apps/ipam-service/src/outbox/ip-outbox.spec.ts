@@ -129,6 +129,27 @@ describe('IP event outbox', () => {
     await ipamRelay(svc.db, bus).drain();
   });
 
+  it('a gateway outside its subnet (accepted with gateway-outside-subnet) reserves nothing and writes no event; moved inside it is reserved, moved out again released', async () => {
+    const cidr = '10.33.1.0/24';
+    const gateways = async () => (await svc.store.list({ zone: 'zx' })).filter((r) => r.gateway).map((r) => r.ip);
+    const before = await outbox();
+    await svc.rpc.onSubnet('SubnetCreated', 'zx', 'vx', cidr, '10.33.0.1', 'corr-out');
+    expect(await svc.store.subnetsOf('zx')).toEqual([cidr]);
+    expect(await gateways()).toEqual([]);
+    expect(await outbox()).toBe(before);
+    await svc.rpc.onSubnet('SubnetUpdated', 'zx', 'vx', cidr, '10.33.1.1', 'corr-out');
+    expect(await gateways()).toEqual(['10.33.1.1']);
+    await svc.rpc.onSubnet('SubnetUpdated', 'zx', 'vx', cidr, '10.33.0.1', 'corr-out');
+    expect(await gateways()).toEqual([]);
+    const rows: { envelope: EventEnvelope<IpEventV1> }[] = await svc.db.query(`SELECT envelope FROM ipam_event_outbox WHERE envelope->'payload'->>'zone' = 'zx' ORDER BY seq`);
+    expect(rows.map((r) => [r.envelope.type, r.envelope.payload.ip])).toEqual([
+      ['IpAllocated', '10.33.1.1'],
+      ['IpReleased', '10.33.1.1'],
+    ]);
+    await svc.rpc.onSubnet('SubnetDeleted', 'zx', 'vx', cidr);
+    await ipamRelay(svc.db, bus).drain();
+  });
+
   it('the subnet gateway: one IpAllocated with its reservation, none on redelivery, released when moved or removed, nothing when its subnet goes', async () => {
     const cidr = '10.32.0.0/24';
     const gw = (type: string, ip: string) => ({ type, aggregateId: `zw/${ip}`, correlationId: 'corr-gw', payload: { zone: 'zw', vnet: 'vw', subnet: cidr, ip, hostname: 'vw-gw', gateway: true } });

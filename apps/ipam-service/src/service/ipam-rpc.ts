@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, IpEventV1 } from '@sdn/contracts';
-import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, type AllocateRequest, type DhcpLeaseRequest, type DhcpLeaseResult, type IpRecord, type RpcResult } from '@sdn/ipam';
+import { EXTERNAL_IPAM_TYPES, IpamError, canonicalIp, familyOf, inSubnet, pointToPoint, reservedGateway, type AllocateRequest, type DhcpLeaseRequest, type DhcpLeaseResult, type IpRecord, type RpcResult } from '@sdn/ipam';
 import { ipamAllocations, ipamConflicts, ipamFailures } from '@sdn/metrics';
 import { PveIpamStore, type PveIpAttrs } from '../pve/pve-ipam.store';
 import { ipEnvelope, ipEvent, writeIpEvent } from '../outbox/ip-outbox';
@@ -237,7 +237,7 @@ export class IpamRpc {
     const changes = await this.store.transaction(async (m) => {
       await this.store.addSubnet(zone, cidr, m);
       await this.store.lockSubnet(m, zone, cidr);
-      const { add, drop } = gatewayMoves(gateway, await this.store.gatewaysOf(zone, cidr, m));
+      const { add, drop } = gatewayMoves(reservedGateway(cidr, gateway), await this.store.gatewaysOf(zone, cidr, m));
       if (add) {
         await this.store.addIp(zone, cidr, add, { isGateway: true, hostname: `${vnet}-gw`, vnet }, undefined, m);
         await writeIpEvent(m, ipEnvelope('IpAllocated', gatewayEvent(zone, vnet, cidr, add), correlationId));
@@ -270,7 +270,8 @@ export class IpamRpc {
     before: { vnet: string; gateway?: string } | undefined,
     within: (m: EntityManager) => Promise<unknown> = async () => undefined,
   ): Promise<void> {
-    const moves = e.type === 'SubnetDeleted' || pointToPoint(e.cidr) ? { drop: [] } : gatewayMoves(now?.gateway, before?.gateway ? [canonicalIp(before.gateway)] : []);
+    const was = reservedGateway(e.cidr, before?.gateway);
+    const moves = e.type === 'SubnetDeleted' || pointToPoint(e.cidr) ? { drop: [] } : gatewayMoves(reservedGateway(e.cidr, now?.gateway), was ? [canonicalIp(was)] : []);
     const written = await this.store.transaction(async (m) => {
       // TypeORM answers an INSERT … RETURNING with the rows.
       const fresh: unknown[] = await m.query(`INSERT INTO ipam_subnet_event_done (event_id, subnet_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [e.eventId, e.subnetId]);
@@ -285,8 +286,6 @@ export class IpamRpc {
 }
 
 /** Point-to-point (IPv4 /32): never a gateway entry. */
-const pointToPoint = (cidr: string) => familyOf(cidr.split('/')[0]) === 4 && cidr.endsWith('/32');
-
 /** §6.1 order: the new gateway (`add`) is registered before the ones it replaces (`drop`) are deleted. */
 function gatewayMoves(gateway: string | undefined, have: string[]): { add?: string; drop: string[] } {
   const want = gateway ? canonicalIp(gateway) : undefined;

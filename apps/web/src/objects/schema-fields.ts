@@ -3,7 +3,7 @@ import { findOperation, operationParameters, type ParameterInfo } from '@sdn/ope
 import { type Field, fieldsOf, type Kind } from './kinds';
 
 /** Request parameters that steer the request or that the dialog sets itself, not the object's fields. */
-const NOT_FIELDS = new Set(['type', 'lock-token', 'digest', 'delete', 'generate-mac']);
+const NOT_FIELDS = new Set(['type', 'lock-token', 'digest', 'delete', 'generate-mac', 'gateway-outside-subnet']);
 
 function inputKind(s: JsonSchema): Field['kind'] {
   if (s.writeOnly) return 'password';

@@ -21,6 +21,10 @@ const sdnObject = record;
 const objectCreated = object({ id: nonEmptyStr, object: sdnObject });
 const objectUpdated = object({ id: nonEmptyStr, object: sdnObject, set: arrayOf(str), deleted: arrayOf(str) });
 const objectDeleted = object({ id: nonEmptyStr });
+/** Subnets' events also say when the request accepted a gateway outside the subnet (`gateway-outside-subnet=1`, rule S4 lifted). */
+const lifted = { gatewayOutsideSubnet: optional(bool) };
+const subnetCreated = object({ id: nonEmptyStr, object: sdnObject, ...lifted });
+const subnetUpdated = object({ id: nonEmptyStr, object: sdnObject, set: arrayOf(str), deleted: arrayOf(str), ...lifted });
 
 /** Object sections of the SDN config: event stem and aggregate type (as SECTION_META of the event store). */
 const SECTIONS: [stem: string, aggregate: string, what: string][] = [
@@ -38,8 +42,8 @@ const aclEntry = object({ path: str, type: str, ugid: str, roleid: str, propagat
 
 const types: EventTypeContract[] = [
   ...SECTIONS.flatMap(([stem, aggregate, what]): EventTypeContract[] => [
-    { type: `${stem}Created`, typeVersion: 1, aggregateType: aggregate, description: `A ${what} was created (pending until applied; IPAM and DNS act at once). Carries the whole object.`, payload: objectCreated },
-    { type: `${stem}Updated`, typeVersion: 1, aggregateType: aggregate, description: `A ${what} was changed: the whole object after the change, and the keys the request set and deleted.`, payload: objectUpdated },
+    { type: `${stem}Created`, typeVersion: 1, aggregateType: aggregate, description: `A ${what} was created (pending until applied; IPAM and DNS act at once). Carries the whole object.`, payload: stem === 'Subnet' ? subnetCreated : objectCreated },
+    { type: `${stem}Updated`, typeVersion: 1, aggregateType: aggregate, description: `A ${what} was changed: the whole object after the change, and the keys the request set and deleted.`, payload: stem === 'Subnet' ? subnetUpdated : objectUpdated },
     { type: `${stem}Deleted`, typeVersion: 1, aggregateType: aggregate, description: `A ${what} was deleted.`, payload: objectDeleted },
   ]),
   { type: 'ConfigApplied', typeVersion: 1, aggregateType: 'config', description: 'PUT /cluster/sdn: the pending config became running version `version`; `running` is the full snapshot.', payload: configAppliedV1Schema },

@@ -28,6 +28,12 @@ export type SdnObject = Record<string, unknown>;
 export interface ObjectCreatedV1 {
   id: string;
   object: SdnObject;
+  /**
+   * Subnets: the request (`gateway-outside-subnet=1`) accepted a gateway
+   * outside the subnet, which the API refuses by default (rule S4). For
+   * audit only: the object is what replay folds in.
+   */
+  gatewayOutsideSubnet?: true;
 }
 export interface ObjectUpdatedV1 {
   id: string;
@@ -36,6 +42,8 @@ export interface ObjectUpdatedV1 {
   /** Keys the request set and deleted, for audit. */
   set: string[];
   deleted: string[];
+  /** As on ObjectCreatedV1. */
+  gatewayOutsideSubnet?: true;
 }
 export interface ObjectDeletedV1 {
   id: string;

@@ -4,7 +4,9 @@ import type { ValidationErrors } from '../model';
 import { parseSubnetId } from '../schema/subnet-id';
 import { text } from '../values';
 import type { ConfigIndex } from '../validation/config-index';
+import type { ValidationOptions } from '../validation/context';
 import { scopedValidation } from '../validation/incremental';
+import { gatewayProblem } from '../validation/subnet-rules';
 import { validateConfig } from '../validation/validate-config';
 import type { EditResult } from './result';
 
@@ -97,21 +99,39 @@ export function newProblems(before: ValidationErrors, now: ValidationErrors, kin
 }
 
 /** newProblems of `before` and `after` validated in full. */
-function resultErrors(before: SdnConfig, after: SdnConfig, kind: ObjectKind, id: string | undefined): ParamErrors {
-  return newProblems(validateConfig(before), validateConfig(after), kind, id);
+function resultErrors(before: SdnConfig, after: SdnConfig, kind: ObjectKind, id: string | undefined, options: ValidationOptions): ParamErrors {
+  return newProblems(validateConfig(before, options), validateConfig(after, options), kind, id);
+}
+
+/** Whether the edit gives subnet `id` a gateway it did not have: a create with one, or an update changing it. */
+function setsGateway(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined): boolean {
+  if (kind !== 'subnets' || value === undefined || text(value.gateway) === '') return false;
+  return !hasObject(before, kind, id) || text(ids(before, kind)[id].gateway) !== text(value.gateway);
+}
+
+/**
+ * Whether an edit stores a gateway outside its subnet because the request
+ * lifted S4 (`gateway-outside-subnet`): what its event records.
+ */
+export function liftsGatewayCheck(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, lift: boolean | undefined): boolean {
+  return lift === true && setsGateway(before, kind, id, value) && gatewayProblem(id, value!.gateway) !== undefined;
 }
 
 /**
  * The problems of setting `kind`/`id` to `value` (undefined: deleting it; a
  * deleted object has no problems of its own, only those it leaves elsewhere).
  * With an index describing `before` only the affected part is validated;
- * the answer is the same.
+ * the answer is the same. S4 is checked only on the gateway the edit sets,
+ * and not at all with `liftGateway` (see ValidationOptions.checkGateway): a
+ * gateway accepted outside its subnet stays accepted while it is unchanged.
  */
-export function editErrors(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, index: ConfigIndex | undefined): ParamErrors {
+export function editErrors(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, index: ConfigIndex | undefined, liftGateway = false): ParamErrors {
   const ownId = value === undefined ? undefined : id;
-  const scoped = index && scopedValidation(before, index, kind, id, value);
+  const checked = !liftGateway && setsGateway(before, kind, id, value);
+  const options: ValidationOptions = { checkGateway: (subnet) => checked && subnet === id };
+  const scoped = index && scopedValidation(before, index, kind, id, value, options);
   if (scoped) return newProblems(scoped.before, scoped.after, kind, ownId);
-  return resultErrors(before, withObject(before, kind, id, value), kind, ownId);
+  return resultErrors(before, withObject(before, kind, id, value), kind, ownId, options);
 }
 
 /**
@@ -119,9 +139,9 @@ export function editErrors(before: SdnConfig, kind: ObjectKind, id: string, valu
  * copying a section of thousands of objects for every edit is what a caller
  * that only needs the object (the API) must not pay for.
  */
-export function accepted(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined): EditResult {
+export function accepted(before: SdnConfig, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, gatewayOutsideSubnet = false): EditResult {
   let config: SdnConfig | undefined;
-  const result = { ok: true, id, object: value ?? null } as EditResult & { ok: true };
+  const result = { ok: true, id, object: value ?? null, ...(gatewayOutsideSubnet ? { gatewayOutsideSubnet } : {}) } as EditResult & { ok: true };
   Object.defineProperty(result, 'config', {
     enumerable: true,
     get: () => (config ??= withObject(before, kind, id, value)),

@@ -4,7 +4,7 @@ import { parseCidr } from '../schema/formats';
 import { SCHEMAS, isPlainObject, normaliseObject, type SdnConfig } from '../schema/normalise';
 import { buildSubnetId } from '../schema/subnet-id';
 import { text } from '../values';
-import { accepted, editErrors, hasObject, ids, notFound, stripApiParams } from './common';
+import { accepted, editErrors, hasObject, ids, liftsGatewayCheck, notFound, stripApiParams } from './common';
 import { refused as refuse, type EditOptions, type EditResult } from './result';
 
 /**
@@ -54,7 +54,7 @@ export function createObject(config: SdnConfig, kind: ObjectKind, params: unknow
   const obj = value as Record<string, unknown>;
   if (kind === 'zones' && obj.type === 'evpn' && obj.mac === undefined && options.generateMac) obj.mac = options.generateMac();
 
-  const problems = editErrors(config, kind, id, obj, options.index);
+  const problems = editErrors(config, kind, id, obj, options.index, options.gatewayOutsideSubnet);
   if (Object.keys(problems).length) return refuse('invalid', problems);
-  return accepted(config, kind, id, obj);
+  return accepted(config, kind, id, obj, liftsGatewayCheck(config, kind, id, obj, options.gatewayOutsideSubnet));
 }

@@ -3,6 +3,8 @@ import { createObject } from './create';
 import { deleteObject } from './delete';
 import { updateObject } from './update';
 import type { EditResult } from './result';
+import { ConfigIndex } from '../validation/config-index';
+import { validateConfig } from '../validation/validate-config';
 
 function pending(): SdnConfig {
   return {
@@ -285,5 +287,70 @@ describe('deleteObject', () => {
     c = ok(deleteObject(c, 'zones', 'evpn1'));
     c = ok(deleteObject(c, 'controllers', 'ctl'));
     expect(Object.keys(c.zones?.ids ?? {})).toEqual(['vlan1', 'vx1']);
+  });
+});
+
+/**
+ * A gateway outside its subnet: refused by default (S4), as Proxmox's API
+ * does; accepted when the request lifts S4 (`gatewayOutsideSubnet`, the API's
+ * `gateway-outside-subnet=1`), which an import of a cluster whose files hold
+ * one needs (Proxmox's nodes render it). Every edit runs twice, validating in
+ * full and through a ConfigIndex, with the same answer.
+ */
+describe('a gateway outside its subnet (S4 lifted on request)', () => {
+  const ID = 'simple1-172.16.1.0-24';
+  const both = (c: SdnConfig, run: (c: SdnConfig, index: ConfigIndex | undefined) => EditResult): EditResult => {
+    const full = run(c, undefined);
+    expect(run(c, ConfigIndex.build(c))).toEqual(full);
+    return full;
+  };
+  const withOutside = (): SdnConfig => ok(both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.0.1' }, { index, gatewayOutsideSubnet: true })));
+
+  it('is refused by default, naming the field', () => {
+    expect(both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.0.1' }, { index }))).toEqual({ ok: false, code: 'invalid', errors: { gateway: '172.16.0.1 is not in subnet 172.16.1.0/24' } });
+    expect(both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.0.1' }, { index, gatewayOutsideSubnet: false })).ok).toBe(false);
+  });
+
+  it('is stored as given when the request lifts S4, and the result says so; nothing else is lifted or stored', () => {
+    const r = both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.0.1' }, { index, gatewayOutsideSubnet: true }));
+    expect(r).toMatchObject({ ok: true, id: ID, object: { type: 'subnet', vnet: 'sv2', gateway: '172.16.0.1' }, gatewayOutsideSubnet: true });
+    expect(obj(ok(r), 'subnets', ID)).toEqual({ type: 'subnet', vnet: 'sv2', gateway: '172.16.0.1' });
+    // A gateway inside needs no lift: the result does not claim one.
+    const inside = both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.1.1' }, { index, gatewayOutsideSubnet: true }));
+    expect(inside.ok && inside.gatewayOutsideSubnet).toBeUndefined();
+    // Other rules still hold: a dhcp-range outside, an overlap.
+    expect(errors(both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '172.16.1.0/24', gateway: '172.16.0.1', 'dhcp-range': ['start-address=172.16.0.10,end-address=172.16.0.20'] }, { index, gatewayOutsideSubnet: true })))).toEqual({ 'dhcp-range': 'start-address 172.16.0.10 is not in subnet 172.16.1.0/24; end-address 172.16.0.20 is not in subnet 172.16.1.0/24' });
+    expect(errors(both(pending(), (c, index) => createObject(c, 'subnets', { vnet: 'sv2', subnet: '10.1.0.0/25', gateway: '10.9.0.1' }, { index, gatewayOutsideSubnet: true })))).toEqual({ subnet: 'subnet 10.1.0.0/25 overlaps with subnet simple1-10.1.0.0-24' });
+  });
+
+  it('stays accepted through later edits that leave the gateway as it is, of the subnet or of anything else', () => {
+    let c = withOutside();
+    c = ok(both(c, (x, index) => updateObject(x, 'subnets', ID, { snat: 1 }, { index })));
+    // A client echoing the stored gateway back (an edit dialog) changes nothing of it.
+    c = ok(both(c, (x, index) => updateObject(x, 'subnets', ID, { vnet: 'sv2', gateway: '172.16.0.1', delete: 'snat' }, { index })));
+    c = ok(both(c, (x, index) => createObject(x, 'subnets', { vnet: 'sv2', subnet: '172.16.2.0/24', gateway: '172.16.2.1' }, { index })));
+    c = ok(both(c, (x, index) => updateObject(x, 'vnets', 'sv2', { alias: 'moved' }, { index })));
+    c = ok(both(c, (x, index) => updateObject(x, 'zones', 'simple1', { mtu: 1450 }, { index })));
+    c = ok(both(c, (x, index) => createObject(x, 'vnets', { vnet: 'sv3', zone: 'simple1' }, { index })));
+    c = ok(both(c, (x, index) => deleteObject(x, 'subnets', 'simple1-172.16.2.0-24', { vnet: 'sv2' }, { index })));
+    expect(obj(c, 'subnets', ID)).toEqual({ type: 'subnet', vnet: 'sv2', gateway: '172.16.0.1' });
+    // Validated again as a configuration made of edits (apply): nothing to report.
+    expect(validateConfig(c, { checkGateway: () => false })).toEqual({});
+    // As a file of unknown history it is checked in full: S4 reports the gateway.
+    expect(validateConfig(c)).toEqual({ [`subnets.${ID}.gateway`]: '172.16.0.1 is not in subnet 172.16.1.0/24' });
+    // The subnet goes as any other.
+    expect(ok(both(c, (x, index) => deleteObject(x, 'subnets', ID, { vnet: 'sv2' }, { index }))).subnets?.ids[ID]).toBeUndefined();
+  });
+
+  it('is checked again when an edit sets another gateway, unless that edit lifts it too', () => {
+    const c = withOutside();
+    expect(errors(both(c, (x, index) => updateObject(x, 'subnets', ID, { gateway: '172.16.0.2' }, { index })))).toEqual({ gateway: '172.16.0.2 is not in subnet 172.16.1.0/24' });
+    const moved = both(c, (x, index) => updateObject(x, 'subnets', ID, { gateway: '172.16.0.2' }, { index, gatewayOutsideSubnet: true }));
+    expect(moved).toMatchObject({ ok: true, object: { gateway: '172.16.0.2' }, gatewayOutsideSubnet: true });
+    // Back inside: no lift needed; from there, outside again needs one.
+    const inside = ok(both(c, (x, index) => updateObject(x, 'subnets', ID, { gateway: '172.16.1.1' }, { index })));
+    expect(errors(both(inside, (x, index) => updateObject(x, 'subnets', ID, { gateway: '172.16.0.1' }, { index })))).toEqual({ gateway: '172.16.0.1 is not in subnet 172.16.1.0/24' });
+    // Deleting the gateway needs nothing either.
+    expect(obj(ok(both(c, (x, index) => updateObject(x, 'subnets', ID, { delete: 'gateway' }, { index }))), 'subnets', ID)).toEqual({ type: 'subnet', vnet: 'sv2' });
   });
 });

@@ -17,6 +17,8 @@ export type EditResult =
       id: string;
       /** The object as stored after the edit; null when deleted. */
       object: Record<string, unknown> | null;
+      /** Set when the edit stored a subnet gateway outside its subnet, as `gatewayOutsideSubnet` allowed. */
+      gatewayOutsideSubnet?: true;
     }
   | { ok: false; code: EditErrorCode; errors: ParamErrors };
 
@@ -34,6 +36,14 @@ export interface EditOptions {
    * configuration, with the same result.
    */
   index?: ConfigIndex;
+  /**
+   * Subnets: the gateway this edit sets may lie outside the subnet (rule S4
+   * lifted for this edit; the request parameter `gateway-outside-subnet`).
+   * Proxmox's API refuses such a gateway too, but its nodes render one that is
+   * on disk (older versions accepted it), so an import of such a cluster must
+   * be able to hold it. Only S4 is lifted; the edit changes nothing else.
+   */
+  gatewayOutsideSubnet?: boolean;
 }
 
 export function refused(code: EditErrorCode, errors: ParamErrors): EditResult {

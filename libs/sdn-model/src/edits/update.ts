@@ -4,7 +4,7 @@ import type { ObjectKind } from '../schema/kind';
 import { typeAllows } from '../schema/kind';
 import { SCHEMAS, addError, isPlainObject, normaliseObject, type ParamErrors, type SdnConfig } from '../schema/normalise';
 import { splitList, text } from '../values';
-import { accepted, editErrors, hasObject, ids, notFound, stripApiParams, subnetsOfVnet, subnetsOfZone } from './common';
+import { accepted, editErrors, hasObject, ids, liftsGatewayCheck, notFound, stripApiParams, subnetsOfVnet, subnetsOfZone } from './common';
 import { refused as refuse, type EditOptions, type EditResult } from './result';
 
 export function deleteList(raw: unknown): string[] | undefined {
@@ -92,7 +92,7 @@ export function updateObject(config: SdnConfig, kind: ObjectKind, id: string, pa
     if (subnetsOfVnet(config, id, options.index).length) return refuse('invalid', { zone: "can't change zone if subnets exist" });
   }
 
-  const problems = editErrors(config, kind, id, next, options.index);
+  const problems = editErrors(config, kind, id, next, options.index, options.gatewayOutsideSubnet);
   if (Object.keys(problems).length) return refuse('invalid', problems);
-  return accepted(config, kind, id, next);
+  return accepted(config, kind, id, next, liftsGatewayCheck(config, kind, id, next, options.gatewayOutsideSubnet));
 }

@@ -3,6 +3,20 @@ import { addError, type SdnConfig } from '../schema/normalise';
 import { parseSubnetId, type SubnetIdParts } from '../schema/subnet-id';
 import { nodeList, sortedKeys, text } from '../values';
 
+/** How a configuration is validated; the default checks every rule on every object. */
+export interface ValidationOptions {
+  /**
+   * The subnets whose gateway S4 checks (default: all). S4 reads nothing but
+   * a subnet's own ID (its CIDR, which never changes) and gateway, and only
+   * an edit of that subnet sets the gateway; so an edit decides S4 for the
+   * gateway it sets, and may lift it on request (`gateway-outside-subnet`:
+   * Proxmox's nodes render such subnets, older versions of its API accepted
+   * them). A configuration made of edits is validated again with
+   * `() => false`: its gateways were each decided already.
+   */
+  checkGateway?: (subnetId: string) => boolean;
+}
+
 /**
  * Read-only view of a normalised configuration for the cross-object rules,
  * plus the error sink. Everything here tolerates missing or half-valid
@@ -24,6 +38,7 @@ export class RuleContext {
   constructor(
     readonly config: SdnConfig,
     readonly errors: Record<string, string>,
+    private readonly options: ValidationOptions = {},
   ) {
     this.rejected = new Set(Object.keys(errors));
     this.zones = ownMap(config.zones?.ids) ?? {};
@@ -47,6 +62,11 @@ export class RuleContext {
     // only add follow-ups such as "missing vlan tag" to the real problem.
     if (this.rejected.has(path)) return;
     addError(this.errors, path, message);
+  }
+
+  /** Whether S4 applies to this subnet (see ValidationOptions). */
+  checksGateway(subnetId: string): boolean {
+    return this.options.checkGateway?.(subnetId) ?? true;
   }
 
   zoneType(zoneId: string): string | undefined {

@@ -109,10 +109,12 @@ interface Op {
   kind: ObjectKind;
 }
 
-const options = (index: ConfigIndex | undefined) => ({ generateMac: () => 'BC:24:11:00:00:02', index });
+/** `lift`: the request accepts a gateway outside its subnet (S4 lifted for the edit). */
+const options = (index: ConfigIndex | undefined, lift = false) => ({ generateMac: () => 'BC:24:11:00:00:02', index, gatewayOutsideSubnet: lift });
 
 function randomOp(g: Gen, config: SdnConfig): Op {
   const kind = g.pick<ObjectKind>(['zones', 'vnets', 'vnets', 'vnets', 'subnets', 'subnets', 'controllers']);
+  const lift = kind === 'subnets' && g.chance(0.3);
   const existing = Object.keys((config as Record<string, { ids: object }>)[kind]?.ids ?? {});
   const action = existing.length && g.chance(0.45) ? g.pick(['update', 'update', 'delete']) : 'create';
   if (action === 'create') {
@@ -124,7 +126,7 @@ function randomOp(g: Gen, config: SdnConfig): Op {
       const id = g.pick(CONTROLLERS);
       params = { controller: id, ...g.controller(id) };
     }
-    return { kind, describe: `create ${kind} ${JSON.stringify(params)}`, run: (c, index) => createObject(c, kind, params, options(index)) };
+    return { kind, describe: `create ${kind} ${JSON.stringify(params)}${lift ? ' (lift S4)' : ''}`, run: (c, index) => createObject(c, kind, params, options(index, lift)) };
   }
   const id = g.pick(existing);
   if (action === 'delete') {
@@ -142,7 +144,7 @@ function randomOp(g: Gen, config: SdnConfig): Op {
     for (const k of Object.keys(v)) if (g.chance(0.5) && !(typeof params.delete === 'string' && params.delete === k)) params[k] = v[k];
   } else if (kind === 'subnets') params = g.subnet(id.split('-')[1] ?? '');
   else params = g.chance(0.5) ? { node: g.pick(NODES) } : { asn: g.pick([65000, 0, 65002]) };
-  return { kind, describe: `update ${kind} ${id} ${JSON.stringify(params)}`, run: (c, index) => updateObject(c, kind, id, params, options(index)) };
+  return { kind, describe: `update ${kind} ${id} ${JSON.stringify(params)}${lift ? ' (lift S4)' : ''}`, run: (c, index) => updateObject(c, kind, id, params, options(index, lift)) };
 }
 
 /** Everything a caller can observe of an edit result, key order included. */

@@ -4,6 +4,7 @@ import { isPlainObject, normaliseObject, SCHEMAS, type SdnConfig } from '../sche
 import { IPV6_MIN_MTU } from '../schema/zones';
 import { int, text } from '../values';
 import { ConfigIndex, subnetSpan, vnetFacts, type VnetFacts } from './config-index';
+import type { ValidationOptions } from './context';
 import { validateConfig } from './validate-config';
 
 /**
@@ -226,9 +227,9 @@ function onAffected(errors: ValidationErrors, affected: Scope['affected'], chang
  * The problems on every path an edit of `kind`/`id` (from the stored value in
  * `before` to `value`, undefined for a deletion) can change, before and after
  * it; or undefined when the edit must be validated in full. `index` must
- * describe `before`.
+ * describe `before`; `options` are those of the full validation it stands for.
  */
-export function scopedValidation(before: SdnConfig, index: ConfigIndex, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined): ScopedErrors | undefined {
+export function scopedValidation(before: SdnConfig, index: ConfigIndex, kind: ObjectKind, id: string, value: Record<string, unknown> | undefined, options: ValidationOptions = {}): ScopedErrors | undefined {
   // A zone edit reaches all of the zone's vnets and subnets: no cheaper than the whole.
   if (kind === 'zones' || !plainSections(before)) return undefined;
   const previous = own(sectionIds(before, kind), id);
@@ -260,8 +261,8 @@ export function scopedValidation(before: SdnConfig, index: ConfigIndex, kind: Ob
   }
   const changed = { kind, id };
   return {
-    before: onAffected(validateConfig(subConfig(before, scope.support, undefined)), scope.affected, changed),
-    after: onAffected(validateConfig(subConfig(before, scope.support, { kind, id, value })), scope.affected, changed),
+    before: onAffected(validateConfig(subConfig(before, scope.support, undefined), options), scope.affected, changed),
+    after: onAffected(validateConfig(subConfig(before, scope.support, { kind, id, value }), options), scope.affected, changed),
     validated: scope.support.vnets.size + scope.support.subnets.size,
   };
 }

@@ -59,7 +59,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   { id: 'S2', description: 'subnet vnet exists' },
   { id: 'S3', description: 'subnet vnet is not vlanaware' },
   { id: 'X-subnet-zone', description: 'subnet ID zone equals the zone of its vnet' },
-  { id: 'S4', description: 'gateway inside the subnet, except IPv4 /32' },
+  { id: 'S4', description: 'gateway inside the subnet, except IPv4 /32 (checked on the edit that sets the gateway; gateway-outside-subnet lifts it for that edit)' },
   { id: 'S5', description: 'dhcp-range start/end are single IPs' },
   { id: 'S6', description: 'dhcp-range start <= end' },
   { id: 'S7', description: 'dhcp-range inside the subnet' },

@@ -1,5 +1,5 @@
 import { cidrBounds, cidrContains, ipFamily, ipToBigInt, parseIp, type ParsedCidr } from '../schema/formats';
-import { parseDhcpRange } from '../schema/subnet-id';
+import { parseDhcpRange, parseSubnetId } from '../schema/subnet-id';
 import { bool, sortedKeys, text } from '../values';
 import type { RuleContext } from './context';
 
@@ -24,16 +24,29 @@ export function checkSubnets(ctx: RuleContext): void {
     if (!parts) continue; // bad ID already reported
     const cidr = parts.parsed;
 
-    // S4: a /32 is a point-to-point route, its gateway lives elsewhere.
-    const gw = text(s.gateway);
-    if (gw) {
-      const addr = parseIp(gw);
-      const p2p = cidr.family === 4 && cidr.prefix === 32;
-      if (addr && !cidrContains(cidr, addr) && !(p2p && ipFamily(addr) === 4)) ctx.error(at('gateway'), `${gw} is not in subnet ${parts.cidr}`);
+    if (ctx.checksGateway(id)) {
+      const s4 = gatewayProblem(id, s.gateway);
+      if (s4) ctx.error(at('gateway'), s4);
     }
     checkDhcpRanges(ctx, at('dhcp-range'), s['dhcp-range'], parts.cidr, cidr);
   }
   checkOverlaps(ctx);
+}
+
+/**
+ * S4 for one subnet: why `gateway` cannot be the gateway of the subnet with
+ * ID `subnetId`, or undefined when it can (or either is malformed, which other
+ * checks report). An IPv4 /32 is a point-to-point route: its gateway lives
+ * elsewhere.
+ */
+export function gatewayProblem(subnetId: string, gateway: unknown): string | undefined {
+  const parts = parseSubnetId(subnetId);
+  const gw = text(gateway);
+  const addr = gw ? parseIp(gw) : undefined;
+  if (!parts || !addr) return undefined;
+  const cidr = parts.parsed;
+  const p2p = cidr.family === 4 && cidr.prefix === 32 && ipFamily(addr) === 4;
+  return cidrContains(cidr, addr) || p2p ? undefined : `${gw} is not in subnet ${parts.cidr}`;
 }
 
 /** S5–S8, plus: an IPv4 range must not hand out the network or broadcast address. */

@@ -215,6 +215,21 @@ describe('validateConfig rules', () => {
   });
 });
 
+describe('validateConfig options', () => {
+  it('checkGateway: S4 only for the subnets it names; every other rule as before', () => {
+    const cfg = base();
+    cfg.subnets.ids['evpn1-10.2.0.0-24'].gateway = '10.2.1.1';
+    cfg.subnets.ids['simple1-10.1.0.0-24']['dhcp-range'] = ['start-address=10.1.0.20,end-address=10.1.0.10'];
+    const s4 = { 'subnets.evpn1-10.2.0.0-24.gateway': '10.2.1.1 is not in subnet 10.2.0.0/24' };
+    const s6 = { 'subnets.simple1-10.1.0.0-24.dhcp-range': 'start-address 10.1.0.20 must be smaller than end-address 10.1.0.10' };
+    expect(validateConfig(cfg)).toEqual({ ...s4, ...s6 });
+    expect(validateConfig(cfg, { checkGateway: () => true })).toEqual({ ...s4, ...s6 });
+    expect(validateConfig(cfg, { checkGateway: () => false })).toEqual(s6);
+    expect(validateConfig(cfg, { checkGateway: (id) => id === 'simple1-10.1.0.0-24' })).toEqual(s6);
+    expect(validateConfig(cfg, { checkGateway: (id) => id === 'evpn1-10.2.0.0-24' })).toEqual({ ...s4, ...s6 });
+  });
+});
+
 describe('validateConfig robustness', () => {
   it.each([null, undefined, 0, 'x', [], [1], true, { zones: null }, { zones: { ids: null } }, { zones: { ids: { a: null } } }, { vnets: { ids: { v: [] } } }, { subnets: { ids: { 'a-b-c': { vnet: {} } } } }])(
     'never throws on %p',
