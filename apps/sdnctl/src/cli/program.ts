@@ -198,7 +198,15 @@ export function buildProgram(version: string, result: Result): Command {
     .option('--dry-run', 'only print what would be created, changed or refused')
     .option('--apply', 'apply afterwards and wait, like apply --wait')
     .option('--timeout <seconds>', 'how long --apply waits', intArg('--timeout', 1), 120)
-    .action(viaApi(async (c, dir: string, opts: { dryRun?: boolean; apply?: boolean; timeout: number }, cmd: Command) => (await import('../remote/import')).runImport(c, dir, opts, paint(cmd), tty())));
+    .option(
+      '--accept-gateway-outside-subnet',
+      "import subnets whose gateway lies outside the subnet, as Proxmox's nodes hold and render them (its API and ours refuse them by default; older versions accepted them)",
+    )
+    .action(
+      viaApi(async (c, dir: string, opts: { dryRun?: boolean; apply?: boolean; timeout: number; acceptGatewayOutsideSubnet?: boolean }, cmd: Command) =>
+        (await import('../remote/import')).runImport(c, dir, opts, paint(cmd), tty()),
+      ),
+    );
   program
     .command('export <dir>')
     .description('write the running configuration as /etc/pve/sdn files (section config and .running-config)')

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { type ObjectKind, sectionKind } from '@sdn/model';
+import { gatewayProblem, type ObjectKind, sectionKind } from '@sdn/model';
 import { directoryObjects, RUNNING_CONFIG_FILE, readSdnDirectory, SDN_FILES, SectionConfigError, type SdnDirectory, type SdnFileSection, type SdnObject, type SourceObject } from '@sdn/section-config';
 import { UsageError } from '../args';
 import { ApiError, type ApiClient } from '../client/api-client';
@@ -11,11 +11,35 @@ import { createObject, listObjects, secretKeys, updateObject } from './sdn-objec
 import { runApply } from './apply';
 import { createFabricSection, fabricProps, listFabricSections, sameFabricValue, updateFabricSection } from './fabric-objects';
 
+/** `gatewayOutsideSubnet`: a subnet whose gateway lies outside it, sent with the API's `gateway-outside-subnet=1`. */
 export type PlanAction =
-  | { action: 'create'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; where: string }
-  | { action: 'change'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[] }
+  | { action: 'create'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; where: string; gatewayOutsideSubnet?: string }
+  | { action: 'change'; kind: ObjectKind | 'fabrics'; id: string; object: SdnObject; set: SdnObject; remove: string[]; vnet?: string; where: string; changes: string[]; gatewayOutsideSubnet?: string }
   | { action: 'unchanged'; kind: ObjectKind | 'fabrics'; id: string; where: string }
-  | { action: 'refuse'; kind: ObjectKind | 'fabrics'; id: string; reason: string; where: string };
+  | { action: 'refuse'; kind: ObjectKind | 'fabrics'; id: string; reason: string; where: string; hint?: string };
+
+/** The flag that imports subnets whose gateway lies outside them, as Proxmox's nodes hold and render them. */
+export const GATEWAY_FLAG = '--accept-gateway-outside-subnet';
+
+export interface PlanOptions {
+  /** Import subnets whose gateway lies outside them (GATEWAY_FLAG) instead of refusing them. */
+  acceptGatewayOutsideSubnet?: boolean;
+}
+
+const GATEWAY_HINT = `hint: Proxmox's API refuses such a gateway too, but its nodes render it (older versions accepted it); ${GATEWAY_FLAG} imports it as they hold it`;
+
+/**
+ * A subnet whose new gateway (`gateway`: the value the import sets, if it
+ * sets one) lies outside it: the API refuses it (rule S4) unless the request
+ * says `gateway-outside-subnet=1`. Checked here, with the API's own rule, so
+ * that --dry-run shows it and the refusal names its file and line.
+ */
+function gatewayAction(a: Extract<PlanAction, { action: 'create' | 'change' }>, gateway: unknown, o: PlanOptions): PlanAction {
+  const problem = a.kind === 'subnets' ? gatewayProblem(a.id, gateway) : undefined;
+  if (!problem) return a;
+  if (o.acceptGatewayOutsideSubnet) return { ...a, gatewayOutsideSubnet: problem };
+  return { action: 'refuse', kind: a.kind, id: a.id, reason: `gateway: ${problem}`, where: a.where, hint: GATEWAY_HINT };
+}
 
 const LABEL: Record<SdnFileSection, string> = { zones: 'zone', vnets: 'vnet', subnets: 'subnet', controllers: 'controller', ipams: 'ipam', dns: 'dns', fabrics: 'fabric' };
 
@@ -38,7 +62,7 @@ const show = (v: unknown) => (v && typeof v === 'object' ? (Array.isArray(v) ? v
  * object by object: create what is new, change what differs (set and delete
  * keys), leave what is equal, refuse what this API cannot hold and say why.
  */
-export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<PlanAction[]> {
+export async function planImport(client: ApiClient, dir: SdnDirectory, options: PlanOptions = {}): Promise<PlanAction[]> {
   const plan: PlanAction[] = [];
   for (const [section] of SDN_FILES) {
     const objects = directoryObjects(dir, section);
@@ -58,7 +82,7 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
       const id = kind === 'subnets' ? o.id.replace(/\//g, '-') : o.id;
       const cur = existing[id];
       if (!cur) {
-        plan.push({ action: 'create', kind, id, object: o.object, where });
+        plan.push(gatewayAction({ action: 'create', kind, id, object: o.object, where }, o.object.gateway, options));
         continue;
       }
       // The API never returns secrets: an IPAM token or DNS key in the files is sent along with other changes only.
@@ -77,7 +101,7 @@ export async function planImport(client: ApiClient, dir: SdnDirectory): Promise<
         continue;
       }
       for (const k of secrets) if (o.object[k] !== undefined) set[k] = o.object[k];
-      plan.push({ action: 'change', kind, id, object: o.object, set, remove, vnet: String(cur.vnet ?? ''), where, changes });
+      plan.push(gatewayAction({ action: 'change', kind, id, object: o.object, set, remove, vnet: String(cur.vnet ?? ''), where, changes }, set.gateway, options));
     }
   }
   return plan;
@@ -130,19 +154,20 @@ function propertyDiff(have: SdnObject, want: SdnObject, o: { skip?: readonly str
 
 function describe(a: PlanAction, p: Painter): string {
   const what = `${LABEL[a.kind]} ${a.id}`;
+  const accepted = (x: { gatewayOutsideSubnet?: string }) => (x.gatewayOutsideSubnet ? ` (accepted: gateway ${x.gatewayOutsideSubnet})` : '');
   switch (a.action) {
     case 'create':
-      return `${p.green('create')}    ${what}${a.object.type && !['vnet', 'subnet'].includes(String(a.object.type)) ? ` (${String(a.object.type)})` : ''}`;
+      return `${p.green('create')}    ${what}${a.object.type && !['vnet', 'subnet'].includes(String(a.object.type)) ? ` (${String(a.object.type)})` : ''}${accepted(a)}`;
     case 'change':
-      return `${p.yellow('change')}    ${what}: ${a.changes.join(', ')}`;
+      return `${p.yellow('change')}    ${what}: ${a.changes.join(', ')}${accepted(a)}`;
     case 'unchanged':
       return `${p.dim('unchanged')} ${what}`;
     case 'refuse':
-      return `${p.red('refuse')}    ${what}: ${a.reason} (${a.where})`;
+      return `${p.red('refuse')}    ${what}: ${a.reason} (${a.where})${a.hint ? `\n          ${a.hint}` : ''}`;
   }
 }
 
-export interface ImportOptions {
+export interface ImportOptions extends PlanOptions {
   dryRun?: boolean;
   apply?: boolean;
   timeout: number;
@@ -162,7 +187,7 @@ export async function runImport(client: ApiClient, dirPath: string, o: ImportOpt
     if (e instanceof SectionConfigError) throw new UsageError(`${path.join(dirPath, e.file)} line ${e.line}: ${e.reason}; nothing imported`, EXIT.REFUSED);
     throw e;
   }
-  const plan = await planImport(client, dir);
+  const plan = await planImport(client, dir, o);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   for (const a of plan) out(describe(a, p));
   const count = (k: PlanAction['action']) => plan.filter((a) => a.action === k).length;
@@ -174,12 +199,13 @@ export async function runImport(client: ApiClient, dirPath: string, o: ImportOpt
   let refusedByApi = 0;
   for (const a of plan) {
     try {
-      if (a.action === 'create') await (a.kind === 'fabrics' ? createFabricSection(client, a.id, a.object) : createObject(client, a.kind, a.id, a.object));
-      else if (a.action === 'change') await (a.kind === 'fabrics' ? updateFabricSection(client, a.id, a.object, a.set, a.remove) : updateObject(client, a.kind, a.id, a.object, a.set, a.remove, a.vnet));
+      const flags = { gatewayOutsideSubnet: 'gatewayOutsideSubnet' in a && a.gatewayOutsideSubnet !== undefined };
+      if (a.action === 'create') await (a.kind === 'fabrics' ? createFabricSection(client, a.id, a.object) : createObject(client, a.kind, a.id, a.object, flags));
+      else if (a.action === 'change') await (a.kind === 'fabrics' ? updateFabricSection(client, a.id, a.object, a.set, a.remove) : updateObject(client, a.kind, a.id, a.object, a.set, a.remove, a.vnet, flags));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       refusedByApi++;
-      process.stderr.write(`${p.red('refused')} by the API: ${LABEL[a.kind]} ${a.id}: ${e.message}\n`);
+      process.stderr.write(`${p.red('refused')} by the API: ${LABEL[a.kind]} ${a.id} (${a.where}): ${e.message}\n`);
     }
   }
   out(`imported: ${count('create')} created, ${count('change')} changed, ${count('unchanged')} unchanged, ${refusedHere + refusedByApi} refused (pending: review with sdnctl diff, apply with sdnctl apply)`);

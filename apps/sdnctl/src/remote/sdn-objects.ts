@@ -71,19 +71,27 @@ function keepAsGiven(kind: ObjectKind, o: SdnObject): Record<string, unknown> {
   return kind === 'zones' && o.type === 'evpn' && o.mac === undefined ? { 'generate-mac': 0 } : {};
 }
 
+/** What the caller lets the API accept that it refuses by default. */
+export interface WriteFlags {
+  /** A subnet's gateway outside the subnet (the API's `gateway-outside-subnet=1`): only sent when set. */
+  gatewayOutsideSubnet?: boolean;
+}
+
+const flagParams = (f: WriteFlags): Record<string, unknown> => (f.gatewayOutsideSubnet ? { 'gateway-outside-subnet': 1 } : {});
+
 /** Creates `o` as it is: nothing is filled in that the object does not have. */
-export async function createObject(client: ApiClient, kind: ObjectKind, id: string, o: SdnObject): Promise<void> {
+export async function createObject(client: ApiClient, kind: ObjectKind, id: string, o: SdnObject, flags: WriteFlags = {}): Promise<void> {
   if (kind === 'subnets') {
-    await client.call('POST', `${base('vnets')}/${encodeURIComponent(String(o.vnet))}/subnets`, { ...apiProps(o, ['vnet']), subnet: subnetCidr(id), type: 'subnet' } as never);
+    await client.call('POST', `${base('vnets')}/${encodeURIComponent(String(o.vnet))}/subnets`, { ...apiProps(o, ['vnet']), subnet: subnetCidr(id), type: 'subnet', ...flagParams(flags) } as never);
     return;
   }
   await client.call('POST', base(kind), { ...apiProps(o, []), [SCHEMAS[kind].idParam]: id, ...keepAsGiven(kind, o) } as never);
 }
 
 /** Changes an object into `target`: `set` are its keys that differ, `remove` the keys it lacks. */
-export async function updateObject(client: ApiClient, kind: ObjectKind, id: string, target: SdnObject, set: SdnObject, remove: readonly string[], vnet?: string): Promise<void> {
+export async function updateObject(client: ApiClient, kind: ObjectKind, id: string, target: SdnObject, set: SdnObject, remove: readonly string[], vnet?: string, flags: WriteFlags = {}): Promise<void> {
   const path = kind === 'subnets' ? `${base('vnets')}/${encodeURIComponent(String(vnet))}/subnets/${encodeURIComponent(id)}` : `${base(kind)}/${encodeURIComponent(id)}`;
-  const params: Record<string, unknown> = { ...apiProps(set, ['type', 'vnet']), ...keepAsGiven(kind, target) };
+  const params: Record<string, unknown> = { ...apiProps(set, ['type', 'vnet']), ...keepAsGiven(kind, target), ...flagParams(flags) };
   if (remove.length) params.delete = remove.join(',');
   await client.call('PUT', path, params as never);
 }
