@@ -186,10 +186,7 @@ export class ConfigService {
           plan.publish.push(b);
           sending.push(this.store.publish(b, last?.seq ?? 0, one.contentKeys.get(b.node)).catch((e: unknown) => (e instanceof BundleTooLargeError ? e : Promise.reject(e))));
         }
-        for (const v of one.versionOnly) {
-          plan.versionOnly.push(v);
-          bumping.push(this.store.publishVersion(v, last?.versionSeq ?? 0));
-        }
+        for (const v of one.versionOnly) plan.versionOnly.push(v);
         // Sends leave when the loop yields, every few ms of planning: bundles still go out while later nodes
         // render, and the messages of many quick (re-versioned) nodes share a socket write instead of one each.
         if (performance.now() - yielded >= YIELD_AFTER_MS) {
@@ -198,7 +195,12 @@ export class ConfigService {
         }
       }
       t = phase('renderMs', t);
-      const [outcomes, bumped] = await Promise.all([Promise.all(sending), Promise.all(bumping)]);
+      // The nodes whose files really change get their bundles first; a version-only message only
+      // rewrites a comment line, so it waits the few ms those publishes take rather than the
+      // changed nodes queueing behind hundreds of version-only messages (bench:scale).
+      const outcomes = await Promise.all(sending);
+      for (const v of plan.versionOnly) bumping.push(this.store.publishVersion(v, lastBundles.get(v.node)?.versionSeq ?? 0));
+      const bumped = await Promise.all(bumping);
       // Each compare-and-set sees one subject only: a full bundle and a version-only message stored
       // for one node by two writers at once would each pass. The later of the two sees the other here.
       const crossed = await this.crossedWriters(lastBundles, plan, todo);
