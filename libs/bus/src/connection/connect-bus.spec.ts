@@ -7,6 +7,8 @@ describe('busConnectionOptions', () => {
     const o = busConnectionOptions({ name: 'svc' });
     expect(o.servers).toEqual([DEFAULT_NATS_URL]);
     expect(o.maxReconnectAttempts).toBe(-1);
+    // A dead server (no FIN, no RST) is found out in seconds, not nats.js's default minutes.
+    expect((o.pingInterval ?? 120_000) * (o.maxPingOut ?? 2)).toBeLessThanOrEqual(15_000);
     expect(o.waitOnFirstConnect).toBe(true);
     expect(o.user).toBeUndefined();
   });

@@ -50,6 +50,12 @@ export function busConnectionOptions(opts: Pick<BusConnectOptions, 'name' | 'url
     name: opts.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
+    // A server that dies without closing its sockets (docker kill, a lost host) leaves a connection
+    // that takes writes and answers nothing; nats.js's defaults (a ping every 2 min, 2 unanswered)
+    // noticed it only after minutes. test:compose saw one API replica's IPAM requests time out for
+    // 30 s after nats2 was killed, then succeed once nats2 came back. Stale after ~10-15 s now.
+    pingInterval: 5000,
+    maxPingOut: 2,
     waitOnFirstConnect: true,
     // nats.js would capture an Error (a stack trace) for every request and publish ack to
     // enrich a later failure; on the allocation path that was ~6% of each process's CPU.
