@@ -285,7 +285,6 @@ export class IpamRpc {
   }
 }
 
-/** Point-to-point (IPv4 /32): never a gateway entry. */
 /** §6.1 order: the new gateway (`add`) is registered before the ones it replaces (`drop`) are deleted. */
 function gatewayMoves(gateway: string | undefined, have: string[]): { add?: string; drop: string[] } {
   const want = gateway ? canonicalIp(gateway) : undefined;
